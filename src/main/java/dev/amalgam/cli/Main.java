@@ -1,0 +1,68 @@
+package dev.amalgam.cli;
+
+import dev.amalgam.AmalgamException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+
+/** Entry point of the {@code amalgam} command. Each subcommand is its own class in this package. */
+@Command(name = "amalgam", mixinStandardHelpOptions = true, version = "amalgam 0.1.0",
+        description = "Merge fine-tuned checkpoints of one pretrained model and measure ID/OOD effects.",
+        subcommands = {
+            CommandLine.HelpCommand.class,
+        })
+public final class Main implements Runnable {
+
+    /** Exit code for bad input (malformed files, bad recipes, mismatched checkpoints). */
+    public static final int EXIT_BAD_INPUT = 2;
+
+    @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
+            description = "Print stack traces on errors.")
+    boolean debug;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the CLI and returns the exit code (used by tests). */
+    public static int execute(String... args) {
+        boolean debug = java.util.Arrays.asList(args).contains("--debug");
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            PrintWriter err = commandLine.getErr();
+            if (debug) {
+                ex.printStackTrace(err);
+            }
+            Throwable root = ex;
+            while (!(root instanceof AmalgamException) && root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            if (root instanceof AmalgamException) {
+                err.println("amalgam: error: " + root.getMessage());
+                err.flush();
+                return EXIT_BAD_INPUT;
+            }
+            err.println("amalgam: internal error: " + ex + (debug ? "" : " (rerun with --debug for details)"));
+            err.flush();
+            return 1;
+        });
+        cl.setParameterExceptionHandler((ex, a) -> {
+            PrintWriter err = ex.getCommandLine().getErr();
+            err.println("amalgam: error: " + ex.getMessage());
+            err.println("(see 'amalgam " + ex.getCommandLine().getCommandName() + " --help')");
+            err.flush();
+            return EXIT_BAD_INPUT;
+        });
+        return cl.execute(args);
+    }
+}
