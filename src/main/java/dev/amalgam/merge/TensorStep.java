@@ -1,0 +1,97 @@
+package dev.amalgam.merge;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import dev.amalgam.io.TensorInfo;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * One tensor of the merge: the pre-trained tensor θ_0 and the T task vectors τ_t = θ_t − θ_0, all F32
+ * NDArrays attached to {@link #manager()}, which the executor closes when the step ends. Methods that
+ * work on raw weights use {@link #model(int)} (θ_0 + τ_t). Only floating-point tensors reach a method;
+ * the executor copies the others from the base.
+ */
+public final class TensorStep {
+    private final TensorInfo info;
+    private final String group;
+    private final NDManager manager;
+    private final NDArray base;
+    private final List<NDArray> taskVectors;
+    private final List<String> taskNames;
+
+    public TensorStep(TensorInfo info, String group, NDManager manager, NDArray base,
+                      List<NDArray> taskVectors, List<String> taskNames) {
+        if (taskVectors.size() != taskNames.size()) {
+            throw new IllegalArgumentException("task vectors and task names differ in count");
+        }
+        this.info = info;
+        this.group = group;
+        this.manager = manager;
+        this.base = base;
+        this.taskVectors = Collections.unmodifiableList(new ArrayList<>(taskVectors));
+        this.taskNames = List.copyOf(taskNames);
+    }
+
+    /** Builds a step from raw fine-tuned weights (computes τ_t = θ_t − θ_0). */
+    public static TensorStep fromModels(TensorInfo info, String group, NDManager manager, NDArray base,
+                                        List<NDArray> models, List<String> taskNames) {
+        List<NDArray> tvs = new ArrayList<>(models.size());
+        for (NDArray m : models) {
+            tvs.add(m.sub(base));
+        }
+        return new TensorStep(info, group, manager, base, tvs, taskNames);
+    }
+
+    /** Name, original dtype and shape of the tensor (its Hugging Face key). */
+    public TensorInfo info() {
+        return info;
+    }
+
+    public String name() {
+        return info.name();
+    }
+
+    /** Layer group of this tensor (see ParameterBlocks), e.g. "vision_model.encoder.layers.3". */
+    public String group() {
+        return group;
+    }
+
+    public NDManager manager() {
+        return manager;
+    }
+
+    /** θ_0 in F32. */
+    public NDArray base() {
+        return base;
+    }
+
+    public int taskCount() {
+        return taskVectors.size();
+    }
+
+    public List<String> taskNames() {
+        return taskNames;
+    }
+
+    /** τ_t in F32. */
+    public NDArray taskVector(int t) {
+        return taskVectors.get(t);
+    }
+
+    public List<NDArray> taskVectors() {
+        return taskVectors;
+    }
+
+    /** θ_t = θ_0 + τ_t in F32 (a new array on this step's manager). */
+    public NDArray model(int t) {
+        return base.add(taskVectors.get(t));
+    }
+
+    /** The same step with other task vectors (used by wrappers such as LwPTV). */
+    public TensorStep withTaskVectors(List<NDArray> newTaskVectors) {
+        return new TensorStep(info, group, manager, base, newTaskVectors, taskNames);
+    }
+}
