@@ -175,4 +175,45 @@ class LwptvTest {
         assertTrue(th[0][1]);
         assertTrue(th[0][2]);
     }
+
+    @Test
+    void topKShareMatchesBruteForce() {
+        float[][][] d = data(6, 3);
+        Lwptv l = Lwptv.wrap(new SumHost(1.0), new TopKShareSaliency(30), new ThresholdMaskRule(0));
+        run(l, inputs(d));
+        double[][] s = l.saliency();
+        String[] groups = {"emb", "layers.0", "layers.1"};
+        for (int t = 0; t < 2; t++) {
+            java.util.List<Float> all = new java.util.ArrayList<>();
+            for (int i = 0; i < NAMES.length; i++) {
+                for (int j = 0; j < d[0][i].length; j++) { all.add(Math.abs(d[t + 1][i][j] - d[0][i][j])); }
+            }
+            all.sort(java.util.Collections.reverseOrder());
+            int keep = (int) (all.size() * 30 / 100.0);
+            float thr = all.get(keep - 1);
+            double[] hit = new double[3], size = new double[3];
+            double total = 0;
+            for (int i = 0; i < NAMES.length; i++) {
+                int g = java.util.Arrays.asList(groups).indexOf(group(NAMES[i]));
+                for (int j = 0; j < d[0][i].length; j++) {
+                    size[g]++;
+                    if (Math.abs(d[t + 1][i][j] - d[0][i][j]) >= thr) { hit[g]++; total++; }
+                }
+            }
+            for (int g = 0; g < 3; g++) {
+                assertEquals((hit[g] / size[g]) / (total / all.size()), s[t][g], 1e-9, "task " + t + " " + groups[g]);
+            }
+        }
+    }
+
+    @Test
+    void optionsParseAndRejectUnknownKeys() {
+        LwptvOptions o = LwptvOptions.from(java.util.Map.of("score", "energy", "threshold", 0.8));
+        assertEquals("threshold", o.rule());
+        assertEquals("energy/threshold(0.8)/block", o.label());
+        assertEquals("topk_share(k=20)/keep_ratio(0.75)/block", LwptvOptions.DEFAULTS.label());
+        dev.amalgam.AmalgamException e = org.junit.jupiter.api.Assertions.assertThrows(dev.amalgam.AmalgamException.class,
+                () -> LwptvOptions.from(java.util.Map.of("scor", "energy")));
+        assertTrue(e.getMessage().contains("unknown parameter(s) [scor]"), e.getMessage());
+    }
 }
