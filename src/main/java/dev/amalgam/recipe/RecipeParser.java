@@ -45,7 +45,9 @@ public final class RecipeParser {
         try {
             root = new ObjectMapper(new YAMLFactory()).readTree(text);
         } catch (JsonProcessingException e) {
-            throw new AmalgamException(where + ": invalid YAML: " + e.getOriginalMessage());
+            String at = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")";
+            throw new AmalgamException(where + ": invalid YAML" + at + ": "
+                    + e.getOriginalMessage().replaceAll("\\s+", " ").trim());
         }
         if (root == null || !root.isObject()) {
             throw new AmalgamException(where + ": a recipe must be a YAML mapping");
