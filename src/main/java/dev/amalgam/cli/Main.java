@@ -12,6 +12,8 @@ import java.io.PrintWriter;
         description = "Merge fine-tuned checkpoints of one pretrained model and measure ID/OOD effects.",
         subcommands = {
             CommandLine.HelpCommand.class,
+            MergeCommand.class,
+            MaterializeCommand.class,
         })
 public final class Main implements Runnable {
 
