@@ -14,6 +14,9 @@ import java.io.PrintWriter;
             CommandLine.HelpCommand.class,
             MergeCommand.class,
             MaterializeCommand.class,
+            InspectCommand.class,
+            ConvertCommand.class,
+            BenchCommand.class,
         })
 public final class Main implements Runnable {
 

@@ -82,4 +82,28 @@ public final class DTypeConversion {
     public static ByteBuffer fromFloatArray(float[] values, DType target) {
         return fromFloat32(FloatBuffer.wrap(values), target);
     }
+
+    /**
+     * Converts a float tensor's bytes from one float dtype to another (through F32, in chunks, so the
+     * only large allocation is the output). Returns {@code src} itself when the dtypes are equal.
+     */
+    public static ByteBuffer convert(ByteBuffer src, DType from, DType to) {
+        if (from == to) {
+            return src;
+        }
+        int n = Math.toIntExact(src.remaining() / from.byteSize());
+        ByteBuffer out = ByteBuffer.allocate(Math.multiplyExact(n, to.byteSize())).order(ByteOrder.LITTLE_ENDIAN);
+        int chunk = 1 << 16;
+        float[] tmp = new float[chunk];
+        ByteBuffer in = src.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        int base = in.position();
+        for (int start = 0; start < n; start += chunk) {
+            int len = Math.min(chunk, n - start);
+            ByteBuffer part = in.slice(base + start * from.byteSize(), len * from.byteSize()).order(ByteOrder.LITTLE_ENDIAN);
+            FloatBuffer f = FloatBuffer.wrap(tmp, 0, len);
+            toFloat32(part, from, f);
+            out.put(fromFloat32(FloatBuffer.wrap(tmp, 0, len), to));
+        }
+        return out.flip();
+    }
 }
