@@ -3,6 +3,7 @@ package dev.amalgam.train;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.amalgam.AmalgamException;
+import dev.amalgam.io.DType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,7 +36,7 @@ class CheckpointSaverTest {
         Files.writeString(pretrained.resolve("vocab.txt"), "[PAD]\n[UNK]\n");
         Path out = tmp.resolve("ft");
         try (TinyMlp model = new TinyMlp(3, 4, 2, 1)) {
-            CheckpointSaver.save(out, model, pretrained, List.of("neg", "pos"), Map.of("best_val_accuracy", 0.75));
+            CheckpointSaver.save(out, model, pretrained, DType.F32, List.of("neg", "pos"), Map.of("best_val_accuracy", 0.75));
 
             Map<String, float[]> backbone = readF32(out.resolve("model.safetensors"));
             assertEquals(List.of("encoder.bias", "encoder.weight"), List.copyOf(backbone.keySet()));
@@ -65,7 +66,7 @@ class CheckpointSaverTest {
         Files.writeString(out.resolve("x"), "x");
         try (TinyMlp model = new TinyMlp(3, 4, 2, 1)) {
             AmalgamException e = assertThrows(AmalgamException.class,
-                    () -> CheckpointSaver.save(out, model, null, List.of("a", "b"), Map.of()));
+                    () -> CheckpointSaver.save(out, model, null, DType.F32, List.of("a", "b"), Map.of()));
             assertTrue(e.getMessage().contains("busy"));
         }
         assertFalse(Files.exists(out.resolve("model.safetensors")));
