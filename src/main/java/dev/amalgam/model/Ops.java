@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.core.Linear;
 import dev.amalgam.AmalgamException;
 
 /**
@@ -20,8 +21,13 @@ public final class Ops {
 
     /** {@code x · Wᵀ + b} with a PyTorch {@code nn.Linear} weight {@code [out, in]}; {@code b} may be null. */
     public static NDArray linear(NDArray x, NDArray w, NDArray b) {
-        NDArray y = x.matMul(w.transpose());
-        return b == null ? y : y.add(b);
+        return (b == null ? Linear.linear(x, w) : Linear.linear(x, w, b)).singletonOrThrow();
+    }
+
+    /** Moves an array derived from a weight (a reshape, a slice) into the activations' manager. */
+    public static NDArray local(NDArray derived, NDManager m) {
+        derived.attach(m);
+        return derived;
     }
 
     /** Embedding lookup; the result lives in the manager of {@code ids}. */
