@@ -436,6 +436,37 @@ def causal_lm_expectations(fwd, gen, vocab, batch_ids, new_tokens=8):
             "greedy_ids": seq[0, len(prompt):].clone()}
 
 
+# ---------------------------------------------------------------- TorchScript (for TorchScriptParameters)
+class TinyScripted(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = torch.nn.Linear(4, 3)
+        self.norm = torch.nn.LayerNorm(3)
+
+    def forward(self, x):
+        return self.norm(self.fc(x))
+
+
+def make_torchscript():
+    torch.manual_seed(21)
+    mod = TinyScripted().eval()
+    with torch.no_grad():
+        mod.norm.weight.copy_(1.0 + 0.3 * torch.randn(3))
+        mod.norm.bias.copy_(0.3 * torch.randn(3))
+    x = torch.randn(2, 4)
+    new = {k: v + 0.5 * torch.randn(v.shape) for k, v in mod.state_dict().items()}
+    with torch.no_grad():
+        before = mod(x)
+        after = F.layer_norm(F.linear(x, new["fc.weight"], new["fc.bias"]), (3,), new["norm.weight"], new["norm.bias"])
+    d = os.path.join(ROOT, "torchscript", "tiny")
+    os.makedirs(d, exist_ok=True)
+    torch.jit.save(torch.jit.trace(mod, x), os.path.join(d, "tiny.pt"))
+    tensors = {"input": x, "output_before": before, "output_after": after}
+    tensors.update({"new." + k: v for k, v in new.items()})
+    write_safetensors(os.path.join(d, "expected.safetensors"), tensors)
+    print("wrote", d)
+
+
 if __name__ == "__main__":
     torch.set_grad_enabled(False)
     make_clip("quickgelu", 1, "quick_gelu", 2)
@@ -447,3 +478,4 @@ if __name__ == "__main__":
                                                          "high_freq_factor": 4.0, "original_max_position_embeddings": 64})
     make_llama("qwen2", 14, "qwen2", qkv_bias=True, tie=True, rope_theta=1000000.0)
     make_llama("mistral", 15, "mistral")
+    make_torchscript()
