@@ -20,7 +20,7 @@ public final class Fixtures {
 
     public static Path dir(String arch, String kase) {
         try {
-            return Path.of(Fixtures.class.getResource("/fixtures/" + arch + "/" + kase + "/config.json").toURI()).getParent();
+            return Path.of(Fixtures.class.getResource("/fixtures/" + arch + "/" + kase).toURI());
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }
