@@ -309,6 +309,14 @@ def make_gpt2():
     expected = causal_lm_expectations(fwd, gen, vocab, batch_ids=torch.randint(0, vocab, (2, 9), generator=gen))
     hidden, _ = gpt2_forward(w, cfg, expected["input_ids"])
     expected["last_hidden_state"] = hidden
+    # `amalgam generate` on "hello world" = ids [259, 264] in tokenizers/gpt2 (scripts/make_tokenizer_fixtures.py)
+    seq = torch.tensor([[259, 264]])
+    for _ in range(6):
+        last = fwd(seq)[0, -1]
+        assert min_top2_margin(last) > 1e-3
+        seq = torch.cat([seq, last.argmax()[None, None]], dim=1)
+    expected["cli_prompt_ids"] = seq[0, :2].clone()
+    expected["cli_greedy_ids"] = seq[0, 2:].clone()
     save_case("gpt2", "tiny", cfg, w, expected)
 
 
