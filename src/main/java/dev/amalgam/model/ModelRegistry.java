@@ -2,12 +2,13 @@ package dev.amalgam.model;
 
 import ai.djl.ndarray.NDManager;
 import dev.amalgam.AmalgamException;
+import dev.amalgam.io.Checkpoint;
+import dev.amalgam.io.Checkpoints;
 import dev.amalgam.model.clip.ClipModel;
 import dev.amalgam.model.clip.OpenClipKeyMapping;
 import dev.amalgam.model.gpt2.Gpt2Model;
 import dev.amalgam.model.llama.LlamaModel;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
@@ -63,25 +64,23 @@ public final class ModelRegistry {
         return factoryFor(config).load(config, weights, parent);
     }
 
-    /** Loads {@code dir/config.json} and {@code dir/model.safetensors}. */
-    public static HfModelBlock load(Path dir, NDManager parent) {
-        Path config = dir.resolve("config.json");
-        Path weights = dir.resolve("model.safetensors");
-        for (Path p : new Path[] {config, weights}) {
-            if (!Files.isRegularFile(p)) {
-                throw new AmalgamException(p + ": not found (expected a Hugging Face model directory)");
+    /**
+     * Loads a Hugging Face model directory (config.json plus single or sharded safetensors) through
+     * {@link Checkpoints}, reading the weights tensor by tensor from the memory-mapped files.
+     */
+    public static HfModelBlock fromCheckpoint(Path dir, NDManager parent) {
+        try (Checkpoint ckpt = Checkpoints.open(dir)) {
+            if (ckpt.config() == null) {
+                throw new AmalgamException(dir.resolve("config.json") + ": not found (needed to pick the architecture)");
             }
-        }
-        HfConfig cfg = HfConfig.read(config);
-        Factory f = factoryFor(cfg);
-        try (NDManager raw = parent.newSubManager()) {
-            return f.load(cfg, MapWeights.readSafetensors(weights, raw), parent);
+            HfConfig cfg = new HfConfig(ckpt.config(), dir.resolve("config.json").toString());
+            return load(cfg, new TensorSourceWeights(ckpt), parent);
         }
     }
 
     /** Loads a decoder-only language model directory; an AmalgamException if it is another kind. */
     public static CausalLanguageModel loadCausalLm(Path dir, NDManager parent) {
-        HfModelBlock block = load(dir, parent);
+        HfModelBlock block = fromCheckpoint(dir, parent);
         if (block instanceof CausalLanguageModel lm) {
             return lm;
         }

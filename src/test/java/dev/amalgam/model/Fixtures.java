@@ -4,7 +4,13 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 
+import ai.djl.ndarray.NDList;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.util.LinkedHashMap;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -27,11 +33,28 @@ public final class Fixtures {
     }
 
     public static MapWeights weights(Path dir, NDManager m) {
-        return MapWeights.readSafetensors(dir.resolve("model.safetensors"), m);
+        return readSafetensors(dir.resolve("model.safetensors"), m);
     }
 
     public static Map<String, NDArray> expected(Path dir, NDManager m) {
-        return MapWeights.readSafetensors(dir.resolve("expected.safetensors"), m).arrays();
+        return readSafetensors(dir.resolve("expected.safetensors"), m).arrays();
+    }
+
+    /**
+     * Reads a whole safetensors file with DJL's own decoder ({@code NDList.decode}), independent of
+     * Amalgam's io reader.
+     */
+    public static MapWeights readSafetensors(Path file, NDManager manager) {
+        try {
+            NDList list = NDList.decode(manager, Files.readAllBytes(file));
+            Map<String, NDArray> map = new LinkedHashMap<>();
+            for (NDArray a : list) {
+                map.put(a.getName(), a);
+            }
+            return new MapWeights(map, file.toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public static long[] longs(NDArray a) {

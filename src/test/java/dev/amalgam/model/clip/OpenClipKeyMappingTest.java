@@ -40,7 +40,7 @@ class OpenClipKeyMappingTest {
     void everyHfTensorIsReproducedExactly() {
         try (NDManager m = manager.newSubManager()) {
             MapWeights hf = Fixtures.weights(dir, m);
-            MapWeights oc = MapWeights.readSafetensors(dir.resolve("openclip.safetensors"), m);
+            MapWeights oc = Fixtures.readSafetensors(dir.resolve("openclip.safetensors"), m);
             assertTrue(OpenClipKeyMapping.looksLikeOpenClip(oc.names()));
             assertTrue(!OpenClipKeyMapping.looksLikeOpenClip(hf.names()));
             OpenClipKeyMapping mapped = new OpenClipKeyMapping(oc);
@@ -60,7 +60,7 @@ class OpenClipKeyMappingTest {
     @Test
     void modelLoadedFromOpenClipMatchesReferenceEmbeddings() {
         try (NDManager m = manager.newSubManager()) {
-            MapWeights oc = MapWeights.readSafetensors(dir.resolve("openclip.safetensors"), m);
+            MapWeights oc = Fixtures.readSafetensors(dir.resolve("openclip.safetensors"), m);
             try (ClipModel model = ClipModel.load(HfConfig.read(dir.resolve("config.json")), new OpenClipKeyMapping(oc), m)) {
                 Map<String, NDArray> e = Fixtures.expected(dir, m);
                 Fixtures.assertClose("openclip image_embeds", model.imageFeatures(e.get("pixel_values")),
@@ -74,7 +74,7 @@ class OpenClipKeyMappingTest {
     @Test
     void unknownKeyIsNamed() {
         try (NDManager m = manager.newSubManager()) {
-            MapWeights oc = MapWeights.readSafetensors(dir.resolve("openclip.safetensors"), m);
+            MapWeights oc = Fixtures.readSafetensors(dir.resolve("openclip.safetensors"), m);
             oc.arrays().put("visual.transformer.resblocks.0.ls_1.gamma", m.ones(new ai.djl.ndarray.types.Shape(32)));
             AmalgamException ex = assertThrows(AmalgamException.class, () -> new OpenClipKeyMapping(oc));
             assertTrue(ex.getMessage().contains("ls_1.gamma"), ex.getMessage());
