@@ -49,6 +49,45 @@ class DifferentiableForwardTest {
         }
     }
 
+    @Test
+    void djlTrainerFineTunesTheBlockParameters() {
+        Path dir = Fixtures.dir("gpt2", "tiny");
+        try (NDManager m = NDManager.newBaseManager();
+             Gpt2Model block = Gpt2Model.load(HfConfig.read(dir.resolve("config.json")), Fixtures.weights(dir, m), m);
+             ai.djl.Model model = ai.djl.Model.newInstance("gpt2-tiny")) {
+            model.setBlock(block);
+            NDArray ids = Fixtures.expected(dir, m).get("input_ids");
+            NDArray x = ids.get(":, :-1");
+            NDArray y = ids.get(":, 1:");
+            ai.djl.training.DefaultTrainingConfig config =
+                    new ai.djl.training.DefaultTrainingConfig(ai.djl.training.loss.Loss.softmaxCrossEntropyLoss())
+                            .optOptimizer(ai.djl.training.optimizer.Optimizer.adam()
+                                    .optLearningRateTracker(ai.djl.training.tracker.Tracker.fixed(0.01f)).build());
+            NDArray wte = block.parameter("transformer.wte.weight");
+            float before = wte.getFloat(0, 0);
+            float first = 0;
+            float last = 0;
+            try (ai.djl.training.Trainer trainer = model.newTrainer(config)) {
+                trainer.initialize(x.getShape());
+                for (int step = 0; step < 20; step++) {
+                    try (GradientCollector gc = trainer.newGradientCollector()) {
+                        NDArray logits = trainer.forward(new ai.djl.ndarray.NDList(x)).head().reshape(-1, 300);
+                        NDArray loss = trainer.getLoss().evaluate(new ai.djl.ndarray.NDList(y.reshape(-1)), new ai.djl.ndarray.NDList(logits));
+                        gc.backward(loss);
+                        last = loss.getFloat();
+                        if (step == 0) {
+                            first = last;
+                        }
+                    }
+                    trainer.step();
+                }
+            }
+            System.out.printf("trainer loss %.4f -> %.4f%n", first, last);
+            assertTrue(last < 0.5 * first, "loss decreases: " + first + " -> " + last);
+            assertTrue(wte.getFloat(0, 0) != before, "the block's own parameter array was updated");
+        }
+    }
+
     /** Mean log-probability of the observed next tokens under W₀ + λ·Δ. */
     private static NDArray loss(Gpt2Model model, NDArray ids, Map<String, NDArray> delta, NDArray lambda) {
         WeightLookup merged = name -> model.parameter(name).add(delta.get(name).mul(lambda));

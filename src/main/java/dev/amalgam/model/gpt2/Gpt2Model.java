@@ -81,6 +81,9 @@ public final class Gpt2Model extends HfModelBlock implements CausalLanguageModel
     public NDArray hiddenStates(WeightLookup w, NDArray ids, KvCache cache) {
         long t = ids.getShape().get(1);
         long offset = cache == null ? 0 : cache.length();
+        if (offset + t > cfg.nPositions()) {
+            throw new IllegalArgumentException("sequence of " + (offset + t) + " tokens exceeds n_positions " + cfg.nPositions());
+        }
         NDManager m = ids.getManager();
         NDArray pos = m.arange(offset, offset + t, 1, ai.djl.ndarray.types.DataType.INT64);
         NDArray x = Ops.embed(w.get(P + "wte.weight"), ids).add(Ops.embed(w.get(P + "wpe.weight"), pos));
