@@ -49,6 +49,10 @@ public final class GenerateCommand implements Callable<Integer> {
             if (ids.length == 0) {
                 throw new AmalgamException("the prompt encodes to no tokens");
             }
+            if (ids.length + (long) maxNewTokens > model.maxSequenceLength()) {
+                throw new AmalgamException(modelDir + ": prompt (" + ids.length + " tokens) + --max-new-tokens "
+                        + maxNewTokens + " exceeds the model's " + model.maxSequenceLength() + " positions");
+            }
             long[] generated = CausalLm.greedy(model, ids, maxNewTokens, model.eosTokenId(), true);
             long[] all = Arrays.copyOf(ids, ids.length + generated.length);
             System.arraycopy(generated, 0, all, ids.length, generated.length);

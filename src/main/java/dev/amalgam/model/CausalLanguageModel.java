@@ -24,6 +24,11 @@ public interface CausalLanguageModel extends InPlaceParameters, AutoCloseable {
 
     ai.djl.ndarray.NDManager manager();
 
+    /** Longest sequence the model can attend over (learned position tables); unlimited by default. */
+    default long maxSequenceLength() {
+        return Long.MAX_VALUE;
+    }
+
     @Override
     void close();
 }

@@ -39,6 +39,13 @@ class GenerateCommandTest {
     }
 
     @Test
+    void tooManyTokensForLearnedPositionsIsExitCode2() {
+        // the tiny GPT-2 has n_positions 32; 2 prompt tokens + 31 new tokens do not fit
+        assertEquals(Main.EXIT_BAD_INPUT, Main.execute("generate", Fixtures.dir("gpt2", "tiny").toString(), "hello world",
+                "--max-new-tokens", "31"));
+    }
+
+    @Test
     void missingModelDirectoryIsExitCode2() {
         assertEquals(Main.EXIT_BAD_INPUT, Main.execute("generate", "/nonexistent/model", "hi"));
     }

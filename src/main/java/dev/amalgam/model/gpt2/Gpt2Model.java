@@ -147,6 +147,11 @@ public final class Gpt2Model extends HfModelBlock implements CausalLanguageModel
     }
 
     @Override
+    public long maxSequenceLength() {
+        return cfg.nPositions();
+    }
+
+    @Override
     public long eosTokenId() {
         return cfg.eosTokenId();
     }
