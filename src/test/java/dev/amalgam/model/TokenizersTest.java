@@ -39,6 +39,12 @@ class TokenizersTest {
             assertEquals(59, longIds[0]);
             assertEquals(26, longIds[75]);
             assertEquals(60, longIds[76]);
+            try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
+                ai.djl.ndarray.NDList batch = Tokenizers.batch(tok, java.util.List.of("a cat", "dog"), m);
+                assertArrayEquals(new long[] {2, 77}, batch.get(0).getShape().getShape());
+                assertArrayEquals(new long[] {59, 26, 58, 60, 60}, Arrays.copyOf(batch.get(0).get(0).toLongArray(), 5));
+                assertArrayEquals(new long[] {1, 1, 1, 1, 1, 0}, Arrays.copyOf(batch.get(1).get(1).toLongArray(), 6));
+            }
         }
     }
 
