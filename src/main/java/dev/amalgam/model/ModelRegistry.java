@@ -64,6 +64,12 @@ public final class ModelRegistry {
         return factoryFor(config).load(config, weights, parent);
     }
 
+    /** Convenience: a parsed config.json and in-memory tensors by HF name (arrays are copied). */
+    public static HfModelBlock load(com.fasterxml.jackson.databind.JsonNode config,
+                                    Map<String, ai.djl.ndarray.NDArray> weights, NDManager parent) {
+        return load(new HfConfig(config, "config.json"), new MapWeights(weights, "in-memory weights"), parent);
+    }
+
     /**
      * Loads a Hugging Face model directory (config.json plus single or sharded safetensors) through
      * {@link Checkpoints}, reading the weights tensor by tensor from the memory-mapped files.
