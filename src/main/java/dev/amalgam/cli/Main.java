@@ -12,6 +12,7 @@ import java.io.PrintWriter;
         description = "Merge fine-tuned checkpoints of one pretrained model and measure ID/OOD effects.",
         subcommands = {
             CommandLine.HelpCommand.class,
+            EmbedCommand.class,
         })
 public final class Main implements Runnable {
 
