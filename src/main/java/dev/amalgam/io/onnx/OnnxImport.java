@@ -12,10 +12,12 @@ import java.util.List;
  * @param tensors    weights under Hugging Face names (Linear weights in [out, in])
  * @param config     the inferred config.json, or null when the architecture is not recognised
  * @param tokenizer  {@code <stem>-tokenizer.json} or {@code tokenizer.json} next to the model, or null
+ * @param dataFiles  the .onnx file and the external data files its exported tensors live in
  * @param unresolved weights still under exporter names ({@code onnx::*}), also listed in {@code warnings}
  * @param skipped    non-float initializers left out (buffers such as {@code embeddings.position_ids})
  * @param warnings   everything the import had to guess or could not do, one line each
  */
-public record OnnxImport(TensorSource tensors, ObjectNode config, Path tokenizer, List<String> unresolved,
+public record OnnxImport(TensorSource tensors, ObjectNode config, Path tokenizer, List<Path> dataFiles,
+                         List<String> unresolved,
                          List<String> skipped, List<String> warnings) {
 }

@@ -55,20 +55,47 @@ public final class OnnxImporter {
         } else {
             warnings.add("architecture not recognised (only BertModel is); no config.json inferred");
         }
-        return new OnnxImport(source, config, findTokenizer(file), List.copyOf(unresolved), List.copyOf(skipped),
-                List.copyOf(warnings));
+        return new OnnxImport(source, config, findTokenizer(file), dataFiles(file, entries), List.copyOf(unresolved),
+                List.copyOf(skipped), List.copyOf(warnings));
     }
 
-    /** {@code <stem>-tokenizer.json}, else {@code tokenizer.json}, in the model's directory. */
+    /** {@code <stem>-tokenizer.json} next to the model, else {@code tokenizer.json} in {@link #sideFileDirs}. */
     static Path findTokenizer(Path onnx) {
-        Path dir = onnx.toAbsolutePath().getParent();
         String fileName = onnx.getFileName().toString();
         String stem = fileName.endsWith(".onnx") ? fileName.substring(0, fileName.length() - 5) : fileName;
-        for (Path p : new Path[] {dir.resolve(stem + "-tokenizer.json"), dir.resolve("tokenizer.json")}) {
-            if (Files.isRegularFile(p)) {
-                return p;
+        Path named = onnx.toAbsolutePath().getParent().resolve(stem + "-tokenizer.json");
+        if (Files.isRegularFile(named)) {
+            return named;
+        }
+        for (Path dir : sideFileDirs(onnx)) {
+            if (Files.isRegularFile(dir.resolve("tokenizer.json"))) {
+                return dir.resolve("tokenizer.json");
             }
         }
         return null;
+    }
+
+    /** Where side files may be: the model's directory, and its parent when that directory is {@code onnx/}. */
+    static List<Path> sideFileDirs(Path onnx) {
+        Path dir = onnx.toAbsolutePath().getParent();
+        List<Path> dirs = new ArrayList<>(List.of(dir));
+        if (dir.getFileName() != null && dir.getFileName().toString().equals("onnx") && dir.getParent() != null) {
+            dirs.add(dir.getParent());
+        }
+        return dirs;
+    }
+
+    /** The model file and the external data files of the exported tensors (for provenance hashes). */
+    private static List<Path> dataFiles(Path onnx, Map<String, OnnxTensorSource.Entry> entries) {
+        java.util.LinkedHashSet<Path> files = new java.util.LinkedHashSet<>();
+        files.add(onnx);
+        Path dir = onnx.toAbsolutePath().getParent();
+        for (OnnxTensorSource.Entry e : entries.values()) {
+            Map<String, String> ext = e.tensor().external();
+            if (ext != null && ext.get("location") != null) {
+                files.add(dir.resolve(ext.get("location")).normalize());
+            }
+        }
+        return List.copyOf(files);
     }
 }

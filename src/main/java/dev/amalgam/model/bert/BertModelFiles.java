@@ -1,9 +1,9 @@
 package dev.amalgam.model.bert;
 
 import dev.amalgam.AmalgamException;
+import dev.amalgam.io.Checkpoint;
+import dev.amalgam.io.Checkpoints;
 import dev.amalgam.io.TensorSource;
-import dev.amalgam.io.onnx.OnnxImport;
-import dev.amalgam.io.onnx.OnnxImporter;
 
 import java.nio.file.Path;
 
@@ -16,16 +16,20 @@ import java.nio.file.Path;
  */
 public record BertModelFiles(TensorSource weights, BertConfig config, Path tokenizer) implements AutoCloseable {
 
-    /** Opens an ONNX export of a BertModel (weights imported under Hugging Face names). */
+    /** Opens anything {@link Checkpoints#open} accepts (HF directory, safetensors, .onnx export). */
     public static BertModelFiles open(Path path) {
-        OnnxImport imp = OnnxImporter.open(path);
-        if (imp.config() == null) {
-            throw new AmalgamException(path + ": not a BERT encoder");
+        Checkpoint c = Checkpoints.open(path);
+        try {
+            if (c.config() == null) {
+                throw new AmalgamException(path + ": no config.json");
+            }
+            Path tokenizer = c.auxFiles().stream().filter(p -> p.getFileName().toString().equals("tokenizer.json"))
+                    .findFirst().orElseThrow(() -> new AmalgamException(path + ": no tokenizer.json"));
+            return new BertModelFiles(c, BertConfig.fromJson(c.config(), path.toString()), tokenizer);
+        } catch (RuntimeException e) {
+            c.close();
+            throw e;
         }
-        if (imp.tokenizer() == null) {
-            throw new AmalgamException(path + ": no tokenizer.json next to the model");
-        }
-        return new BertModelFiles(imp.tensors(), BertConfig.fromJson(imp.config(), path.toString()), imp.tokenizer());
     }
 
     @Override
