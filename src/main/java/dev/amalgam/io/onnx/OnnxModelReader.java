@@ -7,9 +7,7 @@ import dev.amalgam.AmalgamException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -43,8 +41,7 @@ final class OnnxModelReader {
                 throw new AmalgamException(file + ": " + size + " bytes is over the 2 GiB protobuf limit of an ONNX "
                         + "ModelProto; weights that big must be in external data files");
             }
-            MappedByteBuffer m = ch.map(FileChannel.MapMode.READ_ONLY, 0, size);
-            mapped = m;
+            mapped = ch.map(FileChannel.MapMode.READ_ONLY, 0, size);
         } catch (IOException e) {
             throw new AmalgamException(file + ": cannot read (" + e.getMessage() + ")", e);
         }
