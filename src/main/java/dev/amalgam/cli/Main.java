@@ -17,6 +17,7 @@ import java.io.PrintWriter;
             InspectCommand.class,
             ConvertCommand.class,
             BenchCommand.class,
+            EmbedCommand.class,
             GenerateCommand.class,
         })
 public final class Main implements Runnable {
