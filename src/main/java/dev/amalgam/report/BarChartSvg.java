@@ -22,7 +22,7 @@ public final class BarChartSvg {
             double y = top + plotH * (1 - t / 100);
             sb.append("<line x1=\"").append(left).append("\" x2=\"").append(left + groupWidth * groups.size())
                     .append("\" y1=\"").append(Svg.n(y)).append("\" y2=\"").append(Svg.n(y)).append("\" stroke=\"#ddd\"/>");
-            sb.append(Svg.text(left - 6, y + 4, Svg.n(t), "end", 10));
+            sb.append(Svg.text(left - 6, y + 4, String.format(java.util.Locale.ROOT, "%.0f", t), "end", 10));
         }
         double bar = (groupWidth - 16.0) / series.size();
         for (int g = 0; g < groups.size(); g++) {

@@ -35,7 +35,7 @@ public final class LineChartSvg {
             double y = top + plotH * (1 - t / 100);
             sb.append("<line x1=\"").append(left).append("\" x2=\"").append(Svg.n(left + plotW)).append("\" y1=\"")
                     .append(Svg.n(y)).append("\" y2=\"").append(Svg.n(y)).append("\" stroke=\"#ddd\"/>");
-            sb.append(Svg.text(left - 6, y + 4, Svg.n(t), "end", 10));
+            sb.append(Svg.text(left - 6, y + 4, String.format(java.util.Locale.ROOT, "%.0f", t), "end", 10));
         }
         for (double t : Svg.ticks(lo, hi, 6)) {
             double x = left + plotW * (t - xlo) / xspan;

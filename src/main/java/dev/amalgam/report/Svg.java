@@ -44,7 +44,8 @@ final class Svg {
         }
         double raw = span / target;
         double mag = Math.pow(10, Math.floor(Math.log10(raw)));
-        double step = raw / mag >= 5 ? 10 * mag : raw / mag >= 2 ? 5 * mag : raw / mag >= 1 ? 2 * mag : mag;
+        double f = raw / mag;
+        double step = (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * mag;
         int first = (int) Math.ceil(lo / step - 1e-9);
         int last = (int) Math.floor(hi / step + 1e-9);
         double[] out = new double[Math.max(1, last - first + 1)];
