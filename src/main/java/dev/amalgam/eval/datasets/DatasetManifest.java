@@ -19,10 +19,13 @@ import java.util.Map;
  * @param format  idx | image_folder | csv | tsv | jsonl | sklearn_digits
  * @param task    optional task id in eval/suites/tasks (class names + prompt templates)
  * @param holdout optional seeded stratified split of one split into two (e.g. digits: all to train/test)
+ * @param labelOffset idx only: added to stored labels (EMNIST letters: -1)
+ * @param transpose   idx only: images are stored transposed (EMNIST)
  */
 public record DatasetManifest(String name, String format, String path, String task, List<String> labels,
                               List<String> classDirs, String textColumn, String labelColumn,
-                              Map<String, SplitSpec> splits, Holdout holdout, String description) {
+                              Map<String, SplitSpec> splits, Holdout holdout, String description,
+                              Integer labelOffset, Boolean transpose) {
 
     /** One split: IDX {@code images}+{@code labels}, a text {@code file}, or an image-folder {@code dir}. */
     public record SplitSpec(String images, String labels, String file, String dir) {

@@ -16,6 +16,15 @@ public final class IdxReader {
     }
 
     public static IdxDataset read(Path images, Path labels, List<String> classNames, String name) {
+        return read(images, labels, classNames, name, 0, false);
+    }
+
+    /**
+     * @param labelOffset added to every stored label (EMNIST letters stores 1..26: use -1)
+     * @param transpose   swap rows and columns of every image (EMNIST stores images transposed)
+     */
+    public static IdxDataset read(Path images, Path labels, List<String> classNames, String name,
+                                  int labelOffset, boolean transpose) {
         byte[] img = Compressed.readAll(images);
         byte[] lab = Compressed.readAll(labels);
         int[] imgDims = header(img, images, 3);
@@ -30,15 +39,27 @@ public final class IdxReader {
         int labOffset = 4 + 4;
         int[] y = new int[n];
         for (int i = 0; i < n; i++) {
-            y[i] = lab[labOffset + i] & 0xff;
-            if (y[i] >= classNames.size()) {
-                throw new AmalgamException(labels + ": label " + y[i] + " at " + i + " but only "
-                        + classNames.size() + " class names");
+            y[i] = (lab[labOffset + i] & 0xff) + labelOffset;
+            if (y[i] < 0 || y[i] >= classNames.size()) {
+                throw new AmalgamException(labels + ": label " + y[i] + " at " + i + " (after offset " + labelOffset
+                        + ") outside 0.." + (classNames.size() - 1));
             }
         }
         byte[] px = new byte[n * pixels];
-        System.arraycopy(img, imgOffset, px, 0, px.length);
-        return new IdxDataset(name, classNames, imgDims[1], imgDims[2], px, y);
+        int rows = imgDims[1];
+        int cols = imgDims[2];
+        if (!transpose) {
+            System.arraycopy(img, imgOffset, px, 0, px.length);
+            return new IdxDataset(name, classNames, rows, cols, px, y);
+        }
+        for (int i = 0; i < n; i++) {
+            for (int r = 0; r < rows; r++) {
+                for (int c = 0; c < cols; c++) {
+                    px[i * pixels + c * rows + r] = img[imgOffset + i * pixels + r * cols + c];
+                }
+            }
+        }
+        return new IdxDataset(name, classNames, cols, rows, px, y);
     }
 
     /** Validates magic (unsigned byte type, expected rank) and length; returns the dimensions. */

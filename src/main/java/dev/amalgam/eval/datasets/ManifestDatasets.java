@@ -42,7 +42,8 @@ public final class ManifestDatasets {
                 if (s == null || s.images() == null || s.labels() == null) {
                     throw new AmalgamException(m.name() + ": idx split '" + split + "' needs images and labels");
                 }
-                yield IdxReader.read(root.resolve(s.images()), root.resolve(s.labels()), required(m.labels(), m), name);
+                yield IdxReader.read(root.resolve(s.images()), root.resolve(s.labels()), required(m.labels(), m), name,
+                        m.labelOffset() == null ? 0 : m.labelOffset(), Boolean.TRUE.equals(m.transpose()));
             }
             case "image_folder" -> ImageFolderReader.read(s == null ? root
                     : root.resolve(s.dir() != null ? s.dir() : split), m.classDirs(), m.labels(), name);

@@ -62,6 +62,14 @@ class DatasetsTest {
         assertEquals(154, rgb.get(2, 1, 0));
         assertEquals(154, rgb.get(2, 1, 2));
 
+        // EMNIST conventions: labels 1-based, images transposed
+        write(dir.resolve("lab1"), idx(0x801, new int[] {3}, new byte[] {2, 1, 1}), false);
+        IdxDataset e = IdxReader.read(dir.resolve("img"), dir.resolve("lab1"), List.of("a", "b"), "e", -1, true);
+        assertArrayEquals(new int[] {1, 0, 0}, e.labels());
+        assertThrows(AmalgamException.class, () -> IdxReader.read(dir.resolve("img"), dir.resolve("lab.gz"), List.of("a", "b"), "e", -1, true));
+        assertEquals(3, e.rows());
+        assertEquals(2, e.cols());
+        assertEquals(154, e.pixel(1, 2, 1)); // stored (row 1, col 2) -> (row 2, col 1)
         write(dir.resolve("bad"), idx(0x802, new int[] {3, 2, 3}, px), false);
         assertThrows(AmalgamException.class, () -> IdxReader.read(dir.resolve("bad"), dir.resolve("lab.gz"), List.of("a", "b", "c"), "t"));
         write(dir.resolve("short"), Arrays.copyOf(idx(0x803, new int[] {3, 2, 3}, px), 20), false);
