@@ -8,12 +8,34 @@ import java.util.Locale;
 
 /** Opens the splits a {@link DatasetManifest} describes. */
 public final class ManifestDatasets {
+    private static final java.util.Set<String> IMAGE_FORMATS = java.util.Set.of("idx", "image_folder", "sklearn_digits");
+
     private ManifestDatasets() {
     }
 
     /** Loads {@code manifest} (a YAML file) and opens split {@code split}. */
     public static Dataset<? extends Example> open(Path manifest, String split) {
         return open(DatasetManifest.load(manifest), manifest.toAbsolutePath().getParent(), split);
+    }
+
+    /** Like {@link #open(Path, String)}, for image formats (idx, image_folder, sklearn_digits). */
+    @SuppressWarnings("unchecked")
+    public static Dataset<ImageExample> openImages(Path manifest, String split) {
+        DatasetManifest m = DatasetManifest.load(manifest);
+        if (!IMAGE_FORMATS.contains(m.format().toLowerCase(Locale.ROOT))) {
+            throw new AmalgamException(manifest + ": format " + m.format() + " is not an image format");
+        }
+        return (Dataset<ImageExample>) open(m, manifest.toAbsolutePath().getParent(), split);
+    }
+
+    /** Like {@link #open(Path, String)}, for text formats (csv, tsv, jsonl). */
+    @SuppressWarnings("unchecked")
+    public static Dataset<TextExample> openTexts(Path manifest, String split) {
+        DatasetManifest m = DatasetManifest.load(manifest);
+        if (IMAGE_FORMATS.contains(m.format().toLowerCase(Locale.ROOT))) {
+            throw new AmalgamException(manifest + ": format " + m.format() + " is not a text format");
+        }
+        return (Dataset<TextExample>) open(m, manifest.toAbsolutePath().getParent(), split);
     }
 
     public static Dataset<? extends Example> open(DatasetManifest m, Path baseDir, String split) {

@@ -85,16 +85,17 @@ public final class ClipPreprocess {
     }
 
     public FloatImage normalize(RgbImage im) {
-        int w = im.width();
-        int h = im.height();
-        float[] out = new float[3 * h * w];
+        int n = im.width() * im.height();
+        byte[] src = im.rgb();
+        float[] out = new float[3 * n];
         for (int c = 0; c < 3; c++) {
-            for (int y = 0; y < h; y++) {
-                for (int x = 0; x < w; x++) {
-                    out[(c * h + y) * w + x] = (im.get(x, y, c) / 255f - mean[c]) / std[c];
-                }
+            float scale = 1f / (255f * std[c]);
+            float shift = mean[c] / std[c];
+            int plane = c * n;
+            for (int p = 0; p < n; p++) {
+                out[plane + p] = (src[3 * p + c] & 0xff) * scale - shift;
             }
         }
-        return new FloatImage(3, h, w, out);
+        return new FloatImage(3, im.height(), im.width(), out);
     }
 }

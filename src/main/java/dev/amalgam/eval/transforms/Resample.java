@@ -60,39 +60,55 @@ public final class Resample {
     private static RgbImage horizontal(RgbImage in, int outW, ResampleFilter filter) {
         Coefficients k = coefficients(in.width(), outW, filter);
         int h = in.height();
-        RgbImage out = RgbImage.blank(outW, h);
+        int inW = in.width();
+        byte[] src = in.rgb();
+        byte[] dst = new byte[3 * outW * h];
         for (int y = 0; y < h; y++) {
+            int rowIn = 3 * y * inW;
+            int rowOut = 3 * y * outW;
             for (int x = 0; x < outW; x++) {
                 int[] w = k.weights()[x];
-                for (int c = 0; c < 3; c++) {
-                    int acc = 1 << (PRECISION_BITS - 1);
-                    for (int i = 0; i < w.length; i++) {
-                        acc += in.get(k.start()[x] + i, y, c) * w[i];
-                    }
-                    out.set(x, y, c, clip8(acc));
+                int base = rowIn + 3 * k.start()[x];
+                int r = 1 << (PRECISION_BITS - 1);
+                int g = r;
+                int b = r;
+                for (int i = 0; i < w.length; i++) {
+                    int o = base + 3 * i;
+                    r += (src[o] & 0xff) * w[i];
+                    g += (src[o + 1] & 0xff) * w[i];
+                    b += (src[o + 2] & 0xff) * w[i];
                 }
+                int o = rowOut + 3 * x;
+                dst[o] = (byte) clip8(r);
+                dst[o + 1] = (byte) clip8(g);
+                dst[o + 2] = (byte) clip8(b);
             }
         }
-        return out;
+        return new RgbImage(outW, h, dst);
     }
 
     private static RgbImage vertical(RgbImage in, int outH, ResampleFilter filter) {
         Coefficients k = coefficients(in.height(), outH, filter);
-        int w0 = in.width();
-        RgbImage out = RgbImage.blank(w0, outH);
+        int rowLen = 3 * in.width();
+        byte[] src = in.rgb();
+        byte[] dst = new byte[rowLen * outH];
+        int[] acc = new int[rowLen];
         for (int y = 0; y < outH; y++) {
             int[] w = k.weights()[y];
-            for (int x = 0; x < w0; x++) {
-                for (int c = 0; c < 3; c++) {
-                    int acc = 1 << (PRECISION_BITS - 1);
-                    for (int i = 0; i < w.length; i++) {
-                        acc += in.get(x, k.start()[y] + i, c) * w[i];
-                    }
-                    out.set(x, y, c, clip8(acc));
+            java.util.Arrays.fill(acc, 1 << (PRECISION_BITS - 1));
+            for (int i = 0; i < w.length; i++) {
+                int base = (k.start()[y] + i) * rowLen;
+                int wi = w[i];
+                for (int j = 0; j < rowLen; j++) {
+                    acc[j] += (src[base + j] & 0xff) * wi;
                 }
             }
+            int out = y * rowLen;
+            for (int j = 0; j < rowLen; j++) {
+                dst[out + j] = (byte) clip8(acc[j]);
+            }
         }
-        return out;
+        return new RgbImage(in.width(), outH, dst);
     }
 
     private static int clip8(int acc) {

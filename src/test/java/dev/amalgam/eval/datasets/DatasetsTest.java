@@ -103,6 +103,8 @@ class DatasetsTest {
         }
         assertEquals(33456, sum);
         assertThrows(AmalgamException.class, () -> ManifestDatasets.open(m, "validation"));
+        assertEquals(10000, ManifestDatasets.openImages(m, "test").size());
+        assertThrows(AmalgamException.class, () -> ManifestDatasets.openTexts(m, "test"));
     }
 
     @Test
