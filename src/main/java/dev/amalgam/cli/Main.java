@@ -12,6 +12,11 @@ import java.io.PrintWriter;
         description = "Merge fine-tuned checkpoints of one pretrained model and measure ID/OOD effects.",
         subcommands = {
             CommandLine.HelpCommand.class,
+            MergeCommand.class,
+            MaterializeCommand.class,
+            InspectCommand.class,
+            ConvertCommand.class,
+            BenchCommand.class,
         })
 public final class Main implements Runnable {
 
