@@ -26,7 +26,7 @@ public final class WordNetSupersenseSource implements TextSource {
     static final List<Integer> LEX_FILES = List.of(6, 10, 18, 35, 38, 40);
     static final List<String> LABELS = List.of("noun.artifact", "noun.communication", "noun.person",
             "verb.contact", "verb.motion", "verb.possession");
-    private static final int MIN_CHARS = 10;
+    private static final int MIN_CHARS = 5;
     private static final Pattern EXAMPLE = Pattern.compile("\"([^\"]+)\"");
 
     private final Path wordnetDir;
