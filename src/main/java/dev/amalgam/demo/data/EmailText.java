@@ -18,10 +18,11 @@ import java.util.regex.Pattern;
 final class EmailText {
 
     private static final int MAX_MIME_DEPTH = 5;
+    /** Only the start of a message is kept, so text parts are cut before the (regex-heavy) HTML stripping. */
+    private static final int MAX_PART_CHARS = 20_000;
     private static final Pattern ENCODED_WORD = Pattern.compile("=\\?([^?\\s]+)\\?([QqBb])\\?([^?\\s]*)\\?=");
     private static final Pattern PARAM = Pattern.compile("(?i);\\s*%s\\s*=\\s*(\"([^\"]*)\"|[^;\\s]+)");
-    private static final Pattern HTML_BLOCKS = Pattern.compile("(?is)<!--.*?-->|<(script|style|head)\\b.*?</\\1\\s*>");
-    private static final Pattern HTML_TAG = Pattern.compile("</?[a-zA-Z!][^>]*>");
+    private static final java.util.List<String> BLOCKS = java.util.List.of("script", "style", "head");
     private static final Pattern NUMERIC_ENTITY = Pattern.compile("&#(x?)([0-9a-fA-F]{1,6});");
 
     private EmailText() {
@@ -70,7 +71,7 @@ final class EmailText {
             case "base64" -> decodeBase64(part.body, charset);
             default -> part.body;
         };
-        return stripHtml(decoded);
+        return stripHtml(decoded.length() > MAX_PART_CHARS ? decoded.substring(0, MAX_PART_CHARS) : decoded);
     }
 
     private static java.util.List<String> splitMultipart(String body, String boundary) {
@@ -96,9 +97,74 @@ final class EmailText {
         return parts;
     }
 
+    /** Removes comments, script/style/head blocks (to the end when unterminated) and tags; decodes entities. */
     static String stripHtml(String s) {
-        String t = HTML_BLOCKS.matcher(s).replaceAll(" ");
-        t = HTML_TAG.matcher(t).replaceAll(" ");
+        StringBuilder text = new StringBuilder(s.length());
+        int i = 0;
+        int n = s.length();
+        while (i < n) {
+            char c = s.charAt(i);
+            if (c != '<' || i + 1 >= n) {
+                text.append(c);
+                i++;
+            } else if (s.startsWith("<!--", i)) {
+                i = skipPast(s, i + 4, "-->");
+                text.append(' ');
+            } else if (isBlockStart(s, i)) {
+                String name = s.substring(i + 1, i + 1 + blockNameLength(s, i)).toLowerCase(Locale.ROOT);
+                int close = indexOfIgnoreCase(s, "</" + name, i + 1);
+                i = close < 0 ? n : skipPast(s, close, ">");
+                text.append(' ');
+            } else if (Character.isLetter(s.charAt(i + 1)) || s.charAt(i + 1) == '/' || s.charAt(i + 1) == '!') {
+                int gt = s.indexOf('>', i);
+                if (gt < 0) {
+                    text.append(c);
+                    i++;
+                } else {
+                    i = gt + 1;
+                    text.append(' ');
+                }
+            } else {
+                text.append(c);
+                i++;
+            }
+        }
+        return decodeEntities(text.toString());
+    }
+
+    private static boolean isBlockStart(String s, int lt) {
+        return blockNameLength(s, lt) > 0;
+    }
+
+    private static int blockNameLength(String s, int lt) {
+        for (String name : BLOCKS) {
+            int end = lt + 1 + name.length();
+            if (s.regionMatches(true, lt + 1, name, 0, name.length())
+                    && (end >= s.length() || !Character.isLetterOrDigit(s.charAt(end)))) {
+                return name.length();
+            }
+        }
+        return 0;
+    }
+
+    private static int skipPast(String s, int from, String token) {
+        int at = s.indexOf(token, from);
+        return at < 0 ? s.length() : at + token.length();
+    }
+
+    private static int indexOfIgnoreCase(String s, String token, int from) {
+        for (int i = s.indexOf('<', from); i >= 0; i = s.indexOf('<', i + 1)) {
+            if (s.regionMatches(true, i, token, 0, token.length())) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static String decodeEntities(String t) {
+        if (t.indexOf('&') < 0) {
+            return t;
+        }
         Matcher m = NUMERIC_ENTITY.matcher(t);
         StringBuilder sb = new StringBuilder();
         while (m.find()) {

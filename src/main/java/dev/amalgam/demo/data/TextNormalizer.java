@@ -31,7 +31,9 @@ final class TextNormalizer {
         return s.substring(0, cut).strip();
     }
 
+    /** Only the start matters: raw text far beyond {@code maxChars} is cut before the regex clean-up. */
     static String cleanAndTruncate(String s, int maxChars) {
-        return truncate(clean(s), maxChars);
+        int rawLimit = maxChars * 20;
+        return truncate(clean(s.length() > rawLimit ? s.substring(0, rawLimit) : s), maxChars);
     }
 }

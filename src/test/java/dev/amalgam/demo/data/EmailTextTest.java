@@ -48,5 +48,8 @@ class EmailTextTest {
         String html = "<html><head><style>p {color:red}</style></head><body><!-- c --><p>Click&nbsp;<b>here</b>"
                 + " to WIN &amp; get &#36;1000 &#x41;!</p><script>alert(1)</script></body></html>";
         assertEquals("Click here to WIN & get $1000 A!", TextNormalizer.clean(EmailText.stripHtml(html)));
+        // A part cut in the middle of a style block or comment loses the unterminated rest, not just the tag.
+        assertEquals("Hi", TextNormalizer.clean(EmailText.stripHtml("<p>Hi</p><style>p { color: red; ")));
+        assertEquals("Hi", TextNormalizer.clean(EmailText.stripHtml("Hi <!-- a comment that never ends")));
     }
 }
