@@ -23,6 +23,9 @@ final class EmailText {
     private static final Pattern ENCODED_WORD = Pattern.compile("=\\?([^?\\s]+)\\?([QqBb])\\?([^?\\s]*)\\?=");
     private static final Pattern PARAM = Pattern.compile("(?i);\\s*%s\\s*=\\s*(\"([^\"]*)\"|[^;\\s]+)");
     private static final java.util.List<String> BLOCKS = java.util.List.of("script", "style", "head");
+    private static final Pattern QP_MARK = Pattern.compile("=(3D|20|09|\n)");
+    /** Runs of 4+ identical separator characters ("=====", "-----") shrink to 3. */
+    private static final Pattern RULER = Pattern.compile("([=\\-_*#~+.|])\\1{3,}");
     private static final Pattern NUMERIC_ENTITY = Pattern.compile("&#(x?)([0-9a-fA-F]{1,6});");
 
     private EmailText() {
@@ -66,12 +69,26 @@ final class EmailText {
         }
         String encoding = part.headers.getOrDefault("content-transfer-encoding", "").strip().toLowerCase(Locale.ROOT);
         Charset charset = charset(param(contentType, "charset"));
+        if (encoding.isEmpty() && looksQuotedPrintable(part.body)) {
+            encoding = "quoted-printable";
+        }
         String decoded = switch (encoding) {
             case "quoted-printable" -> new String(quotedPrintable(part.body), charset);
             case "base64" -> decodeBase64(part.body, charset);
             default -> part.body;
         };
-        return stripHtml(decoded.length() > MAX_PART_CHARS ? decoded.substring(0, MAX_PART_CHARS) : decoded);
+        String text = stripHtml(decoded.length() > MAX_PART_CHARS ? decoded.substring(0, MAX_PART_CHARS) : decoded);
+        return RULER.matcher(text).replaceAll("$1$1$1");
+    }
+
+    /** Spam often sends quoted-printable bodies without saying so: count its soft breaks and "=3D"/"=20". */
+    static boolean looksQuotedPrintable(String body) {
+        Matcher m = QP_MARK.matcher(body);
+        int marks = 0;
+        while (marks < 3 && m.find()) {
+            marks++;
+        }
+        return marks >= 3;
     }
 
     private static java.util.List<String> splitMultipart(String body, String boundary) {

@@ -25,6 +25,15 @@ class EmailTextTest {
     }
 
     @Test
+    void decodesUndeclaredQuotedPrintableAndShortensRulers() {
+        String raw = "Subject: hot\nContent-Type: text/html\n\n<p style=3D\"x\">BIG NEWS THIS WEEK =\nFOR=20\nAMNM</p>"
+                + "\n----------\nend ======== x";
+        assertEquals("hot BIG NEWS THIS WEEK FOR AMNM --- end === x", text(raw));
+        String plain = "Subject: math\n\nx = 3 and y = 20 \n";
+        assertEquals("math x = 3 and y = 20", text(plain));
+    }
+
+    @Test
     void decodesEncodedWordSubjects() {
         assertEquals("R\u00e9sum\u00e9 of the talk", EmailText.decodeEncodedWords("=?iso-8859-1?Q?R=E9sum=E9_of_the_talk?="));
         assertEquals("FREE money!", EmailText.decodeEncodedWords("=?utf-8?B?RlJFRSBtb25leQ==?=!"));
