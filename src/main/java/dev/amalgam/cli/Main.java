@@ -17,6 +17,8 @@ import java.io.PrintWriter;
             InspectCommand.class,
             ConvertCommand.class,
             BenchCommand.class,
+            EmbedCommand.class,
+            GenerateCommand.class,
             FinetuneCommand.class,
         })
 public final class Main implements Runnable {

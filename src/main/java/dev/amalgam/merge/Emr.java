@@ -54,9 +54,10 @@ public final class Emr implements TaskModulated {
                     + numerators.length);
         }
         Modulation mod = elect(step);
+        NDArray absEps = mod.shared().abs();
         for (int t = 0; t < tasks; t++) {
             numerators[t] += step.taskVector(t).abs().mean().getFloat();
-            denominators[t] += mod.shared().mul(mod.masks()[t].toType(DataType.FLOAT32, false)).abs().mean().getFloat();
+            denominators[t] += absEps.mul(mod.masks()[t].toType(DataType.FLOAT32, false)).mean().getFloat();
         }
     }
 

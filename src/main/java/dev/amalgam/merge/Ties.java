@@ -24,7 +24,9 @@ import java.util.Set;
  *
  * <p><b>scope=tensor</b> (MergeKit {@code ties}): per tensor keep the top int(density·n) by |τ|, sign
  * +1 where Σ_t w_t τ̂_t ≥ 0 else −1 (MergeKit's "sum" consensus, i.e. no global fallback), no
- * statistic pass. MergeKit's own defaults are merge=dis-mean (normalize) and lambda=1.
+ * statistic pass. MergeKit's own defaults are merge=dis-mean (normalize) and lambda=1. Entries tied
+ * with the k-th largest |τ| are all kept (MergeKit keeps exactly k, choosing among ties arbitrarily);
+ * int(density·n) = 0 zeroes the tensor (MergeKit refuses instead).
  *
  * <p>Optional per-model {@code weights} w_t multiply the trimmed vectors before election (MergeKit);
  * dis-mean then divides by Σ w_t over the agreeing models. Defaults (CLIP ViT 8 tasks, EMR repo /
