@@ -77,6 +77,29 @@ class BertFineTuningTest {
     }
 
     @Test
+    void sameSeedReproducesCheckpointBytesWithDropout() throws IOException {
+        Path base = Files.createDirectory(tmp.resolve("tiny-bert"));
+        int vocab = ToyText.writeTokenizer(base);
+        String config = "{\"model_type\":\"bert\",\"hidden_size\":16,\"num_hidden_layers\":1,"
+                + "\"num_attention_heads\":2,\"intermediate_size\":32,\"vocab_size\":" + vocab + ","
+                + "\"max_position_embeddings\":32,\"hidden_dropout_prob\":0.3,\"attention_probs_dropout_prob\":0.3}";
+        Files.writeString(base.resolve("config.json"), config);
+        writeRandomBert(base, BertConfig.fromJson(JSON.readTree(config), "test"), "");
+        Path task = ToyText.writeSuite(tmp.resolve("suite")).resolve("sentiment");
+        FineTuneConfig cfg = FineTuneConfig.defaults().withLearningRate(1e-3).withMaxSteps(4).withPatience(0);
+        byte[][] runs = new byte[3][];
+        long[] seeds = {5, 5, 6};
+        for (int i = 0; i < 3; i++) {
+            Path out = tmp.resolve("run" + i);
+            TextFineTuning.run(base, task, out, cfg.withSeed(seeds[i]), 32, DType.F32, Map.of("pooling", "mean"),
+                    FineTuneListener.NONE);
+            runs[i] = Files.readAllBytes(out.resolve("model.safetensors"));
+        }
+        assertArrayEquals(runs[0], runs[1], "same seed, same bytes");
+        assertFalse(Arrays.equals(runs[0], runs[2]), "another seed gives other weights");
+    }
+
+    @Test
     void unknownPoolingIsABadInputError() throws IOException {
         Path base = Files.createDirectory(tmp.resolve("b"));
         ToyText.writeTokenizer(base);
