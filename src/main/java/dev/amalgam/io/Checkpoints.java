@@ -59,7 +59,7 @@ public final class Checkpoints {
      * format "onnx" whose tensor names are Hugging Face keys.
      */
     static Checkpoint openOnnx(Path onnxFile) {
-        throw new AmalgamException(onnxFile + ": ONNX import not available in this build");
+        return dev.amalgam.io.onnx.OnnxCheckpoints.open(onnxFile);
     }
 
     private static Checkpoint openDirectory(Path dir) {
