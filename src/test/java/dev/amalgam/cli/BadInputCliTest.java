@@ -128,8 +128,8 @@ class BadInputCliTest {
                     text(d.resolve("model.pt"), "x");
                     return d;
                 }, List.of("model.pt", "pickle")),
-                new Case("onnx file (importer not built in)", d -> text(d.resolve("model.onnx"), "x"),
-                        List.of("model.onnx", "ONNX import not available")),
+                new Case("malformed onnx file (dispatched to the ONNX importer)", d -> text(d.resolve("model.onnx"), "x"),
+                        List.of("model.onnx", "ONNX")),
                 new Case("directory without weights", d -> {
                     text(d.resolve("config.json"), "{}");
                     return d;
