@@ -124,4 +124,41 @@ class ShardedWriterTest {
             assertFalse(c.names().isEmpty());
         }
     }
+
+    @Test
+    void backgroundThreadWritesTheSameFiles() throws Exception {
+        java.util.Random r = new java.util.Random(11);
+        List<TensorInfo> plan = new java.util.ArrayList<>();
+        java.util.Map<String, byte[]> data = new java.util.TreeMap<>();
+        for (int i = 0; i < 120; i++) {
+            TensorInfo t = new TensorInfo(String.format("t%03d", i), DType.U8, new long[] {1 + r.nextInt(300)});
+            plan.add(t);
+            byte[] b = new byte[(int) t.byteSize()];
+            r.nextBytes(b);
+            data.put(t.name(), b);
+        }
+        Path sync = tmp.resolve("sync");
+        Path async = tmp.resolve("async");
+        for (Path out : List.of(sync, async)) {
+            try (ShardedWriter w = new ShardedWriter(out, plan, 2000, Map.of(), List.of())) {
+                if (out == async) {
+                    w.background(2);
+                }
+                data.forEach((n, b) -> w.write(n, ByteBuffer.wrap(b)));
+                w.commit();
+            }
+        }
+        List<String> files = listing(sync);
+        assertEquals(files, listing(async));
+        assertTrue(files.size() > 5, files.toString());
+        for (String f : files) {
+            assertArrayEquals(Files.readAllBytes(sync.resolve(f)), Files.readAllBytes(async.resolve(f)), f);
+        }
+        // Abandoning a background writer mid-way leaves nothing.
+        Path partial = tmp.resolve("partial");
+        try (ShardedWriter w = new ShardedWriter(partial, plan, 2000, Map.of(), List.of()).background(2)) {
+            w.write("t000", ByteBuffer.wrap(data.get("t000")));
+        }
+        assertEquals(List.of("async", "sync"), listing(tmp));
+    }
 }
