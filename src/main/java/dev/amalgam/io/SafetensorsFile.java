@@ -149,6 +149,28 @@ public final class SafetensorsFile implements TensorSource {
         }
     }
 
+    /** Reads the tensor with positional reads on the channel (no mapping involved). */
+    @Override
+    public void readInto(String name, ByteBuffer dst) {
+        SafetensorsHeader.Entry e = entry(name);
+        long len = e.end() - e.begin();
+        if (dst.remaining() != len) {
+            throw new IllegalArgumentException(name + ": destination has " + dst.remaining() + " bytes, tensor " + len);
+        }
+        long pos = header.dataStart() + e.begin();
+        try {
+            while (dst.hasRemaining()) {
+                int r = channel.read(dst, pos);
+                if (r < 0) {
+                    throw new AmalgamException(path + ": tensor '" + name + "' ends past the end of the file (truncated?)");
+                }
+                pos += r;
+            }
+        } catch (IOException ex) {
+            throw new AmalgamException(path + ": cannot read tensor '" + name + "' (" + ex.getMessage() + ")");
+        }
+    }
+
     private synchronized MappedByteBuffer window(int w) throws IOException {
         if (windows[w] == null) {
             long start = (long) w * window;

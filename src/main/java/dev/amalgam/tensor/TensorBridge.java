@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.amalgam.io.DType;
 import dev.amalgam.io.TensorInfo;
+import dev.amalgam.io.TensorSource;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -55,6 +56,21 @@ public final class TensorBridge {
         } else {
             DTypeConversion.toFloat32(bytes, info.dtype(), dst.asFloatBuffer());
         }
+        return out;
+    }
+
+    /**
+     * Tensor {@code name} of {@code source} as an F32 NDArray. F32 tensors are read straight into the
+     * array's memory with {@link TensorSource#readInto} (a positional file read for safetensors), the
+     * fastest path; other dtypes are decoded from the mapping.
+     */
+    public static NDArray toF32(NDManager manager, TensorSource source, String name) {
+        TensorInfo info = source.info(name);
+        if (info.dtype() != DType.F32) {
+            return toF32(manager, info, source.bytes(name));
+        }
+        NDArray out = manager.create(shape(info), DataType.FLOAT32);
+        source.readInto(name, out.toByteBuffer(true));
         return out;
     }
 

@@ -48,6 +48,9 @@ class SafetensorsWindowingTest {
                     byte[] g = new byte[got.remaining()];
                     got.get(g);
                     assertArrayEquals(e.getValue(), g, "window " + window + " " + e.getKey());
+                    ByteBuffer direct = ByteBuffer.allocateDirect(g.length);
+                    f.readInto(e.getKey(), direct);
+                    assertEquals(ByteBuffer.wrap(e.getValue()), direct.flip());
                 }
             }
         }
@@ -72,6 +75,9 @@ class SafetensorsWindowingTest {
             assertEquals(16, b.remaining());
             assertEquals(3, b.getInt(8));
             assertEquals(-1, b.getInt(12));
+            ByteBuffer read = ByteBuffer.allocate(16);
+            f.readInto("far", read);
+            assertArrayEquals(far, read.array());
             dev.amalgam.AmalgamException e = org.junit.jupiter.api.Assertions.assertThrows(
                     dev.amalgam.AmalgamException.class, () -> f.bytes("big"));
             assertTrue(e.getMessage().contains("'big'") && e.getMessage().contains("2 GiB"), e.getMessage());

@@ -41,6 +41,9 @@ class TensorBridgeTest {
                 a.addi(1f); // must not touch the read-only mapping (would crash) and must not change the file
                 NDArray again = TensorBridge.toF32(m, c.info(n), c.bytes(n));
                 assertArrayEquals(VALUES, again.toFloatArray(), n);
+                NDArray viaSource = TensorBridge.toF32(m, c, n);
+                assertArrayEquals(new long[] {2, 3}, viaSource.getShape().getShape());
+                assertArrayEquals(VALUES, viaSource.toFloatArray(), "source path " + n);
             }
         }
     }
