@@ -82,13 +82,11 @@ final class BenchIoCommand implements Callable<Integer> {
         int nThreads = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         double rawS = best(() -> readAll(file, false, 1));
         double parS = best(() -> readAll(file, false, nThreads));
-        double preadS = best(() -> readIntoAll(file));
         double ndS = best(() -> readAll(file, true, 1));
         List<List<String>> rows = new ArrayList<>();
         rows.add(row("cat FILE > /dev/null", bytes, catS, catS));
         rows.add(row("Amalgam reader, every byte touched, 1 thread", bytes, rawS, catS));
         rows.add(row("Amalgam reader, every byte touched, " + nThreads + " threads", bytes, parS, catS));
-        rows.add(row("Amalgam reader, readInto a reused buffer + every byte touched", bytes, preadS, catS));
         rows.add(row("Amalgam reader → F32 NDArray (TensorBridge.toF32), 1 thread", bytes, ndS, catS));
         List<String> notes = List.of(
                 "date " + Instant.now() + ", " + Runtime.getRuntime().availableProcessors() + " cores visible, Java "
@@ -173,22 +171,6 @@ final class BenchIoCommand implements Callable<Integer> {
                 th.join();
             }
             sink += total.get();
-        }
-    }
-
-    /** Copies every tensor into one reused direct buffer with {@code readInto}, then reads it. */
-    private static void readIntoAll(Path file) {
-        try (SafetensorsFile f = SafetensorsFile.open(file)) {
-            long max = f.names().stream().mapToLong(n -> f.info(n).byteSize()).max().orElse(0);
-            ByteBuffer buf = ByteBuffer.allocateDirect(Math.toIntExact(max)).order(ByteOrder.LITTLE_ENDIAN);
-            long[] chunk = new long[1 << 14];
-            long s = 0;
-            for (String n : f.names()) {
-                buf.clear().limit((int) f.info(n).byteSize());
-                f.readInto(n, buf);
-                s += touch(buf.flip(), chunk);
-            }
-            sink += s;
         }
     }
 
