@@ -71,23 +71,26 @@ public final class StreamingExecutor {
                 method.endPass(pass);
             }
             TaskModulated modulated = method instanceof TaskModulated tm ? tm : null;
+            JointPlan joint = method instanceof JointTensors jt ? new JointPlan(jt, floatNames) : JointPlan.NONE;
             long done = 0;
             for (String n : names) {
                 TensorInfo info = in.base().info(n);
                 if (!info.dtype().isFloat()) {
                     sink.writeCopied(info, in.base().bytes(n));
+                } else if (joint.isGrouped(n)) {
+                    if (!joint.isPending(n)) {
+                        joint.mergeGroupOf(n, name -> loadStep(name, in, root.newSubManager()));
+                    }
+                    try (NDManager m = joint.pendingManager(n)) {
+                        sink.writeMerged(info, checked(method, info, joint.takePending(n)));
+                    }
                 } else {
                     try (NDManager m = root.newSubManager()) {
                         TensorStep step = loadStep(n, in, m);
                         if (modulated != null) {
                             sink.writeModulation(info, modulated.modulate(step));
                         } else {
-                            NDArray merged = method.merge(step);
-                            if (!java.util.Arrays.equals(merged.getShape().getShape(), info.shape())) {
-                                throw new IllegalStateException(method.name() + " returned shape " + merged.getShape()
-                                        + " for " + info);
-                            }
-                            sink.writeMerged(info, merged);
+                            sink.writeMerged(info, checked(method, info, method.merge(step)));
                         }
                     }
                 }
@@ -95,6 +98,13 @@ public final class StreamingExecutor {
             }
         }
         sink.commit(method);
+    }
+
+    private static NDArray checked(MergeMethod method, TensorInfo info, NDArray merged) {
+        if (!java.util.Arrays.equals(merged.getShape().getShape(), info.shape())) {
+            throw new IllegalStateException(method.name() + " returned shape " + merged.getShape() + " for " + info);
+        }
+        return merged;
     }
 
     private TensorStep loadStep(String name, MergeInputs in, NDManager m) {
