@@ -251,6 +251,26 @@ class DjlServingExportTest {
     }
 
     @Test
+    void clipClassNamesAndTemplatesComeFromTheTaskSuite() throws Exception {
+        Path src = Files.createDirectory(tmp.resolve("clip"));
+        Path fixture = Fixtures.dir("clip", "quickgelu");
+        Files.copy(fixture.resolve("config.json"), src.resolve("config.json"));
+        Files.copy(fixture.resolve("model.safetensors"), src.resolve("model.safetensors"));
+        Files.copy(fixture.getParent().getParent().resolve("tokenizers/clip/tokenizer.json"), src.resolve("tokenizer.json"));
+        Path out = tmp.resolve("mnist-served");
+        assertEquals(0, export(src.toString(), "--out", out.toString(), "--task", "mnist"));
+        var spec = dev.amalgam.eval.suites.SuiteCatalog.builtin().task("mnist");
+        JsonNode head = JSON.readTree(out.resolve("head.json").toFile());
+        List<String> labels = new ArrayList<>();
+        head.path("labels").forEach(n -> labels.add(n.asText()));
+        List<String> templates = new ArrayList<>();
+        head.path("templates").forEach(n -> templates.add(n.asText()));
+        assertEquals(spec.classes(), labels);
+        assertEquals(spec.templates(), templates);
+        assertEquals(spec.classes().size(), ZeroShotHeadFiles.read(out).weight().length);
+    }
+
+    @Test
     void incompatibleInputsAreOneLineErrorsAndLeaveNothing() throws Exception {
         Path parent = Files.createDirectory(tmp.resolve("outs"));
         Path noConfig = Files.createDirectory(tmp.resolve("no-config"));

@@ -31,10 +31,15 @@ final class TinyModels {
 
     /** A BERT fine-tuned-checkpoint directory: random encoder (with pooler), random 3-class head. */
     static Path bertClassifier(Path dir, long seed, String pooling) throws IOException {
+        return bertClassifier(dir, seed, pooling, 16, 2, 2, 32);
+    }
+
+    static Path bertClassifier(Path dir, long seed, String pooling, int hidden, int layers, int heads, int ffn)
+            throws IOException {
         Path tmp = dir.resolveSibling(dir.getFileName() + "-w");
-        String config = "{\"model_type\":\"bert\",\"hidden_size\":16,\"num_hidden_layers\":2,"
-                + "\"num_attention_heads\":2,\"intermediate_size\":32,\"vocab_size\":" + WORDS.size() + ","
-                + "\"max_position_embeddings\":32,\"type_vocab_size\":2,\"hidden_act\":\"gelu\","
+        String config = "{\"model_type\":\"bert\",\"hidden_size\":" + hidden + ",\"num_hidden_layers\":" + layers + ","
+                + "\"num_attention_heads\":" + heads + ",\"intermediate_size\":" + ffn + ",\"vocab_size\":" + WORDS.size() + ","
+                + "\"max_position_embeddings\":128,\"type_vocab_size\":2,\"hidden_act\":\"gelu\","
                 + "\"hidden_dropout_prob\":0.1,\"attention_probs_dropout_prob\":0.1,\"layer_norm_eps\":1e-12}";
         BertConfig c = BertConfig.fromJson(new ObjectMapper().readTree(config), "test");
         Random r = new Random(seed);
@@ -53,7 +58,7 @@ final class TinyModels {
             w.commit();
         }
         Files.move(tmp, dir);
-        writeHead(dir, r, 16, pooling);
+        writeHead(dir, r, hidden, pooling);
         return dir;
     }
 
