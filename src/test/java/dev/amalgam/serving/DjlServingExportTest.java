@@ -117,6 +117,17 @@ class DjlServingExportTest {
                 assertHttpJson(want[i], http.get(i));
             }
         }
+
+        // DJL Serving's layout: Amalgam jars only in a context class loader ($MODEL_SERVER_HOME/deps/)
+        List<String> lines = ServedModelRunner.run(out.resolve("libs"), false, tmp, "deps-text", out.toString(),
+                out.resolve("libs").toString(), texts.get(0), texts.get(1), texts.get(2));
+        assertEquals(List.of("true"), value(lines, "ISOLATED"), String.join("\n", lines));
+        assertServedFromExportedJar(lines, out);
+        assertEquals(TextClassifierBlock.class.getName(), value(lines, "BLOCK").get(0));
+        List<String> http = value(lines, "HTTP");
+        for (int i = 0; i < texts.size(); i++) {
+            assertHttpJson(want[i], http.get(i));
+        }
     }
 
     /** Reference: encoder from the source checkpoint, pooler output, head as plain-Java dot products, softmax. */

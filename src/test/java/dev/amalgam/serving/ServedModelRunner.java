@@ -29,9 +29,15 @@ final class ServedModelRunner {
     }
 
     static List<String> run(Path libsDir, Path cacheDir, String... args) {
+        return run(libsDir, true, cacheDir, args);
+    }
+
+    /** With {@code libsOnClassPath} false, the probe gets DJL only and must load libs/ itself. */
+    static List<String> run(Path libsDir, boolean libsOnClassPath, Path cacheDir, String... args) {
         try {
             List<String> cp = new ArrayList<>(djlJars());
-            try (Stream<Path> s = Files.list(libsDir)) {
+            Files.createDirectories(cacheDir.resolve("no-libs"));
+            try (Stream<Path> s = Files.list(libsOnClassPath ? libsDir : cacheDir.resolve("no-libs"))) {
                 s.filter(p -> p.toString().endsWith(".jar")).sorted().forEach(p -> cp.add(p.toString()));
             }
             cp.add(probeClasses(cacheDir).toString());

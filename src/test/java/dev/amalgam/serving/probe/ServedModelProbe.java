@@ -36,6 +36,10 @@ public final class ServedModelProbe {
         String kind = args[0];
         Path model = Path.of(args[1]);
         List<String> inputs = Arrays.asList(args).subList(2, args.length);
+        if (kind.equals("deps-text")) {
+            depsLayout(model, inputs);
+            return;
+        }
         System.out.println("SOURCE " + Class.forName("dev.amalgam.serving.AmalgamBlockFactory")
                 .getProtectionDomain().getCodeSource().getLocation());
         switch (kind) {
@@ -96,6 +100,53 @@ public final class ServedModelProbe {
                 System.out.println("HTTP " + res.getProperty("Content-Type", "") + " "
                         + b64(res.getData().getAsBytes()));
             }
+        }
+    }
+
+    /**
+     * DJL Serving's arrangement when the jars are in {@code $MODEL_SERVER_HOME/deps/}: DJL on the system
+     * class path, Amalgam only in a child loader that is the thread context class loader while loading, and
+     * the translatorFactory from serving.properties passed as a Criteria argument (as DJL Serving's
+     * ModelInfo does). blockFactory is resolved by DJL itself from serving.properties.
+     */
+    static void depsLayout(Path model, List<String> inputs) throws Exception {
+        List<java.net.URL> urls = new ArrayList<>();
+        try (var s = Files.list(Path.of(inputs.get(0)))) {
+            for (Path p : (Iterable<Path>) s.filter(f -> f.toString().endsWith(".jar")).sorted()::iterator) {
+                urls.add(p.toUri().toURL());
+            }
+        }
+        try {
+            Class.forName("dev.amalgam.serving.AmalgamBlockFactory");
+            System.out.println("ISOLATED false");
+        } catch (ClassNotFoundException e) {
+            System.out.println("ISOLATED true");
+        }
+        java.net.URLClassLoader deps = new java.net.URLClassLoader(urls.toArray(new java.net.URL[0]),
+                ServedModelProbe.class.getClassLoader());
+        ClassLoader before = Thread.currentThread().getContextClassLoader();
+        Thread.currentThread().setContextClassLoader(deps);
+        try {
+            System.out.println("SOURCE " + Class.forName("dev.amalgam.serving.AmalgamBlockFactory", false, deps)
+                    .getProtectionDomain().getCodeSource().getLocation());
+            java.util.Properties props = new java.util.Properties();
+            try (var r = Files.newBufferedReader(model.resolve("serving.properties"))) {
+                props.load(r);
+            }
+            Criteria<Input, Output> c = Criteria.builder().setTypes(Input.class, Output.class).optModelPath(model)
+                    .optArgument("translatorFactory", props.getProperty("translatorFactory")).build();
+            try (ZooModel<Input, Output> zoo = c.loadModel(); Predictor<Input, Output> p = zoo.newPredictor()) {
+                System.out.println("BLOCK " + zoo.getBlock().getClass().getName());
+                for (String x : inputs.subList(1, inputs.size())) {
+                    Input req = new Input();
+                    req.add(x.getBytes(StandardCharsets.UTF_8));
+                    Output res = p.predict(req);
+                    System.out.println("HTTP " + res.getProperty("Content-Type", "") + " "
+                            + b64(res.getData().getAsBytes()));
+                }
+            }
+        } finally {
+            Thread.currentThread().setContextClassLoader(before);
         }
     }
 
