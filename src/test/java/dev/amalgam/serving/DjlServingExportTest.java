@@ -164,6 +164,23 @@ class DjlServingExportTest {
     }
 
     @Test
+    void llamaFamilyGenerationServedEqualsInProcessGreedy() throws Exception {
+        for (String kase : List.of("llama", "qwen2")) {
+            Path src = Files.createDirectory(tmp.resolve(kase));
+            Path fixture = Fixtures.dir("llama", kase);
+            Files.copy(fixture.resolve("config.json"), src.resolve("config.json"));
+            Files.copy(fixture.resolve("model.safetensors"), src.resolve("model.safetensors"));
+            Files.writeString(src.resolve("tokenizer.json"), TinyModels.numberedTokenizer(100));
+            Path out = tmp.resolve(kase + "-served");
+            assertEquals(0, export(src.toString(), "--out", out.toString(), "--max-new-tokens", "5"));
+            String prompt = "t5 t17 t42 t8";
+            String want = inProcessGenerate(src, prompt, 5);
+            assertEquals(want, servedTexts(out, List.of(prompt)).get(0), kase);
+            assertTrue(want.startsWith(prompt + " t"), want);
+        }
+    }
+
+    @Test
     void modulatedOutputIsMaterializedPerTask() throws Exception {
         Path base = Fixtures.dir("gpt2", "tiny");
         Path a = TinyModels.perturbed(base, tmp.resolve("ft/alpha"), 1, 0.05);

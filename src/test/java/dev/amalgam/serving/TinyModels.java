@@ -111,6 +111,17 @@ final class TinyModels {
         return dir;
     }
 
+    /** A word-level tokenizer.json with tokens t0 … t{n-1} (so every id of an n-token model decodes). */
+    static String numberedTokenizer(int n) {
+        StringBuilder v = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            v.append(i == 0 ? "" : ",").append("\"t").append(i).append("\":").append(i);
+        }
+        return "{\"version\":\"1.0\",\"truncation\":null,\"padding\":null,\"added_tokens\":[],"
+                + "\"normalizer\":null,\"pre_tokenizer\":{\"type\":\"Whitespace\"},\"post_processor\":null,"
+                + "\"decoder\":null,\"model\":{\"type\":\"WordLevel\",\"vocab\":{" + v + "},\"unk_token\":\"t0\"}}";
+    }
+
     static String wordTokenizer() {
         StringBuilder v = new StringBuilder();
         for (int i = 0; i < WORDS.size(); i++) {
