@@ -1,0 +1,84 @@
+package dev.amalgam.merge;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * CART, TSV-M, Iso-C and Iso-CTS against svd_merge_fixtures.json, written by
+ * src/test/python/svd_merge_fixtures.py: the spec formulas re-implemented in PyTorch (float64),
+ * 3 tasks, HF CLIP names, shapes [12,8], [8,12], [6,8], [6], [12], [8] and a q/k/v triple [8,8]×3.
+ */
+class SvdMergeFixtureTest {
+    static final double TOL = 1e-4;
+
+    static MergeMethod create(String method, MethodParams p) {
+        switch (method) {
+            case Cart.NAME: return Cart.fromParams(p);
+            case Tsvm.NAME: return Tsvm.fromParams(p);
+            case IsoC.NAME: return IsoC.fromParams(p);
+            case IsoCts.NAME: return IsoCts.fromParams(p);
+            default: throw new IllegalArgumentException(method);
+        }
+    }
+
+    static float[] floats(JsonNode a) {
+        float[] f = new float[a.size()];
+        for (int i = 0; i < f.length; i++) {
+            f[i] = (float) a.get(i).asDouble();
+        }
+        return f;
+    }
+
+    @Test
+    void allMethodsMatchTheTorchReference() throws Exception {
+        JsonNode doc;
+        try (InputStream in = getClass().getResourceAsStream("svd_merge_fixtures.json")) {
+            assertNotNull(in, "fixture on the classpath");
+            doc = new ObjectMapper().readTree(in);
+        }
+        Map<String, SvdTestDriver.Tensor> tensors = new LinkedHashMap<>();
+        for (JsonNode t : doc.get("tensors")) {
+            long[] shape = new long[t.get("shape").size()];
+            for (int i = 0; i < shape.length; i++) {
+                shape[i] = t.get("shape").get(i).asLong();
+            }
+            List<float[]> tvs = new ArrayList<>();
+            t.get("task_vectors").forEach(v -> tvs.add(floats(v)));
+            tensors.put(t.get("name").asText(), new SvdTestDriver.Tensor(shape, floats(t.get("base")), tvs));
+        }
+        int cases = 0;
+        for (JsonNode c : doc.get("cases")) {
+            Map<String, Object> params = new LinkedHashMap<>();
+            c.get("params").fields().forEachRemaining(e -> params.put(e.getKey(),
+                    e.getValue().isNumber() ? e.getValue().asDouble() : e.getValue().isBoolean() ? e.getValue().asBoolean() : e.getValue().asText()));
+            MergeMethod m = create(c.get("method").asText(), new MethodParams(c.get("method").asText(), params));
+            Map<String, float[]> got = SvdTestDriver.run(m, tensors);
+            assertEquals(tensors.keySet().size(), got.size());
+            var it = c.get("expected").fields();
+            while (it.hasNext()) {
+                var e = it.next();
+                float[] want = floats(e.getValue());
+                float[] have = got.get(e.getKey());
+                assertNotNull(have, e.getKey());
+                double worst = 0;
+                for (int i = 0; i < want.length; i++) {
+                    worst = Math.max(worst, Math.abs(want[i] - have[i]));
+                }
+                assertTrue(worst <= TOL, m.describe() + " " + e.getKey() + ": max |diff| " + worst);
+            }
+            cases++;
+        }
+        assertEquals(12, cases);
+    }
+}
