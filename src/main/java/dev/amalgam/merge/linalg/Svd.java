@@ -42,6 +42,16 @@ public final class Svd {
         requireMatrix(x, "svd");
         NDArray in = upcast(x);
         try {
+            // LAPACK via torch is about 3x slower on wide matrices (measured 768x3072: 0.62 s vs
+            // 0.22 s for its transpose, one thread), so decompose xᵀ = V·S·Uᵀ instead.
+            if (x.getShape().get(0) < x.getShape().get(1)) {
+                try (NDArray xt = in.transpose()) {
+                    NDList out = LinalgModule.forward(xt);
+                    try (NDArray v = out.get(0); NDArray uh = out.get(2)) {
+                        return new Thin(uh.transpose(), out.get(1), v.transpose());
+                    }
+                }
+            }
             NDList out = LinalgModule.forward(in);
             return new Thin(out.get(0), out.get(1), out.get(2));
         } finally {
