@@ -247,6 +247,60 @@ class SvdMethodPropertyTest {
     }
 
     @Test
+    void isoCtsWithTheWholeSpaceCommonIsIsoC() {
+        Map<String, SvdTestDriver.Tensor> m = model(new Random(12), 3);
+        Map<String, float[]> cts = SvdTestDriver.run(IsoCts.fromParams(MethodParams.of("iso_cts", "common_space_fraction", 1.0)), m);
+        Map<String, float[]> c = SvdTestDriver.run(IsoC.fromParams(MethodParams.of("iso_c")), m);
+        for (String n : m.keySet()) {
+            for (int i = 0; i < c.get(n).length; i++) {
+                assertEquals(c.get(n)[i], cts.get(n)[i], 1e-5, n);
+            }
+        }
+        // f = 0 makes kc negative for these shapes (clamped to 0): must still run and stay finite.
+        Map<String, float[]> zero = SvdTestDriver.run(IsoCts.fromParams(MethodParams.of("iso_cts", "common_space_fraction", 0.0)), m);
+        zero.values().forEach(a -> {
+            for (float v : a) {
+                assertTrue(Float.isFinite(v));
+            }
+        });
+    }
+
+    @Test
+    void stackingHandlesGroupedQueryAttentionShapes() {
+        // Llama GQA: q [8,8], k and v [4,8] stack into one [16,8] matrix.
+        Random r = new Random(13);
+        String p = "model.layers.0.self_attn.";
+        Map<String, SvdTestDriver.Tensor> llama = new LinkedHashMap<>();
+        llama.put(p + "q_proj.weight", random(r, 2, 0.1, 8, 8));
+        llama.put(p + "k_proj.weight", random(r, 2, 0.1, 4, 8));
+        llama.put(p + "v_proj.weight", random(r, 2, 0.1, 4, 8));
+        float[] base = new float[16 * 8];
+        List<float[]> tvs = List.of(new float[16 * 8], new float[16 * 8]);
+        int off = 0;
+        for (String c : new String[]{"q", "k", "v"}) {
+            SvdTestDriver.Tensor t = llama.get(p + c + "_proj.weight");
+            System.arraycopy(t.base(), 0, base, off, t.base().length);
+            for (int k = 0; k < 2; k++) {
+                System.arraycopy(t.taskVectors().get(k), 0, tvs.get(k), off, t.base().length);
+            }
+            off += t.base().length;
+        }
+        MethodParams params = MethodParams.of("cart", "rank_ratio", 0.25, "lambda", 1.7);
+        float[] whole = SvdTestDriver.run(Cart.fromParams(params),
+                Map.of("visual.transformer.resblocks.0.attn.in_proj_weight", new SvdTestDriver.Tensor(new long[]{16, 8}, base, tvs)))
+                .values().iterator().next();
+        Map<String, float[]> split = SvdTestDriver.run(Cart.fromParams(params), llama);
+        off = 0;
+        for (String c : new String[]{"q", "k", "v"}) {
+            float[] a = split.get(p + c + "_proj.weight");
+            for (int i = 0; i < a.length; i++) {
+                assertEquals(whole[off + i], a[i], 1e-5, c);
+            }
+            off += a.length;
+        }
+    }
+
+    @Test
     void isoCtsSplitRoundsHalfToEvenLikePython() {
         assertEquals(List.of(616, 19), List.of(IsoCts.split(768, 8, 0.8)[0], IsoCts.split(768, 8, 0.8)[1]));
         assertEquals(List.of(5, 1), List.of(IsoCts.split(8, 3, 0.8)[0], IsoCts.split(8, 3, 0.8)[1]));
