@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import org.junit.jupiter.api.Test;
 
 import java.io.InputStream;
+import java.util.List;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -153,6 +154,28 @@ class SvdTest {
             Svd.Thin f = Svd.thin(m.eye(3));
             f.s().addi(1f); // in-place use of the results must be allowed (no inference-tensor restriction)
             assertArrayEquals(new float[]{2f, 2f, 2f}, f.s().toFloatArray(), 1e-6f);
+        }
+    }
+
+    @Test
+    void concurrentCallsShareOneModule() throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<float[]>> fs = new java.util.ArrayList<>();
+            for (int i = 1; i <= 16; i++) {
+                float d = i;
+                fs.add(pool.submit(() -> {
+                    try (NDManager m = NDManager.newBaseManager()) {
+                        // diag(d, 2d, 3d) has singular values 3d, 2d, d.
+                        return Svd.thin(m.create(new float[]{d, 0, 0, 0, 2 * d, 0, 0, 0, 3 * d}, new Shape(3, 3))).s().toFloatArray();
+                    }
+                }));
+            }
+            for (int i = 1; i <= 16; i++) {
+                assertArrayEquals(new float[]{3f * i, 2f * i, i}, fs.get(i - 1).get(), 1e-4f * i);
+            }
+        } finally {
+            pool.shutdown();
         }
     }
 
