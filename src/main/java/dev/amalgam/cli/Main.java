@@ -12,6 +12,13 @@ import java.io.PrintWriter;
         description = "Merge fine-tuned checkpoints of one pretrained model and measure ID/OOD effects.",
         subcommands = {
             CommandLine.HelpCommand.class,
+            MergeCommand.class,
+            MaterializeCommand.class,
+            InspectCommand.class,
+            ConvertCommand.class,
+            BenchCommand.class,
+            EmbedCommand.class,
+            GenerateCommand.class,
         })
 public final class Main implements Runnable {
 

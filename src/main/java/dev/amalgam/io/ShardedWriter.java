@@ -1,0 +1,299 @@
+package dev.amalgam.io;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.amalgam.AmalgamException;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Streams a Hugging Face style checkpoint directory to disk. The whole plan (names, dtypes, shapes)
+ * is known up front, so shard assignment and every header are fixed before any data is written;
+ * tensors then arrive one at a time, in sorted name order, and go straight to their shard.
+ *
+ * <p>One shard: {@code model.safetensors}. Several: {@code model-0000i-of-0000N.safetensors} plus
+ * {@code model.safetensors.index.json} ({@code metadata.total_size}, {@code weight_map}). A tensor
+ * larger than the shard size gets a shard of its own. Everything goes into a hidden temporary
+ * directory next to OUT, renamed to OUT by {@link #commit()}; {@link #close()} without commit deletes
+ * it. OUT must not exist (or be an empty directory), and OUT may not be or contain any input path.
+ */
+public final class ShardedWriter implements Closeable {
+    public static final String SINGLE_FILE = "model.safetensors";
+    public static final String INDEX_FILE = "model.safetensors.index.json";
+
+    private final Path outDir;
+    private final Path tempDir;
+    private final List<TensorInfo> plan;
+    private final List<List<TensorInfo>> shards = new ArrayList<>();
+    private final List<String> shardNames = new ArrayList<>();
+    private final int[] shardOfTensor;
+    private final Map<String, String> metadata;
+    private int next;
+    private FileChannel current;
+    private int currentShard = -1;
+    private boolean committed;
+
+    public ShardedWriter(Path outDir, List<TensorInfo> plan, long maxShardSize, Map<String, String> metadata,
+                         Collection<Path> inputs) {
+        if (maxShardSize <= 0) {
+            throw new AmalgamException("max shard size must be positive, got " + maxShardSize);
+        }
+        this.outDir = outDir.toAbsolutePath().normalize();
+        this.plan = new ArrayList<>(plan);
+        this.plan.sort(Comparator.comparing(TensorInfo::name));
+        Set<String> seen = new HashSet<>();
+        for (TensorInfo t : this.plan) {
+            if (!seen.add(t.name())) {
+                throw new IllegalArgumentException("tensor planned twice: " + t.name());
+            }
+        }
+        this.metadata = new TreeMap<>(metadata);
+        this.metadata.put("format", "pt");
+        checkOutput(this.outDir, inputs);
+        this.shardOfTensor = new int[this.plan.size()];
+        assignShards(maxShardSize);
+        try {
+            Files.createDirectories(this.outDir.getParent());
+            this.tempDir = Files.createTempDirectory(this.outDir.getParent(), "." + this.outDir.getFileName() + ".amalgam-tmp-");
+        } catch (IOException e) {
+            throw new AmalgamException(outDir + ": cannot create output (" + e.getMessage() + ")");
+        }
+    }
+
+    private static void checkOutput(Path out, Collection<Path> inputs) {
+        for (Path in : inputs) {
+            Path p = in.toAbsolutePath().normalize();
+            try {
+                if (Files.exists(p)) {
+                    p = p.toRealPath();
+                }
+            } catch (IOException ignored) {
+                // keep the normalized path
+            }
+            Path o = out;
+            try {
+                if (Files.exists(o)) {
+                    o = o.toRealPath();
+                }
+            } catch (IOException ignored) {
+                // keep the normalized path
+            }
+            if (p.equals(o) || p.startsWith(o)) {
+                throw new AmalgamException(out + ": output would overwrite input " + in);
+            }
+        }
+        if (Files.exists(out)) {
+            if (!Files.isDirectory(out)) {
+                throw new AmalgamException(out + ": output exists and is not a directory");
+            }
+            try (DirectoryStream<Path> ds = Files.newDirectoryStream(out)) {
+                if (ds.iterator().hasNext()) {
+                    throw new AmalgamException(out + ": output directory exists and is not empty (refusing to overwrite)");
+                }
+            } catch (IOException e) {
+                throw new AmalgamException(out + ": cannot list output directory (" + e.getMessage() + ")");
+            }
+        }
+    }
+
+    private void assignShards(long maxShardSize) {
+        List<TensorInfo> cur = new ArrayList<>();
+        long curSize = 0;
+        for (int i = 0; i < plan.size(); i++) {
+            TensorInfo t = plan.get(i);
+            long s = t.byteSize();
+            if (!cur.isEmpty() && curSize + s > maxShardSize) {
+                shards.add(cur);
+                cur = new ArrayList<>();
+                curSize = 0;
+            }
+            cur.add(t);
+            curSize += s;
+            shardOfTensor[i] = shards.size();
+        }
+        shards.add(cur); // an empty plan still writes one (empty) file
+        int n = shards.size();
+        for (int i = 0; i < n; i++) {
+            shardNames.add(n == 1 ? SINGLE_FILE
+                    : String.format(Locale.ROOT, "model-%05d-of-%05d.safetensors", i + 1, n));
+        }
+    }
+
+    /** Shard file names in order. */
+    public List<String> shardNames() {
+        return List.copyOf(shardNames);
+    }
+
+    /** The name the next {@link #write} call must use, or null when all tensors are written. */
+    public String expectedNext() {
+        return next < plan.size() ? plan.get(next).name() : null;
+    }
+
+    /** Writes the next tensor of the plan; {@code data} holds exactly its bytes (position to limit). */
+    public void write(String name, ByteBuffer data) {
+        if (committed) {
+            throw new IllegalStateException("writer already committed");
+        }
+        if (next >= plan.size() || !plan.get(next).name().equals(name)) {
+            throw new IllegalStateException("tensor '" + name + "' written out of plan order; expected '"
+                    + expectedNext() + "'");
+        }
+        TensorInfo t = plan.get(next);
+        if (data.remaining() != t.byteSize()) {
+            throw new IllegalStateException("tensor '" + name + "': " + data.remaining() + " bytes, plan says "
+                    + t.byteSize());
+        }
+        try {
+            openShard(shardOfTensor[next]);
+            ByteBuffer d = data.duplicate();
+            while (d.hasRemaining()) {
+                current.write(d);
+            }
+        } catch (IOException e) {
+            throw new AmalgamException(tempDir + ": write failed (" + e.getMessage() + ")");
+        }
+        next++;
+    }
+
+    private void openShard(int shard) throws IOException {
+        if (shard == currentShard) {
+            return;
+        }
+        closeCurrent();
+        currentShard = shard;
+        current = FileChannel.open(tempDir.resolve(shardNames.get(shard)),
+                StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        ByteBuffer header = ByteBuffer.wrap(SafetensorsHeaderWriter.encode(shards.get(shard), metadata));
+        while (header.hasRemaining()) {
+            current.write(header);
+        }
+    }
+
+    private void closeCurrent() throws IOException {
+        if (current != null) {
+            current.close();
+            current = null;
+        }
+    }
+
+    /** Copies a side file (config.json, tokenizer files) into the output under its own name. */
+    public void copyFile(Path source) {
+        String name = source.getFileName().toString();
+        if (name.endsWith(".safetensors") || name.equals(INDEX_FILE)) {
+            throw new IllegalArgumentException("refusing to copy a weights file: " + source);
+        }
+        try {
+            Files.copy(source, tempDir.resolve(name), StandardCopyOption.COPY_ATTRIBUTES);
+        } catch (IOException e) {
+            throw new AmalgamException(source + ": cannot copy to output (" + e.getMessage() + ")");
+        }
+    }
+
+    /** Writes a side file (e.g. a modified config.json) into the output. */
+    public void writeFile(String name, byte[] content) {
+        try {
+            Files.write(tempDir.resolve(name), content, StandardOpenOption.CREATE_NEW);
+        } catch (IOException e) {
+            throw new AmalgamException(tempDir.resolve(name) + ": cannot write (" + e.getMessage() + ")");
+        }
+    }
+
+    /** Finishes the last shard, writes the index, and renames the temporary directory to OUT. */
+    public void commit() {
+        if (next != plan.size()) {
+            throw new IllegalStateException("commit after " + next + " of " + plan.size() + " tensors; next is '"
+                    + expectedNext() + "'");
+        }
+        try {
+            for (int s = 0; s < shards.size(); s++) {
+                if (!Files.exists(tempDir.resolve(shardNames.get(s)))) {
+                    openShard(s); // a shard with no data bytes still needs its header
+                }
+            }
+            closeCurrent();
+            if (shards.size() > 1) {
+                writeIndex();
+            }
+            checkOutput(outDir, List.of());
+            if (Files.isDirectory(outDir)) {
+                Files.delete(outDir); // empty, checked above
+            }
+            Files.move(tempDir, outDir, StandardCopyOption.ATOMIC_MOVE);
+            committed = true;
+        } catch (IOException e) {
+            throw new AmalgamException(outDir + ": cannot finish output (" + e.getMessage() + ")");
+        }
+    }
+
+    private void writeIndex() throws IOException {
+        ObjectNode root = Json.MAPPER.createObjectNode();
+        ObjectNode meta = root.putObject("metadata");
+        meta.put("total_size", SafetensorsHeaderWriter.dataSize(plan));
+        metadata.forEach((k, v) -> {
+            if (!k.equals("format")) {
+                meta.put(k, v);
+            }
+        });
+        ObjectNode map = root.putObject("weight_map");
+        for (int i = 0; i < plan.size(); i++) {
+            map.put(plan.get(i).name(), shardNames.get(shardOfTensor[i]));
+        }
+        Files.write(tempDir.resolve(INDEX_FILE),
+                Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(root), StandardOpenOption.CREATE_NEW);
+    }
+
+    /** Releases files; without a prior {@link #commit()} the partial output is deleted. */
+    @Override
+    public void close() {
+        try {
+            closeCurrent();
+        } catch (IOException ignored) {
+            // deleting anyway
+        }
+        if (!committed) {
+            deleteTree(tempDir);
+        }
+    }
+
+    static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try {
+            Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                    Files.delete(file);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
+                    Files.delete(d);
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            System.err.println("amalgam: warning: could not delete temporary " + dir + " (" + e.getMessage() + ")");
+        }
+    }
+}

@@ -1,0 +1,129 @@
+package dev.amalgam.merge;
+
+import ai.djl.ndarray.NDArray;
+import dev.amalgam.AmalgamException;
+import dev.amalgam.merge.ops.MagnitudeMasks;
+import dev.amalgam.merge.ops.MergeFunction;
+import dev.amalgam.merge.ops.ParamLists;
+import dev.amalgam.merge.ops.TiesCombine;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Model Breadcrumbs (merge-methods.md §6): drop the largest and the smallest entries of each τ_t, then
+ * θ = θ_0 + α Σ_t w_t τ̃_t ({@code breadcrumbs}) or TIES election + disjoint merge of the τ̃_t scaled by α
+ * ({@code breadcrumbs_ties}, MergeKit; sign +1 where Σ ≥ 0, merge default dis-mean = MergeKit normalize).
+ *
+ * <p>{@code variant=rows} (original, default): per row along the last dimension, remove the top
+ * int(cols·γ) by |τ|, then keep the next int(cols·β); 0-d tensors unchanged. Defaults α=0.2, β=0.15,
+ * γ=0.006 (the original search's initial point).
+ *
+ * <p>{@code variant=tensor} (MergeKit): per flattened tensor, keep int(density·n) entries after removing
+ * the top int(γ·n) (when density + γ > 1 the top count shrinks to n − int(density·n)); density ≥ 1
+ * leaves τ unchanged. γ = 0 keeps the top int(density·n) (MergeKit's empty-slice edge case is not
+ * reproduced). No rescaling. Defaults density=0.9, γ=0.01 (MergeKit docs / code). β and density are
+ * the same knob (keep fraction); give one.
+ */
+public final class Breadcrumbs implements MergeMethod {
+    public static final Set<String> KEYS = Set.of("variant", "alpha", "beta", "density", "gamma", "weights", "merge");
+
+    private final String name;
+    private final boolean rowWise;
+    private final double alpha;
+    private final double keep;
+    private final double gamma;
+    private final double[] weights;
+    private final MergeFunction tiesMerge;
+
+    public Breadcrumbs(String name, boolean rowWise, double alpha, double keep, double gamma, double[] weights,
+                       MergeFunction tiesMerge) {
+        this.name = name;
+        this.rowWise = rowWise;
+        this.alpha = alpha;
+        this.keep = keep;
+        this.gamma = gamma;
+        this.weights = weights;
+        this.tiesMerge = tiesMerge;
+    }
+
+    public static Breadcrumbs fromParams(MethodParams p) {
+        p.checkKnown(KEYS);
+        String name = p.method();
+        boolean rows;
+        switch (p.getString("variant", "rows").trim().toLowerCase(Locale.ROOT)) {
+            case "rows": case "original": rows = true; break;
+            case "tensor": case "mergekit": rows = false; break;
+            default: throw new AmalgamException(name + ": parameter 'variant' must be rows or tensor, got '"
+                    + p.getString("variant", "") + "'");
+        }
+        if (p.has("beta") && p.has("density")) {
+            throw new AmalgamException(name + ": give either 'beta' or 'density' (both are the keep fraction), not both");
+        }
+        String keepKey = p.has("density") ? "density" : "beta";
+        double keep = p.getDoubleIn(keepKey, rows ? 0.15 : 0.9, 0.0, 1.0);
+        double gamma = p.getDoubleIn("gamma", rows ? 0.006 : 0.01, 0.0, 1.0);
+        boolean ties = name.equals("breadcrumbs_ties");
+        if (!ties && p.has("merge")) {
+            throw new AmalgamException(name + ": 'merge' applies only to breadcrumbs_ties");
+        }
+        MergeFunction fn = ties ? MergeFunction.parse(name, p.getString("merge", "dis-mean")) : null;
+        return new Breadcrumbs(name, rows, p.getDouble("alpha", 0.2), keep, gamma, ParamLists.doubles(p, "weights"), fn);
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String describe() {
+        return name + "(variant=" + (rowWise ? "rows" : "tensor") + ", alpha=" + alpha + ", keep=" + keep + ", gamma="
+                + gamma + ", weights=" + ParamLists.format(weights)
+                + (tiesMerge == null ? "" : ", merge=" + tiesMerge.label() + ", zero-sign=+1") + ")";
+    }
+
+    /** τ̃ for one task vector. */
+    public NDArray sparsify(NDArray tv) {
+        long[] shape = tv.getShape().getShape();
+        if (rowWise) {
+            if (shape.length == 0) {
+                return tv;
+            }
+            long cols = shape[shape.length - 1];
+            return tv.mul(MagnitudeMasks.band(tv, true, (long) (cols * gamma), (long) (cols * keep)));
+        }
+        if (keep >= 1.0) {
+            return tv;
+        }
+        long n = tv.getShape().size();
+        long target = (long) (keep * n);
+        long top = (long) (gamma * n);
+        if (n - target - top < 0) {
+            top = n - target;
+        }
+        return tv.mul(MagnitudeMasks.band(tv, false, top, target));
+    }
+
+    @Override
+    public NDArray merge(TensorStep step) {
+        ParamLists.checkPerTask(name, "weights", weights, step.taskCount(), step.name());
+        List<NDArray> sparse = new ArrayList<>(step.taskCount());
+        for (NDArray tv : step.taskVectors()) {
+            sparse.add(sparsify(tv));
+        }
+        NDArray delta;
+        if (tiesMerge == null) {
+            delta = TaskArithmetic.weightedSum(step, sparse, weights, name);
+        } else {
+            List<NDArray> weighted = new ArrayList<>(sparse.size());
+            for (int t = 0; t < sparse.size(); t++) {
+                weighted.add(sparse.get(t).mul((float) ParamLists.at(weights, t, 1.0)));
+            }
+            delta = TiesCombine.merge(TiesCombine.stack(weighted), weights, tiesMerge, 1f);
+        }
+        return step.base().add(delta.mul((float) alpha));
+    }
+}

@@ -1,0 +1,84 @@
+package dev.amalgam.merge;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import dev.amalgam.AmalgamException;
+
+import java.util.Set;
+
+/**
+ * Consensus merging (merge-methods.md §7): TALL masks m_t as in {@link TallMasks} (λ_t default 0.6,
+ * τ_MTL from the TA sum or global TIES K=20 dis-sum), consensus c = [Σ_t m_t ≥ k] (k = 2 removes
+ * "catastrophic" and "selfish" weights; k = 0 gives back TA/TIES), θ = θ_0 + α (τ_MTL ⊙ c).
+ *
+ * <p>α is swept on validation (0.1…1.0) in the paper; Amalgam's default α = 0.3 is the CLIP ViT 8-task
+ * default of TA and TIES, which τ_MTL generalises (the consensus mask only removes entries).
+ */
+public final class Consensus implements MergeMethod {
+    public static final Set<String> KEYS = Set.of("k", "alpha", "lambda", "mtl", "ties_k");
+
+    private final int k;
+    private final double alpha;
+    private final double lambda;
+    private final double[] lambdas;
+    private final Ties ties;
+
+    public Consensus(int k, double alpha, double lambda, double[] lambdas, Ties ties) {
+        if (k < 0) {
+            throw new AmalgamException("consensus: parameter 'k' must be ≥ 0, got " + k);
+        }
+        this.k = k;
+        this.alpha = alpha;
+        this.lambda = lambda;
+        this.lambdas = lambdas;
+        this.ties = ties;
+    }
+
+    public static Consensus fromParams(MethodParams p) {
+        p.checkKnown(KEYS);
+        return new Consensus(p.getInt("k", 2), p.getDouble("alpha", 0.3), TallMasks.scalarLambda(p),
+                TallMasks.listLambda(p), TallMasks.mtlTies(p));
+    }
+
+    @Override
+    public String name() {
+        return "consensus";
+    }
+
+    @Override
+    public String describe() {
+        return "consensus(k=" + k + ", alpha=" + alpha + ", lambda=" + TallMasks.describeLambda(lambda, lambdas)
+                + ", mtl=" + TallMasks.describeMtl(ties) + ")";
+    }
+
+    @Override
+    public int statisticPasses() {
+        return ties == null ? 0 : ties.statisticPasses();
+    }
+
+    @Override
+    public void observe(int pass, TensorStep step) {
+        if (ties != null) {
+            ties.observe(pass, step);
+        }
+    }
+
+    @Override
+    public void endPass(int pass) {
+        if (ties != null) {
+            ties.endPass(pass);
+        }
+    }
+
+    @Override
+    public NDArray merge(TensorStep step) {
+        NDArray mtl = TallMasks.multiTask(step, ties);
+        NDArray[] masks = TallMasks.masks(step, mtl, lambda, lambdas, name());
+        NDArray votes = step.base().zerosLike();
+        for (NDArray m : masks) {
+            votes = votes.add(m.toType(DataType.FLOAT32, false));
+        }
+        NDArray c = votes.gte((float) k).toType(DataType.FLOAT32, false);
+        return step.base().add(mtl.mul(c).mul((float) alpha));
+    }
+}

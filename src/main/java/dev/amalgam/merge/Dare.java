@@ -1,0 +1,168 @@
+package dev.amalgam.merge;
+
+import ai.djl.ndarray.NDArray;
+import dev.amalgam.AmalgamException;
+import dev.amalgam.merge.ops.CounterRng;
+import dev.amalgam.merge.ops.MergeFunction;
+import dev.amalgam.merge.ops.ParamLists;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * DARE, Drop And REscale (merge-methods.md §5): τ̃_t = τ_t ⊙ m_t · r, m_t ~ Bernoulli(1 − p), then Task
+ * Arithmetic (θ_0 + λ Σ w_t τ̃_t) or TIES on the τ̃_t.
+ *
+ * <p>Rescale r: {@code inverse} = 1/(1 − p) (FusionBench, MergeLM; default), {@code l1} = ‖τ‖₁/‖τ ⊙ m‖₁
+ * (MergeKit-style norm matching, skipped when either norm is below 1e-7), {@code none}.
+ *
+ * <p>The mask is drawn from {@link CounterRng}: element i of tensor n for task t is kept iff
+ * u(seed, n, t, i) ≥ p. It depends only on (seed, tensor name, task index, element index), never on
+ * tensor order, threads or device, so a seed reproduces the merge byte for byte (DJL's RNG is not used).
+ *
+ * <p>Names: {@code dare} and {@code dare_linear} combine with TA (λ default 0.3, FusionBench DARE+TA);
+ * {@code dare_ties} combines with TIES (λ default 0.5, k 20, dis-sum, global scope: FusionBench
+ * DARE+TIES); {@code combine=ta|ties} overrides. {@code density} (MergeKit) = 1 − p.
+ */
+public final class Dare implements MergeMethod {
+    public static final Set<String> KEYS = Set.of("p", "density", "rescale", "seed", "lambda", "combine", "weights",
+            "scope", "k", "merge");
+
+    public enum Rescale { INVERSE, L1, NONE }
+
+    private static final double L1_EPS = 1e-7;
+
+    private final String name;
+    private final double p;
+    private final Rescale rescale;
+    private final long seed;
+    private final double lambda;
+    private final double[] weights;
+    private final Ties ties;
+
+    public Dare(String name, double p, Rescale rescale, long seed, double lambda, double[] weights, Ties ties) {
+        if (!(p >= 0 && p < 1)) {
+            throw new AmalgamException(name + ": drop probability 'p' must be in [0, 1), got " + p);
+        }
+        this.name = name;
+        this.p = p;
+        this.rescale = rescale;
+        this.seed = seed;
+        this.lambda = lambda;
+        this.weights = weights;
+        this.ties = ties;
+    }
+
+    public static Dare fromParams(MethodParams params) {
+        params.checkKnown(KEYS);
+        String name = params.method();
+        if (params.has("p") && params.has("density")) {
+            throw new AmalgamException(name + ": give either 'p' (drop probability) or 'density' (1 − p), not both");
+        }
+        double p = params.has("density") ? 1.0 - params.getDoubleIn("density", 0.5, 0.0, 1.0)
+                : params.getDouble("p", 0.5);
+        String combine = params.getString("combine", name.equals("dare_ties") ? "ties" : "ta")
+                .trim().toLowerCase(Locale.ROOT);
+        boolean useTies;
+        switch (combine) {
+            case "ties": useTies = true; break;
+            case "ta": case "task_arithmetic": case "linear": useTies = false; break;
+            default: throw new AmalgamException(name + ": parameter 'combine' must be ta or ties, got '" + combine + "'");
+        }
+        if (!useTies && (params.has("scope") || params.has("k") || params.has("merge"))) {
+            throw new AmalgamException(name + ": 'scope', 'k' and 'merge' apply only with combine=ties");
+        }
+        Rescale rescale;
+        switch (params.getString("rescale", "inverse").trim().toLowerCase(Locale.ROOT)) {
+            case "inverse": case "true": rescale = Rescale.INVERSE; break;
+            case "l1": rescale = Rescale.L1; break;
+            case "none": case "false": rescale = Rescale.NONE; break;
+            default: throw new AmalgamException(name + ": parameter 'rescale' must be inverse, l1 or none, got '"
+                    + params.getString("rescale", "") + "'");
+        }
+        return buildWith(params, name, p, rescale, useTies);
+    }
+
+    private static Dare buildWith(MethodParams params, String name, double p, Rescale rescale, boolean useTies) {
+        double lambda = params.getDouble("lambda", useTies ? 0.5 : 0.3);
+        double[] weights = ParamLists.doubles(params, "weights");
+        Ties ties = null;
+        if (useTies) {
+            Ties.Scope scope = Ties.parseScope(name, params.getString("scope", "global"));
+            double k = params.getDouble("k", 20.0);
+            ties = new Ties(scope, k, MergeFunction.parse(name, params.getString("merge", "dis-sum")), 1.0, weights);
+        }
+        return new Dare(name, p, rescale, params.getLong("seed", 0L), lambda, weights, ties);
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String describe() {
+        return name + "(p=" + p + ", rescale=" + rescale.name().toLowerCase(Locale.ROOT) + ", seed=" + seed
+                + ", lambda=" + lambda + ", combine=" + (ties == null ? "ta, weights=" + ParamLists.format(weights)
+                : ties.describe()) + ")";
+    }
+
+    @Override
+    public int statisticPasses() {
+        return ties == null ? 0 : ties.statisticPasses();
+    }
+
+    @Override
+    public void observe(int pass, TensorStep step) {
+        if (ties != null) {
+            ties.observe(pass, dropped(step));
+        }
+    }
+
+    @Override
+    public void endPass(int pass) {
+        if (ties != null) {
+            ties.endPass(pass);
+        }
+    }
+
+    /** The step with τ̃_t in place of τ_t. */
+    public TensorStep dropped(TensorStep step) {
+        List<NDArray> out = new ArrayList<>(step.taskCount());
+        long n = step.base().getShape().size();
+        if (n > Integer.MAX_VALUE) {
+            throw new AmalgamException(name + ": tensor " + step.name() + " has more than 2^31 elements");
+        }
+        for (int t = 0; t < step.taskCount(); t++) {
+            NDArray tv = step.taskVector(t);
+            float[] keep = new CounterRng(seed, step.name(), t).keepMask((int) n, p);
+            NDArray masked = tv.mul(step.manager().create(keep, tv.getShape()));
+            switch (rescale) {
+                case INVERSE:
+                    masked = masked.div((float) (1.0 - p));
+                    break;
+                case L1: {
+                    double before = tv.abs().toType(ai.djl.ndarray.types.DataType.FLOAT64, false).sum().getDouble();
+                    double after = masked.abs().toType(ai.djl.ndarray.types.DataType.FLOAT64, false).sum().getDouble();
+                    if (before >= L1_EPS && after >= L1_EPS) {
+                        masked = masked.mul((float) (before / after));
+                    }
+                    break;
+                }
+                default:
+                    break;
+            }
+            out.add(masked);
+        }
+        return step.withTaskVectors(out);
+    }
+
+    @Override
+    public NDArray merge(TensorStep step) {
+        TensorStep d = dropped(step);
+        NDArray delta = ties != null ? ties.delta(d) : TaskArithmetic.weightedSum(d, d.taskVectors(), weights, name);
+        return step.base().add(delta.mul((float) lambda));
+    }
+}

@@ -1,0 +1,100 @@
+package dev.amalgam.merge;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.amalgam.AmalgamException;
+import dev.amalgam.io.Checkpoint;
+import dev.amalgam.io.Checkpoints;
+import dev.amalgam.io.DType;
+import dev.amalgam.io.Json;
+import dev.amalgam.io.ShardedWriter;
+import dev.amalgam.io.TensorInfo;
+import dev.amalgam.tensor.TensorBridge;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Rebuilds one task's model from a {@link ModulatedSink} directory:
+ * θ_t = θ_0 + scale_t · (mask_t ⊙ shared), streamed tensor by tensor.
+ */
+public final class Materializer {
+
+    /** A modulated output directory, opened. */
+    public record Modulated(Path dir, String method, Path base, List<String> tasks, double[] scales) {
+        public int taskIndex(String task) {
+            int i = tasks.indexOf(task);
+            if (i < 0) {
+                throw new AmalgamException(dir + ": no task '" + task + "'; tasks: " + tasks);
+            }
+            return i;
+        }
+    }
+
+    private Materializer() {
+    }
+
+    public static Modulated open(Path dir) {
+        Path manifest = dir.resolve(ModulatedSink.MANIFEST);
+        if (!Files.isRegularFile(manifest)) {
+            throw new AmalgamException(dir + ": not a modulated merge output (no " + ModulatedSink.MANIFEST + ")");
+        }
+        JsonNode m = Json.readFile(manifest);
+        List<String> tasks = new ArrayList<>();
+        m.path("tasks").forEach(t -> tasks.add(t.asText()));
+        double[] scales = new double[tasks.size()];
+        for (int i = 0; i < scales.length; i++) {
+            scales[i] = m.path("scales").path(i).asDouble(Double.NaN);
+        }
+        return new Modulated(dir, m.path("method").asText(), Path.of(m.path("base").asText()), tasks, scales);
+    }
+
+    /** Writes task {@code task}'s model as an HF directory at {@code out}. */
+    public static void materialize(Path dir, String task, Path out, DType outDtype, long maxShardSize) {
+        Modulated mod = open(dir);
+        int t = mod.taskIndex(task);
+        try (Checkpoint base = Checkpoints.open(mod.base());
+             Checkpoint shared = Checkpoints.open(dir.resolve("shared"));
+             Checkpoint mask = Checkpoints.open(dir.resolve("masks").resolve(task))) {
+            List<TensorInfo> plan = new ArrayList<>();
+            for (String n : base.names()) {
+                TensorInfo i = base.info(n);
+                plan.add(i.dtype().isFloat() && outDtype != null ? i.withDtype(outDtype) : i);
+            }
+            Map<String, String> meta = Map.of("amalgam_materialized_task", task, "merge_method", mod.method());
+            try (ShardedWriter w = new ShardedWriter(out, plan, maxShardSize, meta, List.of(dir, mod.base()));
+                 NDManager root = NDManager.newBaseManager()) {
+                for (TensorInfo target : plan) {
+                    TensorInfo info = base.info(target.name());
+                    if (!info.dtype().isFloat()) {
+                        w.write(info.name(), base.bytes(info.name()));
+                        continue;
+                    }
+                    try (NDManager m = root.newSubManager()) {
+                        w.write(info.name(), TensorBridge.fromF32(taskTensor(m, base, shared, mask, info, mod.scales()[t]),
+                                target.dtype()));
+                    }
+                }
+                base.auxFiles().forEach(w::copyFile);
+                if (base.config() != null) {
+                    w.writeFile("config.json", CheckpointSink.prettyJson(base.config()));
+                }
+                w.commit();
+            }
+        }
+    }
+
+    /** θ_0 + scale · (mask ⊙ shared) for one tensor, F32 on {@code m}. */
+    public static NDArray taskTensor(NDManager m, Checkpoint base, Checkpoint shared, Checkpoint mask,
+                                     TensorInfo info, double scale) {
+        NDArray b = TensorBridge.toF32(m, info, base.bytes(info.name()));
+        NDArray s = TensorBridge.toF32(m, shared.info(info.name()), shared.bytes(info.name()));
+        boolean[] bits = BitMasks.unpack(mask.bytes(info.name()), Math.toIntExact(info.numel()));
+        NDArray mk = m.create(bits).reshape(b.getShape()).toType(ai.djl.ndarray.types.DataType.FLOAT32, false);
+        return b.add(s.mul(mk).mul((float) scale));
+    }
+}

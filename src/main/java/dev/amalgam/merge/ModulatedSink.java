@@ -1,0 +1,144 @@
+package dev.amalgam.merge;
+
+import ai.djl.ndarray.NDArray;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.amalgam.AmalgamException;
+import dev.amalgam.io.DType;
+import dev.amalgam.io.Json;
+import dev.amalgam.io.ShardedWriter;
+import dev.amalgam.io.TensorInfo;
+import dev.amalgam.tensor.TensorBridge;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Output of a {@link TaskModulated} method (EMR, TALL): a directory holding
+ * <pre>
+ * modulated.json               method, tasks, per-task scales, base checkpoint path
+ * shared/model*.safetensors    the shared delta (F32), one tensor per float tensor of the base
+ * masks/&lt;task&gt;/model*.safetensors   per-task masks, bit-packed U8 [ceil(n/8)], bit i of byte j = element 8j+i
+ * </pre>
+ * Task t's model is θ_t = θ_0 + scale_t · (mask_t ⊙ shared); {@code amalgam materialize} writes it.
+ * The directory appears atomically on commit.
+ */
+public final class ModulatedSink implements MergeSink, AutoCloseable {
+    public static final String MANIFEST = "modulated.json";
+    private final Path out;
+    private final Path temp;
+    private final long maxShardSize;
+    private final Map<String, String> metadata;
+    private final Collection<Path> inputs;
+    private final Path basePath;
+    private final Map<String, byte[]> sideFiles = new java.util.LinkedHashMap<>();
+    private ShardedWriter shared;
+    private final List<ShardedWriter> masks = new ArrayList<>();
+    private List<String> tasks;
+
+    public ModulatedSink(Path out, long maxShardSize, Map<String, String> metadata, Collection<Path> inputs, Path basePath) {
+        this.out = out.toAbsolutePath().normalize();
+        this.maxShardSize = maxShardSize;
+        this.metadata = metadata;
+        this.inputs = inputs;
+        this.basePath = basePath.toAbsolutePath().normalize();
+        if (Files.exists(this.out)) {
+            throw new AmalgamException(out + ": output already exists; choose a new directory");
+        }
+        this.temp = this.out.resolveSibling("." + this.out.getFileName() + ".tmp-" + ProcessHandle.current().pid());
+    }
+
+    public void addSideFile(String name, byte[] content) {
+        sideFiles.put(name, content);
+    }
+
+    @Override
+    public void begin(List<TensorInfo> plan, MergeMethod method, MergeInputs in) {
+        tasks = in.taskNames();
+        List<TensorInfo> floatPlan = new ArrayList<>();
+        List<TensorInfo> maskPlan = new ArrayList<>();
+        for (TensorInfo t : plan) {
+            if (t.dtype().isFloat()) {
+                floatPlan.add(t.withDtype(DType.F32));
+                maskPlan.add(new TensorInfo(t.name(), DType.U8, new long[]{(t.numel() + 7) / 8}));
+            }
+        }
+        try {
+            Files.createDirectories(temp.resolve("masks"));
+        } catch (IOException e) {
+            throw new AmalgamException(out + ": cannot create output: " + e.getMessage());
+        }
+        shared = new ShardedWriter(temp.resolve("shared"), floatPlan, maxShardSize, metadata, inputs);
+        for (String task : tasks) {
+            masks.add(new ShardedWriter(temp.resolve("masks").resolve(task), maskPlan, maxShardSize, metadata, inputs));
+        }
+    }
+
+    @Override
+    public void writeMerged(TensorInfo info, NDArray merged) {
+        throw new IllegalStateException("a task-modulated merge writes modulations, not merged tensors");
+    }
+
+    @Override
+    public void writeCopied(TensorInfo info, ByteBuffer bytes) {
+        // integer/bool tensors come from the base when a task model is materialised
+    }
+
+    @Override
+    public void writeModulation(TensorInfo info, TaskModulated.Modulation m) {
+        shared.write(info.name(), TensorBridge.fromF32(m.shared(), DType.F32));
+        for (int t = 0; t < masks.size(); t++) {
+            masks.get(t).write(info.name(), BitMasks.pack(m.masks()[t].toBooleanArray()));
+        }
+    }
+
+    @Override
+    public void commit(MergeMethod method) {
+        shared.commit();
+        for (ShardedWriter w : masks) {
+            w.commit();
+        }
+        ObjectNode manifest = Json.MAPPER.createObjectNode();
+        manifest.put("method", method.name());
+        manifest.put("description", method.describe());
+        manifest.put("base", basePath.toString());
+        ArrayNode tasksNode = manifest.putArray("tasks");
+        ArrayNode scales = manifest.putArray("scales");
+        double[] s = ((TaskModulated) method).taskScales();
+        for (int i = 0; i < tasks.size(); i++) {
+            tasksNode.add(tasks.get(i));
+            scales.add(s[i]);
+        }
+        try {
+            Files.write(temp.resolve(MANIFEST), CheckpointSink.prettyJson(manifest));
+            for (Map.Entry<String, byte[]> e : sideFiles.entrySet()) {
+                Files.write(temp.resolve(e.getKey()), e.getValue());
+            }
+            Files.move(temp, out, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new AmalgamException(out + ": cannot finish output: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        if (shared != null) {
+            shared.close();
+        }
+        masks.forEach(ShardedWriter::close);
+        if (Files.exists(temp)) {
+            try (var walk = Files.walk(temp)) {
+                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException ignored) {
+                // best effort: the temp dir carries a .tmp name and is never mistaken for output
+            }
+        }
+    }
+}

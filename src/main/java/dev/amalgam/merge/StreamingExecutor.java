@@ -1,0 +1,132 @@
+package dev.amalgam.merge;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import dev.amalgam.AmalgamException;
+import dev.amalgam.io.TensorInfo;
+import dev.amalgam.io.TensorSource;
+import dev.amalgam.tensor.TensorBridge;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Runs a {@link MergeMethod} over checkpoints with bounded memory: tensors are read one name at a
+ * time from memory-mapped inputs, converted to F32 on the chosen device inside one NDManager per step
+ * (closed at the step's end), merged, and handed to a {@link MergeSink} that streams them to disk.
+ * Methods with global statistics get their statistic passes first, each a full stream over the
+ * float tensors. Peak memory is about (T + 2) × the largest tensor, independent of model size.
+ */
+public final class StreamingExecutor {
+
+    /** Progress callback: phase label, tensors done, tensors in the phase. */
+    public interface Progress {
+        void update(String phase, long done, long total);
+
+        Progress NONE = (p, d, t) -> { };
+    }
+
+    private final Device device;
+    private final Function<String, String> grouping;
+    private final boolean checkFinite;
+    private final Progress progress;
+
+    /**
+     * @param device      where merge math runs (CPU or GPU)
+     * @param grouping    tensor name → layer group (see {@link dev.amalgam.tensor.ParameterBlocks})
+     * @param checkFinite reject inputs containing NaN/Inf
+     */
+    public StreamingExecutor(Device device, Function<String, String> grouping, boolean checkFinite, Progress progress) {
+        this.device = device;
+        this.grouping = grouping;
+        this.checkFinite = checkFinite;
+        this.progress = progress;
+    }
+
+    public void run(MergeMethod method, MergeInputs in, MergeSink sink) {
+        InputCheck.check(in);
+        List<String> names = in.base().names();
+        List<String> floatNames = new ArrayList<>();
+        List<TensorInfo> plan = new ArrayList<>();
+        for (String n : names) {
+            TensorInfo info = in.base().info(n);
+            plan.add(info);
+            if (info.dtype().isFloat()) {
+                floatNames.add(n);
+            }
+        }
+        sink.begin(plan, method, in);
+        try (NDManager root = NDManager.newBaseManager(device)) {
+            for (int pass = 0; pass < method.statisticPasses(); pass++) {
+                String phase = "statistics pass " + (pass + 1) + "/" + method.statisticPasses();
+                long done = 0;
+                for (String n : floatNames) {
+                    try (NDManager m = root.newSubManager()) {
+                        method.observe(pass, loadStep(n, in, m));
+                    }
+                    progress.update(phase, ++done, floatNames.size());
+                }
+                method.endPass(pass);
+            }
+            TaskModulated modulated = method instanceof TaskModulated tm ? tm : null;
+            JointPlan joint = method instanceof JointTensors jt ? new JointPlan(jt, floatNames) : JointPlan.NONE;
+            long done = 0;
+            for (String n : names) {
+                TensorInfo info = in.base().info(n);
+                if (!info.dtype().isFloat()) {
+                    sink.writeCopied(info, in.base().bytes(n));
+                } else if (joint.isGrouped(n)) {
+                    if (!joint.isPending(n)) {
+                        joint.mergeGroupOf(n, name -> loadStep(name, in, root.newSubManager()));
+                    }
+                    try (NDManager m = joint.pendingManager(n)) {
+                        sink.writeMerged(info, checked(method, info, joint.takePending(n)));
+                    }
+                } else {
+                    try (NDManager m = root.newSubManager()) {
+                        TensorStep step = loadStep(n, in, m);
+                        if (modulated != null) {
+                            sink.writeModulation(info, modulated.modulate(step));
+                        } else {
+                            sink.writeMerged(info, checked(method, info, method.merge(step)));
+                        }
+                    }
+                }
+                progress.update("merge", ++done, names.size());
+            }
+        }
+        sink.commit(method);
+    }
+
+    private static NDArray checked(MergeMethod method, TensorInfo info, NDArray merged) {
+        if (!java.util.Arrays.equals(merged.getShape().getShape(), info.shape())) {
+            throw new IllegalStateException(method.name() + " returned shape " + merged.getShape() + " for " + info);
+        }
+        return merged;
+    }
+
+    private TensorStep loadStep(String name, MergeInputs in, NDManager m) {
+        TensorInfo info = in.base().info(name);
+        NDArray base = load(in.base(), info, m);
+        List<NDArray> models = new ArrayList<>(in.taskCount());
+        for (TensorSource src : in.models()) {
+            models.add(load(src, src.info(name), m));
+        }
+        return TensorStep.fromModels(info, grouping.apply(name), m, base, models, in.taskNames());
+    }
+
+    private NDArray load(TensorSource src, TensorInfo info, NDManager m) {
+        NDArray a = TensorBridge.toF32(m, info, src.bytes(info.name()));
+        if (checkFinite) {
+            try (NDArray bad = a.isNaN().logicalOr(a.isInfinite()); NDArray any = bad.any()) {
+                if (any.getBoolean()) {
+                    throw new AmalgamException(src.describe() + ": tensor '" + info.name()
+                            + "' contains NaN or Inf values (use --allow-nonfinite to merge anyway)");
+                }
+            }
+        }
+        return a;
+    }
+}

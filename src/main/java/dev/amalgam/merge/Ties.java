@@ -1,0 +1,209 @@
+package dev.amalgam.merge;
+
+import ai.djl.ndarray.NDArray;
+import dev.amalgam.AmalgamException;
+import dev.amalgam.merge.ops.MagnitudeMasks;
+import dev.amalgam.merge.ops.MagnitudeRadixSelect;
+import dev.amalgam.merge.ops.MergeFunction;
+import dev.amalgam.merge.ops.ParamLists;
+import dev.amalgam.merge.ops.TiesCombine;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * TIES-Merging (merge-methods.md §3): trim, elect sign, disjoint merge; θ = θ_0 + λ·τ_m.
+ *
+ * <p><b>scope=global</b> (paper, FusionBench, EMR repo): per task keep |v_t| ≥ thr_t where thr_t is
+ * the (kKeep+1)-th largest |τ_t| over the whole model, kKeep = int(d·K/100); K = 100 keeps v_t
+ * unchanged. Zero summed mass takes the global majority sign sign(Σ_all s). Three statistic passes
+ * with bounded memory: an exact radix select of thr_t (high then low 16 bits of the float pattern),
+ * then the majority-sign sum.
+ *
+ * <p><b>scope=tensor</b> (MergeKit {@code ties}): per tensor keep the top int(density·n) by |τ|, sign
+ * +1 where Σ_t w_t τ̂_t ≥ 0 else −1 (MergeKit's "sum" consensus, i.e. no global fallback), no
+ * statistic pass. MergeKit's own defaults are merge=dis-mean (normalize) and lambda=1. Entries tied
+ * with the k-th largest |τ| are all kept (MergeKit keeps exactly k, choosing among ties arbitrarily);
+ * int(density·n) = 0 zeroes the tensor (MergeKit refuses instead).
+ *
+ * <p>Optional per-model {@code weights} w_t multiply the trimmed vectors before election (MergeKit);
+ * dis-mean then divides by Σ w_t over the agreeing models. Defaults (CLIP ViT 8 tasks, EMR repo /
+ * FusionBench): scope=global, k=20, merge=dis-sum, lambda=0.3.
+ */
+public final class Ties implements MergeMethod {
+    public static final Set<String> KEYS = Set.of("scope", "k", "density", "merge", "lambda", "weights");
+
+    public enum Scope { GLOBAL, TENSOR }
+
+    private final Scope scope;
+    private final double keepFraction;
+    private final MergeFunction mergeFunction;
+    private final double lambda;
+    private final double[] weights;
+
+    private MagnitudeRadixSelect[] selectors;
+    private float[] thresholds;
+    private boolean keepAll;
+    private long signSum;
+    private float majoritySign;
+    private int passesDone;
+
+    public Ties(Scope scope, double kPercent, MergeFunction mergeFunction, double lambda, double[] weights) {
+        if (!(kPercent > 0 && kPercent <= 100)) {
+            throw new AmalgamException("ties: parameter 'k' must be in (0, 100], got " + kPercent);
+        }
+        this.scope = scope;
+        this.keepFraction = kPercent / 100.0;
+        this.mergeFunction = mergeFunction;
+        this.lambda = lambda;
+        this.weights = weights;
+    }
+
+    public static Ties fromParams(MethodParams p) {
+        p.checkKnown(KEYS);
+        return fromParams(p, "lambda", 0.3);
+    }
+
+    /** Reads the TIES keys of p (used by wrappers that share them); lambdaKey null = λ fixed to lambdaDefault. */
+    static Ties fromParams(MethodParams p, String lambdaKey, double lambdaDefault) {
+        Scope scope = parseScope(p.method(), p.getString("scope", "global"));
+        if (p.has("k") && p.has("density")) {
+            throw new AmalgamException(p.method() + ": give either 'k' (percent) or 'density' (fraction), not both");
+        }
+        double k = p.has("density") ? 100.0 * p.getDoubleIn("density", 0.2, 0.0, 1.0) : p.getDouble("k", 20.0);
+        if (!(k > 0 && k <= 100)) {
+            throw new AmalgamException(p.method() + ": parameter 'k' must be in (0, 100], got " + k);
+        }
+        MergeFunction fn = MergeFunction.parse(p.method(), p.getString("merge", "dis-sum"));
+        double lambda = lambdaKey == null ? lambdaDefault : p.getDouble(lambdaKey, lambdaDefault);
+        return new Ties(scope, k, fn, lambda, ParamLists.doubles(p, "weights"));
+    }
+
+    static Scope parseScope(String method, String s) {
+        switch (s.trim().toLowerCase(Locale.ROOT)) {
+            case "global": return Scope.GLOBAL;
+            case "tensor": case "per_tensor": case "per-tensor": return Scope.TENSOR;
+            default: throw new AmalgamException(method + ": parameter 'scope' must be global or tensor, got '" + s + "'");
+        }
+    }
+
+    @Override
+    public String name() {
+        return "ties";
+    }
+
+    @Override
+    public String describe() {
+        return "ties(scope=" + scope.name().toLowerCase(Locale.ROOT) + ", k=" + (keepFraction * 100) + "%, merge="
+                + mergeFunction.label() + ", lambda=" + lambda + ", weights=" + ParamLists.format(weights)
+                + (scope == Scope.GLOBAL ? ", zero-sign=global majority" : ", zero-sign=+1 (MergeKit sum consensus)") + ")";
+    }
+
+    public Scope scope() {
+        return scope;
+    }
+
+    @Override
+    public int statisticPasses() {
+        return scope == Scope.GLOBAL ? 3 : 0;
+    }
+
+    @Override
+    public void observe(int pass, TensorStep step) {
+        if (scope != Scope.GLOBAL) {
+            return;
+        }
+        int tasks = step.taskCount();
+        ParamLists.checkPerTask("ties", "weights", weights, tasks, step.name());
+        if (selectors == null) {
+            selectors = new MagnitudeRadixSelect[tasks];
+            for (int t = 0; t < tasks; t++) {
+                selectors[t] = new MagnitudeRadixSelect();
+            }
+        } else if (selectors.length != tasks) {
+            throw new AmalgamException("ties: tensor " + step.name() + " has " + tasks + " task vectors, expected " + selectors.length);
+        }
+        if (pass == 0) {
+            for (int t = 0; t < tasks; t++) {
+                selectors[t].addHigh(step.taskVector(t).toFloatArray(), step.name());
+            }
+        } else if (pass == 1) {
+            if (!keepAll) {
+                for (int t = 0; t < tasks; t++) {
+                    selectors[t].addLow(step.taskVector(t).toFloatArray());
+                }
+            }
+        } else if (pass == 2) {
+            signSum += TiesCombine.signSum(TiesCombine.rawSign(TiesCombine.stack(trimmedWeighted(step))));
+        }
+    }
+
+    @Override
+    public void endPass(int pass) {
+        if (scope != Scope.GLOBAL || selectors == null) {
+            passesDone = pass + 1;
+            return;
+        }
+        if (pass == 0) {
+            long d = selectors[0].count();
+            long kKeep = (long) (d * keepFraction);
+            keepAll = kKeep >= d;
+            if (!keepAll) {
+                for (MagnitudeRadixSelect s : selectors) {
+                    s.endHighPass(kKeep + 1);
+                }
+            }
+        } else if (pass == 1) {
+            thresholds = new float[selectors.length];
+            for (int t = 0; t < selectors.length; t++) {
+                thresholds[t] = keepAll ? 0f : selectors[t].endLowPass();
+            }
+        } else if (pass == 2) {
+            majoritySign = Long.signum(signSum);
+        }
+        passesDone = pass + 1;
+    }
+
+    /** Per-task global thresholds thr_t (valid after pass 2 in global scope; 0 when K = 100). */
+    public float[] thresholds() {
+        return thresholds == null ? null : thresholds.clone();
+    }
+
+    /** The global majority sign (valid after the third pass in global scope). */
+    public float majoritySign() {
+        return majoritySign;
+    }
+
+    /** Trimmed task vectors, times the per-model weights when given. */
+    List<NDArray> trimmedWeighted(TensorStep step) {
+        ParamLists.checkPerTask("ties", "weights", weights, step.taskCount(), step.name());
+        List<NDArray> out = new ArrayList<>(step.taskCount());
+        for (int t = 0; t < step.taskCount(); t++) {
+            NDArray tv = step.taskVector(t);
+            NDArray trimmed;
+            if (scope == Scope.GLOBAL) {
+                trimmed = keepAll ? tv : MagnitudeMasks.keepAtLeast(tv, thresholds[t]);
+            } else {
+                trimmed = MagnitudeMasks.keepTopFraction(tv, keepFraction);
+            }
+            out.add(weights == null ? trimmed : trimmed.mul((float) weights[t]));
+        }
+        return out;
+    }
+
+    /** The merged task vector τ_m (before λ). */
+    public NDArray delta(TensorStep step) {
+        if (scope == Scope.GLOBAL && passesDone < 3) {
+            throw new IllegalStateException("ties(global): merge before the statistic passes");
+        }
+        float zeroSign = scope == Scope.GLOBAL ? majoritySign : 1f;
+        return TiesCombine.merge(TiesCombine.stack(trimmedWeighted(step)), weights, mergeFunction, zeroSign);
+    }
+
+    @Override
+    public NDArray merge(TensorStep step) {
+        return step.base().add(delta(step).mul((float) lambda));
+    }
+}

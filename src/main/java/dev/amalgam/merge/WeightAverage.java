@@ -1,0 +1,61 @@
+package dev.amalgam.merge;
+
+import ai.djl.ndarray.NDArray;
+import dev.amalgam.AmalgamException;
+import dev.amalgam.merge.ops.ParamLists;
+
+import java.util.Set;
+
+/**
+ * Weight averaging / model soup / MergeKit {@code linear} (merge-methods.md §8): θ = Σ_t w_t θ_t / Σ_t w_t
+ * on the raw fine-tuned weights. Without weights this is the plain mean (1/T) Σ_t θ_t; with
+ * normalize=false it is Σ_t w_t θ_t. θ_0 is not part of the average.
+ */
+public final class WeightAverage implements MergeMethod {
+    public static final Set<String> KEYS = Set.of("weights", "normalize");
+
+    private final double[] weights;
+    private final boolean normalize;
+    private final String name;
+
+    public WeightAverage(String name, double[] weights, boolean normalize) {
+        this.name = name;
+        this.weights = weights;
+        this.normalize = normalize;
+    }
+
+    public static WeightAverage fromParams(MethodParams p) {
+        p.checkKnown(KEYS);
+        return new WeightAverage(p.method(), ParamLists.doubles(p, "weights"), p.getBool("normalize", true));
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String describe() {
+        return name + "(weights=" + ParamLists.format(weights) + ", normalize=" + normalize + ")";
+    }
+
+    @Override
+    public NDArray merge(TensorStep step) {
+        int tasks = step.taskCount();
+        ParamLists.checkPerTask(name, "weights", weights, tasks, step.name());
+        double total = 0;
+        for (int t = 0; t < tasks; t++) {
+            total += ParamLists.at(weights, t, 1.0);
+        }
+        if (normalize && Math.abs(total) < 1e-12) {
+            throw new AmalgamException(name + ": weights sum to 0, cannot normalize (tensor " + step.name() + ")");
+        }
+        double scale = normalize ? 1.0 / total : 1.0;
+        NDArray acc = null;
+        for (int t = 0; t < tasks; t++) {
+            NDArray term = step.model(t).mul((float) (ParamLists.at(weights, t, 1.0) * scale));
+            acc = acc == null ? term : acc.add(term);
+        }
+        return acc == null ? step.base().duplicate() : acc;
+    }
+}

@@ -1,0 +1,115 @@
+package dev.amalgam.merge.lwptv;
+
+import dev.amalgam.merge.TensorStep;
+import dev.amalgam.merge.ops.MagnitudeRadixSelect;
+
+/**
+ * Share of the task's salient parameters that fall in a layer, relative to the layer's share of all
+ * parameters. Salient = the task's global top-k % entries by |τ_t| (TIES's notion of the parameters
+ * that matter). s[t][l] = (c_tl / n_l) / (c_t / n): 1 means the layer holds its fair share, 0 means
+ * none of the task's salient parameters sit there — the layer's update is redundant.
+ *
+ * <p>Three passes with bounded memory: two for an exact radix-selected global threshold per task,
+ * one to count the entries at or above it per layer.
+ */
+public final class TopKShareSaliency implements SaliencyScore {
+    private final double kPercent;
+    private MagnitudeRadixSelect[] selectors;
+    private float[] thresholds;
+    private LayerAccumulator hits;
+    private LayerAccumulator sizes;
+    private double[] totalHits;
+    private double total;
+
+    public TopKShareSaliency(double kPercent) {
+        this.kPercent = kPercent;
+    }
+
+    @Override
+    public String name() {
+        return "topk_share";
+    }
+
+    @Override
+    public String describe() {
+        return "topk_share(k=" + kPercent + "%: layer's share of the task's global top-k |tau| entries / its share of parameters)";
+    }
+
+    @Override
+    public int passes() {
+        return 3;
+    }
+
+    @Override
+    public void observe(int pass, TensorStep step, int layer) {
+        int tasks = step.taskCount();
+        if (selectors == null) {
+            selectors = new MagnitudeRadixSelect[tasks];
+            for (int t = 0; t < tasks; t++) {
+                selectors[t] = new MagnitudeRadixSelect();
+            }
+            hits = new LayerAccumulator(tasks);
+            sizes = new LayerAccumulator(tasks);
+            totalHits = new double[tasks];
+        }
+        for (int t = 0; t < tasks; t++) {
+            float[] v = step.taskVector(t).toFloatArray();
+            if (pass == 0) {
+                selectors[t].addHigh(v, step.name());
+            } else if (pass == 1) {
+                selectors[t].addLow(v);
+            } else {
+                long c = 0;
+                float thr = thresholds[t];
+                for (float x : v) {
+                    if (Math.abs(x) >= thr) {
+                        c++;
+                    }
+                }
+                hits.add(t, layer, c);
+                sizes.add(t, layer, v.length);
+                totalHits[t] += c;
+                if (t == 0) {
+                    total += v.length;
+                }
+            }
+        }
+    }
+
+    @Override
+    public void endPass(int pass) {
+        if (selectors == null) {
+            return;
+        }
+        if (pass == 0) {
+            for (MagnitudeRadixSelect s : selectors) {
+                long n = s.count();
+                long keep = (long) (n * kPercent / 100.0);
+                s.endHighPass(Math.max(1, Math.min(n, keep)));
+            }
+        } else if (pass == 1) {
+            thresholds = new float[selectors.length];
+            for (int t = 0; t < selectors.length; t++) {
+                thresholds[t] = selectors[t].endLowPass();
+                // An all-zero task vector has threshold 0: every entry would count as salient.
+                if (thresholds[t] == 0f) {
+                    thresholds[t] = Float.MIN_VALUE;
+                }
+            }
+        }
+    }
+
+    @Override
+    public double[][] scores(int layerCount) {
+        int tasks = selectors == null ? 0 : selectors.length;
+        double[][] s = new double[tasks][layerCount];
+        for (int t = 0; t < tasks; t++) {
+            double overall = totalHits[t] / total;
+            for (int l = 0; l < layerCount; l++) {
+                double n = sizes.get(t, l);
+                s[t][l] = n == 0 ? Double.NaN : (overall == 0 ? 0.0 : (hits.get(t, l) / n) / overall);
+            }
+        }
+        return s;
+    }
+}

@@ -1,0 +1,49 @@
+package dev.amalgam.merge.ops;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A counter-based random generator: the i-th number of stream (seed, tensor name, task) is a pure
+ * function of those four values (SplitMix64 finaliser over a keyed counter). Results therefore do not
+ * depend on tensor order, threads or device, and the same seed gives byte-identical merges.
+ */
+public final class CounterRng {
+    private static final long GOLDEN = 0x9E3779B97F4A7C15L;
+
+    private final long key;
+
+    public CounterRng(long seed, String tensorName, int task) {
+        long k = mix(seed ^ fnv1a64(tensorName));
+        this.key = mix(k + (task + 1L) * GOLDEN);
+    }
+
+    /** Uniform double in [0, 1) with 53 random bits, for element {@code index}. */
+    public double uniform(long index) {
+        long z = mix(key + (index + 1L) * GOLDEN);
+        return (z >>> 11) * 0x1.0p-53;
+    }
+
+    /** A keep-mask: element i is 1 with probability 1 − p (kept when uniform(i) ≥ p), else 0. */
+    public float[] keepMask(int n, double p) {
+        float[] m = new float[n];
+        for (int i = 0; i < n; i++) {
+            m[i] = uniform(i) >= p ? 1f : 0f;
+        }
+        return m;
+    }
+
+    static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    static long fnv1a64(String s) {
+        long h = 0xcbf29ce484222325L;
+        for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
+            h ^= (b & 0xff);
+            h *= 0x100000001b3L;
+        }
+        return h;
+    }
+}

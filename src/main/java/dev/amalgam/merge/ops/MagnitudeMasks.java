@@ -1,0 +1,56 @@
+package dev.amalgam.merge.ops;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+
+/**
+ * Magnitude rank masks built with topK thresholds (never percentile: it fails above 16M elements).
+ * Rank semantics are threshold based: an entry tied with a boundary value is treated like that value,
+ * so with ties a band may hold a few more or fewer entries than the nominal count (reference code
+ * picks among ties arbitrarily).
+ */
+public final class MagnitudeMasks {
+    private MagnitudeMasks() {
+    }
+
+    /**
+     * F32 0/1 mask of x's shape viewed as rows along the last axis ([rows, cols]): 1 where the row
+     * rank of |x| (0 = largest) lies in [skipTop, skipTop + keep). {@code rowWise=false} treats the
+     * flattened tensor as one row.
+     */
+    public static NDArray band(NDArray x, boolean rowWise, long skipTop, long keep) {
+        Shape shape = x.getShape();
+        long n = shape.size();
+        long cols = rowWise && shape.dimension() > 0 ? shape.get(shape.dimension() - 1) : n;
+        if (keep <= 0 || cols == 0 || skipTop >= cols) {
+            return x.zerosLike();
+        }
+        long hiRank = Math.min(cols, skipTop + keep);
+        NDArray abs = x.abs().reshape(n / cols, cols);
+        NDArray values = abs.topK((int) hiRank, 1, true, true).get(0);
+        NDArray low = values.get(new NDIndex(":, " + (hiRank - 1))).expandDims(1);
+        NDArray mask = abs.gte(low);
+        if (skipTop > 0) {
+            NDArray high = values.get(new NDIndex(":, " + (skipTop - 1))).expandDims(1);
+            mask = mask.logicalAnd(abs.lt(high));
+        }
+        return mask.toType(DataType.FLOAT32, false).reshape(shape);
+    }
+
+    /** x ⊙ [|x| ≥ threshold]. */
+    public static NDArray keepAtLeast(NDArray x, float threshold) {
+        return x.mul(x.abs().gte(threshold).toType(DataType.FLOAT32, false));
+    }
+
+    /** MergeKit per-tensor magnitude trim: keep the top int(density·n) entries by |x| (density ≥ 1: x). */
+    public static NDArray keepTopFraction(NDArray x, double density) {
+        if (density >= 1.0) {
+            return x;
+        }
+        long n = x.getShape().size();
+        long k = (long) (density * n);
+        return x.mul(band(x, false, 0, k));
+    }
+}

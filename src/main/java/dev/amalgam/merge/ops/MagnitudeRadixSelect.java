@@ -1,0 +1,89 @@
+package dev.amalgam.merge.ops;
+
+import dev.amalgam.AmalgamException;
+
+/**
+ * Exact r-th largest |x| over a stream of floats with bounded memory, in two passes.
+ *
+ * <p>Non-negative IEEE floats order like their int bit patterns, so the r-th largest magnitude is
+ * found by radix selection: pass 1 histograms the high 16 bits of |x|, {@link #endHighPass} picks the
+ * bin holding the r-th largest; pass 2 histograms the low 16 bits inside that bin and
+ * {@link #endLowPass} reads off the exact bit pattern. Two arrays of 65536 longs, whatever the size.
+ */
+public final class MagnitudeRadixSelect {
+    private static final int BINS = 1 << 16;
+    private static final int ABS_MASK = 0x7fffffff;
+    private static final int INF_BITS = 0x7f800000;
+
+    private final long[] high = new long[BINS];
+    private long[] low;
+    private long count;
+    private long rank;
+    private int highBin = -1;
+    private long rankInBin;
+    private float value = Float.NaN;
+
+    /** Pass 1: adds values (sign ignored). Throws on NaN, naming the tensor. */
+    public void addHigh(float[] xs, String tensor) {
+        for (float x : xs) {
+            int bits = Float.floatToRawIntBits(x) & ABS_MASK;
+            if (bits > INF_BITS) {
+                throw new AmalgamException("tensor " + tensor + ": task vector contains NaN");
+            }
+            high[bits >>> 16]++;
+        }
+        count += xs.length;
+    }
+
+    /** Number of values seen in pass 1. */
+    public long count() {
+        return count;
+    }
+
+    /** Chooses the target: the r-th largest magnitude, 1 ≤ r ≤ count. */
+    public void endHighPass(long r) {
+        if (r < 1 || r > count) {
+            throw new IllegalArgumentException("rank " + r + " outside [1, " + count + "]");
+        }
+        rank = r;
+        long above = 0;
+        for (int b = BINS - 1; b >= 0; b--) {
+            if (above + high[b] >= r) {
+                highBin = b;
+                rankInBin = r - above;
+                break;
+            }
+            above += high[b];
+        }
+        low = new long[BINS];
+    }
+
+    /** Pass 2: adds the same values again, in any order. */
+    public void addLow(float[] xs) {
+        for (float x : xs) {
+            int bits = Float.floatToRawIntBits(x) & ABS_MASK;
+            if ((bits >>> 16) == highBin) {
+                low[bits & 0xffff]++;
+            }
+        }
+    }
+
+    /** Finishes pass 2; returns the exact r-th largest |x|. */
+    public float endLowPass() {
+        long above = 0;
+        for (int b = BINS - 1; b >= 0; b--) {
+            if (above + low[b] >= rankInBin) {
+                value = Float.intBitsToFloat((highBin << 16) | b);
+                low = null;
+                return value;
+            }
+            above += low[b];
+        }
+        throw new IllegalStateException("pass 2 saw fewer values than pass 1 (rank " + rank + ")");
+    }
+
+    /** The selected value (NaN before {@link #endLowPass}). */
+    public float value() {
+        return value;
+    }
+}

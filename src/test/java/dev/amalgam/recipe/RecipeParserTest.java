@@ -1,0 +1,78 @@
+package dev.amalgam.recipe;
+
+import dev.amalgam.AmalgamException;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class RecipeParserTest {
+    static final Path DIR = Path.of("/recipes");
+
+    @Test
+    void readsMergeKitTiesExample() {
+        String yaml = String.join("\n",
+                "merge_method: ties",
+                "base_model: base",
+                "models:",
+                "  - model: ft/a",
+                "    parameters: {density: 0.7, weight: 0.3}",
+                "  - model: /abs/b",
+                "    parameters:",
+                "      density: 0.1",
+                "parameters: {normalize: true, lambda: 1.0}",
+                "dtype: float16",
+                "out_dtype: bfloat16",
+                "tokenizer_source: base");
+        MergeRecipe r = RecipeParser.parse(yaml, DIR, "r.yaml");
+        assertEquals("ties", r.method());
+        assertEquals(Path.of("/recipes/base"), r.base());
+        assertEquals(Path.of("/recipes/ft/a"), r.models().get(0).path());
+        assertEquals("a", r.models().get(0).taskName());
+        assertEquals(Path.of("/abs/b"), r.models().get(1).path());
+        assertEquals(0.7, ((Number) r.models().get(0).parameters().get("density")).doubleValue());
+        assertEquals(Map.of("normalize", true, "lambda", 1.0), r.parameters());
+        assertEquals("bfloat16", r.outDtype());
+        assertNull(r.lwptv());
+        assertNull(r.scope());
+    }
+
+    @Test
+    void readsAmalgamExtensions() {
+        MergeRecipe r = RecipeParser.parse("merge_method: task_arithmetic\nbase_model: b\nmodels: [x, y]\n"
+                + "scope: global\nseed: 7\nname: ta-lw\nlwptv: {score: energy, keep_ratio: 0.5}\n", DIR, "r.yaml");
+        assertEquals(List.of("x", "y"), r.models().stream().map(MergeRecipe.ModelEntry::taskName).toList());
+        assertEquals("global", r.scope());
+        assertEquals(7L, r.seed());
+        assertEquals("ta-lw", r.name());
+        assertEquals("energy", r.lwptv().get("score"));
+    }
+
+    @Test
+    void badRecipesGiveOneLineErrorsNamingTheFile() {
+        String[][] cases = {
+                {"merge_method: ties\nmodels: [a]\n", "missing required key 'base_model'"},
+                {"merge_method: ties\nbase_model: b\n", "'models' must be a non-empty list"},
+                {"merge_method: ties\nbase_model: b\nmodels: [a]\nslices: []\n", "MergeKit key 'slices' is not supported"},
+                {"merge_method: ties\nbase_model: b\nmodels: [a]\nfoo: 1\n", "unknown recipe key 'foo'"},
+                {"merge_method: ties\nbase_model: b\nmodels: [{model: a, params: {}}]\n", "unknown key 'params'"},
+                {"merge_method: ties\nbase_model: b\nmodels: [a]\nscope: layer\n", "scope must be 'global' or 'tensor'"},
+                {"merge_method: [ties\n", "invalid YAML"},
+                {"- a\n- b\n", "must be a YAML mapping"},
+                {"merge_method: ties\nbase_model: b\nmodels: [{model: a, parameters: {weight: [{filter: mlp, value: 1}]}}]\n",
+                        "gradients/conditional lists are not supported"},
+        };
+        for (String[] c : cases) {
+            AmalgamException e = assertThrows(AmalgamException.class, () -> RecipeParser.parse(c[0], DIR, "bad.yaml"), c[1]);
+            assertTrue(e.getMessage().startsWith("bad.yaml"), e.getMessage());
+            assertTrue(e.getMessage().contains(c[1]), e.getMessage());
+            assertTrue(!e.getMessage().contains("\n"), "one line: " + e.getMessage());
+        }
+    }
+}
