@@ -28,6 +28,7 @@ public final class MergeMethods {
         FACTORIES.put("slerp", Slerp::fromParams);
         FACTORIES.put(Cart.NAME, Cart::fromParams);
         FACTORIES.put(Tsvm.NAME, Tsvm::fromParams);
+        FACTORIES.put("tsvm", Tsvm::fromParams);
         FACTORIES.put(IsoC.NAME, IsoC::fromParams);
         FACTORIES.put(IsoCts.NAME, IsoCts::fromParams);
     }

@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
  * <p>When r &lt; T, k = 0 and Δ = 0 for that tensor: it keeps θ_0 (the original would do the same).
  */
 public final class Tsvm implements MergeMethod {
-    public static final String NAME = "tsvm";
+    public static final String NAME = "tsv_m";
     public static final Set<String> KEYS = Set.of("alpha", "exclude_keys");
     static final String DEFAULT_EXCLUDE = "text_projection";
 

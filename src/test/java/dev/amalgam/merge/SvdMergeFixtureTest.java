@@ -22,16 +22,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SvdMergeFixtureTest {
     static final double TOL = 1e-4;
 
-    static MergeMethod create(String method, MethodParams p) {
-        switch (method) {
-            case Cart.NAME: return Cart.fromParams(p);
-            case Tsvm.NAME: return Tsvm.fromParams(p);
-            case IsoC.NAME: return IsoC.fromParams(p);
-            case IsoCts.NAME: return IsoCts.fromParams(p);
-            default: throw new IllegalArgumentException(method);
-        }
-    }
-
     static float[] floats(JsonNode a) {
         float[] f = new float[a.size()];
         for (int i = 0; i < f.length; i++) {
@@ -85,7 +75,7 @@ class SvdMergeFixtureTest {
             Map<String, Object> params = new LinkedHashMap<>();
             c.get("params").fields().forEachRemaining(e -> params.put(e.getKey(),
                     e.getValue().isNumber() ? e.getValue().asDouble() : e.getValue().isBoolean() ? e.getValue().asBoolean() : e.getValue().asText()));
-            MergeMethod m = create(c.get("method").asText(), new MethodParams(c.get("method").asText(), params));
+            MergeMethod m = MergeMethods.create(new MethodParams(c.get("method").asText(), params));
             Map<String, float[]> got = SvdTestDriver.run(m, tensors);
             assertEquals(tensors.keySet().size(), got.size());
             assertMatches(c.get("expected"), got, m.describe());

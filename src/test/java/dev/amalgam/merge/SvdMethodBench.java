@@ -40,7 +40,7 @@ public final class SvdMethodBench {
         if (args.length > 0) {
             JniUtils.setNumThreads(Integer.parseInt(args[0]));
         }
-        String methods = args.length > 1 ? args[1] : "svd,cart,tsvm,iso_c,iso_cts";
+        String methods = args.length > 1 ? args[1] : "svd,cart,tsv_m,iso_c,iso_cts";
         System.out.printf(Locale.ROOT, "libtorch intra-op threads %d, inter-op %d, cores %d%n",
                 JniUtils.getNumThreads(), JniUtils.getNumInteropThreads(), Runtime.getRuntime().availableProcessors());
         if (methods.contains("svd")) {
@@ -59,7 +59,7 @@ public final class SvdMethodBench {
         for (String m : methods.split(",")) {
             switch (m) {
                 case "cart": all.add(Cart.fromParams(MethodParams.of("cart"))); break;
-                case "tsvm": all.add(Tsvm.fromParams(MethodParams.of("tsvm"))); break;
+                case "tsv_m": all.add(Tsvm.fromParams(MethodParams.of("tsv_m"))); break;
                 case "iso_c": all.add(IsoC.fromParams(MethodParams.of("iso_c"))); break;
                 case "iso_cts": all.add(IsoCts.fromParams(MethodParams.of("iso_cts"))); break;
                 default: break;

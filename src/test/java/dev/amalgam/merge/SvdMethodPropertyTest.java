@@ -204,7 +204,7 @@ class SvdMethodPropertyTest {
             t.taskVectors().forEach(v -> tvs.add(new float[v.length]));
             zero.put(n, new SvdTestDriver.Tensor(t.shape(), t.base(), tvs));
         });
-        for (MergeMethod method : List.of(Cart.fromParams(MethodParams.of("cart")), Tsvm.fromParams(MethodParams.of("tsvm")),
+        for (MergeMethod method : List.of(Cart.fromParams(MethodParams.of("cart")), Tsvm.fromParams(MethodParams.of("tsv_m")),
                 IsoC.fromParams(MethodParams.of("iso_c")), IsoCts.fromParams(MethodParams.of("iso_cts")))) {
             Map<String, float[]> out = SvdTestDriver.run(method, zero);
             for (String n : zero.keySet()) {
@@ -220,7 +220,7 @@ class SvdMethodPropertyTest {
     void tsvmWithFewerSingularValuesThanTasksKeepsTheBase() {
         Random r = new Random(9);
         Map<String, SvdTestDriver.Tensor> m = Map.of("w", random(r, 3, 0.1, 2, 5)); // r = 2 < T = 3, k = 0
-        float[] out = SvdTestDriver.run(Tsvm.fromParams(MethodParams.of("tsvm")), m).get("w");
+        float[] out = SvdTestDriver.run(Tsvm.fromParams(MethodParams.of("tsv_m")), m).get("w");
         for (int i = 0; i < out.length; i++) {
             assertEquals(m.get("w").base()[i], out[i], 0f);
         }
@@ -239,7 +239,7 @@ class SvdMethodPropertyTest {
                 tvs.get(1)[(i + 4) * 8 + j + 4] = (float) r.nextGaussian();
             }
         }
-        float[] out = SvdTestDriver.run(Tsvm.fromParams(MethodParams.of("tsvm", "alpha", 2.0)),
+        float[] out = SvdTestDriver.run(Tsvm.fromParams(MethodParams.of("tsv_m", "alpha", 2.0)),
                 Map.of("w", new SvdTestDriver.Tensor(new long[]{8, 8}, base, tvs))).get("w");
         for (int i = 0; i < 64; i++) {
             assertEquals(2.0 * (tvs.get(0)[i] + tvs.get(1)[i]), out[i], 1e-5, "entry " + i);
@@ -318,13 +318,13 @@ class SvdMethodPropertyTest {
         assertThrows(AmalgamException.class, () -> Cart.fromParams(MethodParams.of("cart", "rank_ratio", 1.5)));
         assertThrows(AmalgamException.class, () -> Cart.fromParams(MethodParams.of("cart", "key_rule", "vit")));
         assertThrows(AmalgamException.class, () -> Cart.fromParams(MethodParams.of("cart", "rank_mode", "auto")));
-        assertThrows(AmalgamException.class, () -> Tsvm.fromParams(MethodParams.of("tsvm", "exclude_keys", "(")));
+        assertThrows(AmalgamException.class, () -> Tsvm.fromParams(MethodParams.of("tsv_m", "exclude_keys", "(")));
         assertThrows(AmalgamException.class, () -> IsoCts.fromParams(MethodParams.of("iso_cts", "common_space_fraction", 2)));
         assertThrows(AmalgamException.class, () -> IsoC.fromParams(MethodParams.of("iso_c", "scaling_factor", 1.5)));
         assertEquals("CART rank_ratio=0.12 lambda=2.0 key_rule=clip stack_qkv=true", Cart.fromParams(MethodParams.of("cart")).describe());
         assertEquals("CART rank_ratio=0.04 lambda=1.6 key_rule=lm stack_qkv=false",
                 Cart.fromParams(MethodParams.of("cart", "key_rule", "lm", "rank_ratio", 0.04, "lambda", 1.6)).describe());
-        assertEquals("TSV-M alpha=1.0 exclude_keys=text_projection", Tsvm.fromParams(MethodParams.of("tsvm")).describe());
+        assertEquals("TSV-M alpha=1.0 exclude_keys=text_projection", Tsvm.fromParams(MethodParams.of("tsv_m")).describe());
         assertEquals("Iso-C alpha=1.0 exclude_keys=none", IsoC.fromParams(MethodParams.of("iso_c")).describe());
         assertEquals("Iso-CTS alpha=1.0 common_space_fraction=0.8 exclude_keys=none", IsoCts.fromParams(MethodParams.of("iso_cts")).describe());
     }
