@@ -77,7 +77,8 @@ public final class ExportCommand implements Callable<Integer> {
         DjlServingExporter.Result r = DjlServingExporter.export(modelDir, out, req);
         System.err.println("amalgam: exported " + r.kind().id() + " model to " + r.dir()
                 + (r.zip() != null ? " and " + r.zip() : ""));
-        System.err.println("serve with: djl-serving -m " + r.dir().getFileName() + "::PyTorch=file://" + r.dir());
+        System.err.println("serve with: cp " + r.dir().resolve("libs") + "/*.jar \"$MODEL_SERVER_HOME/deps/\" && djl-serving -m "
+                + r.dir().getFileName() + "::PyTorch=file://" + r.dir() + "   (see docs/serving.md)");
         return 0;
     }
 }

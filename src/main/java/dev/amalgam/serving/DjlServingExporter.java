@@ -69,7 +69,8 @@ public final class DjlServingExporter {
             Path source = resolveSource(modelDir, req, work);
             Path staged = work.resolve(target.getFileName().toString());
             Files.createDirectory(staged);
-            ServingKind kind = writeModelDir(source, staged, req);
+            boolean modulated = !source.equals(modelDir);
+            ServingKind kind = writeModelDir(source, staged, req, modulated);
             Path stagedZip = null;
             if (zipTarget != null) {
                 stagedZip = work.resolve(zipTarget.getFileName().toString());
@@ -103,7 +104,8 @@ public final class DjlServingExporter {
         return materialized;
     }
 
-    private static ServingKind writeModelDir(Path source, Path dir, ExportRequest req) throws IOException {
+    private static ServingKind writeModelDir(Path source, Path dir, ExportRequest req, boolean modulated)
+            throws IOException {
         Path configFile = source.resolve("config.json");
         if (!Files.isRegularFile(configFile)) {
             throw new AmalgamException(configFile + ": not found (an exported model needs its config.json)");
@@ -138,6 +140,10 @@ public final class DjlServingExporter {
             }
             ObjectNode cfg = ckpt.config();
             Files.writeString(dir.resolve("config.json"), cfg.toPrettyString());
+        }
+        if (req.task() != null && kind != ServingKind.ZERO_SHOT_IMAGE_CLASSIFICATION && !modulated) {
+            throw new AmalgamException("--task " + req.task() + ": only for EMR/TALL outputs (modulated.json) and CLIP "
+                    + "suite tasks; " + source + " is neither");
         }
         Map<String, String> extra = new LinkedHashMap<>();
         switch (kind) {

@@ -328,6 +328,9 @@ class DjlServingExportTest {
         Files.writeString(clip.resolve("tokenizer.json"), TinyModels.wordTokenizer());
         assertEquals(2, export(clip.toString(), "--out", parent.resolve("e").toString()));
 
+        assertEquals(2, export(bert.toString(), "--task", "sst2", "--out", parent.resolve("f").toString()),
+                "--task on a plain BERT checkpoint");
+
         try (Stream<Path> s = Files.list(parent)) {
             assertEquals(List.of(), s.toList(), "nothing left behind, not even temporaries");
         }
