@@ -40,7 +40,7 @@ public final class TextClassificationTranslatorFactory implements TranslatorFact
         if (input == String.class) {
             return (Translator<I, O>) typed;
         }
-        return (Translator<I, O>) new ServingAdapter<>(typed, in -> in.getData().getAsString(),
+        return (Translator<I, O>) new ServingAdapter<>(typed, RequestText::of,
                 Classifications::toJson, "application/json");
     }
 

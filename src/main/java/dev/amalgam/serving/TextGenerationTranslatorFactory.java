@@ -38,7 +38,7 @@ public final class TextGenerationTranslatorFactory implements TranslatorFactory 
         if (input == String.class) {
             return (Translator<I, O>) typed;
         }
-        return (Translator<I, O>) new ServingAdapter<>(typed, in -> in.getData().getAsString(), s -> s,
+        return (Translator<I, O>) new ServingAdapter<>(typed, RequestText::of, s -> s,
                 "text/plain");
     }
 
