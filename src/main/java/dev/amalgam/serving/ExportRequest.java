@@ -23,27 +23,8 @@ public record ExportRequest(ServingKind kind, String task, List<String> classes,
                             Path suiteDir, Path head, Path amalgamJar, boolean zip, int maxNewTokens,
                             int batchSize, int maxBatchDelay) {
 
+    /** Defaults of the CLI: kind from model_type, running jar, 32 new tokens, batch 1, 100 ms delay. */
     public static ExportRequest defaults() {
         return new ExportRequest(null, null, List.of(), List.of(), null, null, null, false, 32, 1, 100);
-    }
-
-    public ExportRequest withTask(String t) {
-        return new ExportRequest(kind, t, classes, templates, suiteDir, head, amalgamJar, zip, maxNewTokens,
-                batchSize, maxBatchDelay);
-    }
-
-    public ExportRequest withClasses(List<String> c, List<String> t) {
-        return new ExportRequest(kind, task, c, t, suiteDir, head, amalgamJar, zip, maxNewTokens, batchSize,
-                maxBatchDelay);
-    }
-
-    public ExportRequest withJar(Path jar, boolean z) {
-        return new ExportRequest(kind, task, classes, templates, suiteDir, head, jar, z, maxNewTokens, batchSize,
-                maxBatchDelay);
-    }
-
-    public ExportRequest withMaxNewTokens(int n) {
-        return new ExportRequest(kind, task, classes, templates, suiteDir, head, amalgamJar, zip, n, batchSize,
-                maxBatchDelay);
     }
 }
