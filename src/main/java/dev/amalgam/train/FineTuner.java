@@ -93,8 +93,7 @@ public final class FineTuner {
                             collector.backward(lossArray);
                             loss = lossArray.getFloat();
                         }
-                        norm = clip(trainable, cfg.maxGradNorm());
-                        trainer.step();
+                        norm = clipAndUpdate(trainable, optimizer, cfg.maxGradNorm());
                     }
                     trainNanos += System.nanoTime() - start;
                     step++;
@@ -192,13 +191,23 @@ public final class FineTuner {
         return b.build();
     }
 
-    private static double clip(List<Parameter> trainable, double maxNorm) {
+    /**
+     * Clips the gradients by global norm, then lets the optimiser update every parameter from its live
+     * gradient (instead of {@code Trainer.step()}, whose parameter server copies each gradient and
+     * checks them all for zeros on the first step: two extra passes over every parameter).
+     */
+    private static double clipAndUpdate(List<Parameter> trainable, AdamWNoDecayOnNorms optimizer, double maxNorm) {
         List<NDArray> grads = new ArrayList<>(trainable.size());
         try {
             for (Parameter p : trainable) {
                 grads.add(p.getArray().getGradient());
             }
-            return GradientClipping.clipGlobalNorm(grads, maxNorm);
+            double norm = GradientClipping.clipGlobalNorm(grads, maxNorm);
+            for (int i = 0; i < grads.size(); i++) {
+                Parameter p = trainable.get(i);
+                optimizer.update(p.getId(), p.getArray(), grads.get(i));
+            }
+            return norm;
         } finally {
             grads.forEach(NDArray::close);
         }

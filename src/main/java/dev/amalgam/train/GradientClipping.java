@@ -17,8 +17,9 @@ public final class GradientClipping {
     public static double clipGlobalNorm(List<NDArray> gradients, double maxNorm) {
         double sumSquares = 0;
         for (NDArray g : gradients) {
-            try (NDArray sq = g.square(); NDArray s = sq.sum()) {
-                sumSquares += s.getFloat();
+            try (NDArray n = g.norm()) {
+                double v = n.getFloat();
+                sumSquares += v * v;
             }
         }
         double norm = Math.sqrt(sumSquares);
