@@ -20,6 +20,7 @@ import java.io.PrintWriter;
             EmbedCommand.class,
             GenerateCommand.class,
             FinetuneCommand.class,
+            DemoCommand.class,
         })
 public final class Main implements Runnable {
 
