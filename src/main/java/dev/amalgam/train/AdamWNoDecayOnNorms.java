@@ -22,6 +22,8 @@ import java.util.Map;
  * </pre>
  * where {@code lr} is the schedule's value at the global update count times the parameter's
  * multiplier. The gradient of {@code w} is zeroed after the update (DJL's optimisers do the same).
+ * Gradient clipping is global and done by the caller ({@link GradientClipping}); the inherited
+ * per-element {@code optClipGrad} / {@code setRescaleGrad} builder settings are ignored.
  */
 public final class AdamWNoDecayOnNorms extends Optimizer implements AutoCloseable {
 

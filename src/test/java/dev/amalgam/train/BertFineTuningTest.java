@@ -68,7 +68,11 @@ class BertFineTuningTest {
                 assertEquals(DType.F32, info.dtype());
                 float[] now = floats(ft.bytes(name));
                 assertEquals(weights.get(name).length, now.length, name);
-                changed |= !Arrays.equals(weights.get(name), now);
+                if (name.startsWith("bert.pooler.")) {
+                    assertArrayEquals(weights.get(name), now, 0f, name + ": not reached under mean pooling, untouched");
+                } else {
+                    changed |= !Arrays.equals(weights.get(name), now);
+                }
             }
             assertTrue(changed, "fine-tuning moved the backbone");
         }
