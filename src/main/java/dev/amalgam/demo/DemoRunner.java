@@ -50,7 +50,7 @@ public final class DemoRunner {
         Saliency saliency = null;
         Map<String, LinearHead> heads = new LinkedHashMap<>();
         for (String t : tasks) {
-            heads.put(t, TextSuiteEvaluator.readHead(zoo.model(t)));
+            heads.put(t, dev.amalgam.train.FineTunedHead.read(zoo.model(t)).toLinearHead());
         }
         try (TextSuiteEvaluator ev = new TextSuiteEvaluator(zoo.pretrained(), zoo.data(), tasks, TextZoo.MAX_LENGTH, o.evalCap())) {
             long s = System.nanoTime();

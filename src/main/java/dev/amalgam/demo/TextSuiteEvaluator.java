@@ -12,7 +12,6 @@ import dev.amalgam.io.TensorSource;
 import dev.amalgam.model.bert.BertConfig;
 import dev.amalgam.model.bert.BertEncoder;
 import dev.amalgam.model.bert.BertPooling;
-import dev.amalgam.tensor.DTypeConversion;
 import dev.amalgam.tensor.TensorBridge;
 import dev.amalgam.train.LabeledBatch;
 import dev.amalgam.train.TextTask;
@@ -134,20 +133,6 @@ public final class TextSuiteEvaluator implements AutoCloseable {
             }
         }
         return best;
-    }
-
-    /** The linear head saved by the fine-tuner next to a task checkpoint (head.safetensors). */
-    public static LinearHead readHead(Path taskModelDir) {
-        try (var h = dev.amalgam.io.SafetensorsFile.open(taskModelDir.resolve("head.safetensors"))) {
-            long[] shape = h.info("classifier.weight").shape();
-            float[] w = DTypeConversion.toFloatArray(h.bytes("classifier.weight"), h.info("classifier.weight").dtype());
-            float[] b = DTypeConversion.toFloatArray(h.bytes("classifier.bias"), h.info("classifier.bias").dtype());
-            float[][] rows = new float[(int) shape[0]][(int) shape[1]];
-            for (int i = 0; i < rows.length; i++) {
-                System.arraycopy(w, i * rows[i].length, rows[i], 0, rows[i].length);
-            }
-            return new LinearHead(rows, b);
-        }
     }
 
     @Override
