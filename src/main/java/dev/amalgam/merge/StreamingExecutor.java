@@ -127,7 +127,7 @@ public final class StreamingExecutor {
     }
 
     private NDArray load(TensorSource src, TensorInfo info, NDManager m, boolean check) {
-        NDArray a = TensorBridge.toF32(m, info, src.bytes(info.name()));
+        NDArray a = TensorBridge.toF32(m, src, info.name());
         if (check && checkFinite && !finiteSum(a)) {
             try (NDArray bad = a.isNaN().logicalOr(a.isInfinite()); NDArray any = bad.any()) {
                 if (any.getBoolean()) {
