@@ -9,7 +9,9 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
@@ -24,10 +26,13 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--zoo", defaultValue = "models/zoo", description = "Zoo cache directory (default ${DEFAULT-VALUE}).")
     Path zoo;
 
-    @Option(names = "--out", defaultValue = "runs/demo", description = "Report directory (default ${DEFAULT-VALUE}).")
+    @Option(names = "--out", description = "Report directory (default runs/demo, or runs/demo-ablation).")
     Path out;
 
-    @Option(names = "--eval-cap", defaultValue = "300", description = "Examples per split evaluated (default ${DEFAULT-VALUE}).")
+    @Option(names = "--ablation", description = "Instead of the main table: TA, TIES and EMR under each LwPTV score/rule/granularity.")
+    boolean ablation;
+
+    @Option(names = "--eval-cap", defaultValue = "200", description = "Examples per split evaluated (default ${DEFAULT-VALUE}).")
     int evalCap;
 
     @Option(names = "--methods", split = ",", description = "Subset of method names (default: all data-free methods).")
@@ -53,8 +58,20 @@ public final class DemoCommand implements Callable<Integer> {
             throw new AmalgamException("--methods selects no known method; known: " + DemoMethods.all().stream().map(DemoMethods.Method::name).toList());
         }
         Path home = Path.of(System.getProperty("amalgam.home", "."));
-        DemoRunner.run(new DemoRunner.Options(home.resolve(zoo), home.resolve(out), home, evalCap, chosen,
-                MergeCommand.parseKv(lwptv, "--lwptv")));
+        Map<String, Map<String, Object>> variants = new LinkedHashMap<>();
+        if (ablation) {
+            chosen.removeIf(m -> !List.of("task_arithmetic", "ties", "emr").contains(m.name()));
+            variants.put(" [topk_share, keep 0.75, block]", Map.of());
+            variants.put(" [energy, keep 0.75, block]", Map.of("score", "energy"));
+            variants.put(" [redundancy, keep 0.75, block]", Map.of("score", "redundancy"));
+            variants.put(" [topk_share, keep 0.5, block]", Map.of("keep_ratio", 0.5));
+            variants.put(" [topk_share, threshold 0.9, block]", Map.of("rule", "threshold", "threshold", 0.9));
+            variants.put(" [topk_share, keep 0.75, tensor]", Map.of("granularity", "tensor"));
+        } else {
+            variants.put("", MergeCommand.parseKv(lwptv, "--lwptv"));
+        }
+        Path outDir = out != null ? out : Path.of(ablation ? "runs/demo-ablation" : "runs/demo");
+        DemoRunner.run(new DemoRunner.Options(home.resolve(zoo), home.resolve(outDir), home, evalCap, chosen, variants));
         return 0;
     }
 }

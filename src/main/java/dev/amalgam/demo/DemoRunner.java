@@ -31,8 +31,11 @@ import java.util.Map;
  */
 public final class DemoRunner {
 
+    /**
+     * @param lwptvVariants label suffix → LwPTV options; each method runs once without LwPTV and once per variant
+     */
     public record Options(Path zoo, Path out, Path repoRoot, int evalCap, List<DemoMethods.Method> methods,
-                          Map<String, Object> lwptv) {
+                          Map<String, Map<String, Object>> lwptvVariants) {
     }
 
     private DemoRunner() {
@@ -79,16 +82,20 @@ public final class DemoRunner {
             log("individual", s);
 
             for (DemoMethods.Method m : o.methods()) {
-                for (boolean withLwptv : new boolean[]{false, true}) {
+                List<String> variants = new ArrayList<>();
+                variants.add(null);
+                variants.addAll(o.lwptvVariants().keySet());
+                for (String variant : variants) {
+                    boolean withLwptv = variant != null;
                     s = System.nanoTime();
-                    String label = m.label() + (withLwptv ? " + LwPTV" : "");
+                    String label = m.label() + (withLwptv ? " + LwPTV" + variant : "");
                     Path out = merges.resolve(m.name() + (withLwptv ? "-lwptv" : ""));
                     List<MergeRecipe.ModelEntry> models = new ArrayList<>();
                     for (String t : tasks) {
                         models.add(new MergeRecipe.ModelEntry(zoo.model(t), t, Map.of()));
                     }
                     MergeRecipe r = new MergeRecipe(label, m.name(), zoo.pretrained(), models, m.params(), null, "base",
-                            null, 0L, withLwptv ? o.lwptv() : null);
+                            null, 0L, withLwptv ? o.lwptvVariants().get(variant) : null);
                     MergeJob.Result res = MergeJob.run(r, new MergeJob.Options(out, null, 5L << 30, Device.cpu(), false,
                             StreamingExecutor.Progress.NONE));
                     id = new LinkedHashMap<>();
