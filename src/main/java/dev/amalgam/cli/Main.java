@@ -21,6 +21,7 @@ import java.io.PrintWriter;
             GenerateCommand.class,
             FinetuneCommand.class,
             ExportCommand.class,
+            DemoCommand.class,
         })
 public final class Main implements Runnable {
 

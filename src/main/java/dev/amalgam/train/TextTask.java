@@ -90,7 +90,7 @@ public record TextTask(String name, List<String> labels, List<Example> train, Li
         }
     }
 
-    static List<Example> readJsonl(Path file) {
+    public static List<Example> readJsonl(Path file) {
         if (!Files.isRegularFile(file)) {
             throw new AmalgamException(file + ": file not found");
         }

@@ -1,0 +1,77 @@
+package dev.amalgam.cli;
+
+import dev.amalgam.AmalgamException;
+import dev.amalgam.demo.DemoMethods;
+import dev.amalgam.demo.DemoRunner;
+import dev.amalgam.merge.MergeMethods;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code amalgam demo}: the offline merge-then-evaluate benchmark. Builds the zoo under models/zoo
+ * on first use (real pretrained MiniLM from Maven Central, real packaged corpora, seeded fine-tunes),
+ * then merges with every data-free method, each with and without LwPTV, and evaluates ID and OOD.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Offline merge-then-evaluate benchmark (builds the model zoo on first use).")
+public final class DemoCommand implements Callable<Integer> {
+
+    @Option(names = "--zoo", defaultValue = "models/zoo", description = "Zoo cache directory (default ${DEFAULT-VALUE}).")
+    Path zoo;
+
+    @Option(names = "--out", description = "Report directory (default runs/demo, or runs/demo-ablation).")
+    Path out;
+
+    @Option(names = "--ablation", description = "Instead of the main table: TA, TIES and EMR under each LwPTV score/rule/granularity.")
+    boolean ablation;
+
+    @Option(names = "--eval-cap", defaultValue = "200", description = "Examples per split evaluated (default ${DEFAULT-VALUE}).")
+    int evalCap;
+
+    @Option(names = "--methods", split = ",", description = "Subset of method names (default: all data-free methods).")
+    List<String> methods;
+
+    @Option(names = "--lwptv", defaultValue = "", description = "LwPTV options KEY=VALUE,... (default: Amalgam's defaults).")
+    String lwptv;
+
+    @Override
+    public Integer call() throws Exception {
+        List<DemoMethods.Method> chosen = new ArrayList<>();
+        for (DemoMethods.Method m : DemoMethods.all()) {
+            if (methods != null && !methods.contains(m.name())) {
+                continue;
+            }
+            if (!MergeMethods.all().containsKey(m.name())) {
+                System.err.println("demo: skipping " + m.name() + " (not available in this build)");
+                continue;
+            }
+            chosen.add(m);
+        }
+        if (chosen.isEmpty()) {
+            throw new AmalgamException("--methods selects no known method; known: " + DemoMethods.all().stream().map(DemoMethods.Method::name).toList());
+        }
+        Path home = Path.of(System.getProperty("amalgam.home", "."));
+        Map<String, Map<String, Object>> variants = new LinkedHashMap<>();
+        if (ablation) {
+            chosen.removeIf(m -> !List.of("task_arithmetic", "ties", "emr").contains(m.name()));
+            variants.put(" [topk_share, keep 0.75, block]", Map.of());
+            variants.put(" [energy, keep 0.75, block]", Map.of("score", "energy"));
+            variants.put(" [redundancy, keep 0.75, block]", Map.of("score", "redundancy"));
+            variants.put(" [topk_share, keep 0.5, block]", Map.of("keep_ratio", 0.5));
+            variants.put(" [topk_share, threshold 0.9, block]", Map.of("rule", "threshold", "threshold", 0.9));
+            variants.put(" [topk_share, keep 0.75, tensor]", Map.of("granularity", "tensor"));
+        } else {
+            variants.put("", MergeCommand.parseKv(lwptv, "--lwptv"));
+        }
+        Path outDir = out != null ? out : Path.of(ablation ? "runs/demo-ablation" : "runs/demo");
+        DemoRunner.run(new DemoRunner.Options(home.resolve(zoo), home.resolve(outDir), home, evalCap, chosen, variants));
+        return 0;
+    }
+}

@@ -1,0 +1,43 @@
+package dev.amalgam.demo;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The data-free methods the demo runs, each with its published default hyperparameters (see
+ * docs/methods/ and the reference specs): CLIP-8-task defaults where the papers give them.
+ * SLERP is left out: it merges exactly two models.
+ */
+public final class DemoMethods {
+    private DemoMethods() {
+    }
+
+    public record Method(String label, String name, Map<String, Object> params) {
+    }
+
+    public static List<Method> all() {
+        return List.of(
+                m("Weight averaging", "weight_average"),
+                m("Task Arithmetic (λ=0.3)", "task_arithmetic", "lambda", 0.3),
+                m("TIES (k=20, dis-sum, λ=0.3, global)", "ties"),
+                m("DARE+TA (p=0.5, λ=0.3)", "dare"),
+                m("Breadcrumbs (β=0.15, γ=0.006, α=0.2)", "breadcrumbs"),
+                m("Consensus TA (k=2, α=0.3)", "consensus"),
+                m("TALL masks (λ=0.6)", "tall_masks"),
+                m("EMR", "emr"),
+                m("Model Stock", "model_stock"),
+                m("CART (rank 0.12, λ=2.0)", "cart"),
+                m("TSV-M (α=1.0)", "tsv_m"),
+                m("Iso-C (α=1.0)", "iso_c"),
+                m("Iso-CTS (α=1.0)", "iso_cts"));
+    }
+
+    private static Method m(String label, String name, Object... kv) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            p.put((String) kv[i], kv[i + 1]);
+        }
+        return new Method(label, name, p);
+    }
+}
