@@ -1,0 +1,39 @@
+package dev.amalgam.eval.suites;
+
+import dev.amalgam.AmalgamException;
+import dev.amalgam.eval.datasets.Dataset;
+import dev.amalgam.eval.datasets.Example;
+import dev.amalgam.eval.datasets.ImageFolderReader;
+import dev.amalgam.eval.datasets.ManifestDatasets;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Finds a task's data in a user's local data root (see docs/datasets.md):
+ * {@code <root>/<task>/manifest.yaml} when present, else the image folder
+ * {@code <root>/<task>/<split>/<class dirs>}. For image folders, the task's class names (prompt
+ * text) are used when the folder has as many class directories as the task has classes;
+ * otherwise the directory names are the class names.
+ */
+public final class LocalTaskData {
+    private LocalTaskData() {
+    }
+
+    public static Dataset<? extends Example> open(Path root, TaskSpec task, String split) {
+        Path dir = root.resolve(task.name());
+        if (!Files.isDirectory(dir)) {
+            throw new AmalgamException(dir + ": no local data for task " + task.name() + " (see docs/datasets.md)");
+        }
+        Path manifest = dir.resolve("manifest.yaml");
+        if (Files.isRegularFile(manifest)) {
+            return ManifestDatasets.open(manifest, split);
+        }
+        Path splitDir = ImageFolderReader.splitDir(dir, split);
+        Dataset<? extends Example> byDirs = ImageFolderReader.read(splitDir, null, null, task.name() + "/" + split);
+        if (byDirs.numClasses() == task.numClasses()) {
+            return ImageFolderReader.read(splitDir, null, task.classes(), task.name() + "/" + split);
+        }
+        return byDirs;
+    }
+}
