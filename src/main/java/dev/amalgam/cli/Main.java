@@ -19,6 +19,7 @@ import java.io.PrintWriter;
             BenchCommand.class,
             EmbedCommand.class,
             GenerateCommand.class,
+            FinetuneCommand.class,
         })
 public final class Main implements Runnable {
 
