@@ -122,13 +122,26 @@ public final class TaskData {
 
     private void loadFashion() {
         if (fashionTrain == null) {
-            List<String> names = ImageTask.FASHION.classNames();
-            fashionTrain = IdxReader.read(FASHION_DIR.resolve("train-images-idx3-ubyte.gz"),
-                    FASHION_DIR.resolve("train-labels-idx1-ubyte.gz"), names, "fashion-mnist train");
-            fashionTest = IdxReader.read(FASHION_DIR.resolve("t10k-images-idx3-ubyte.gz"),
-                    FASHION_DIR.resolve("t10k-labels-idx1-ubyte.gz"), names, "fashion-mnist t10k");
+            IdxDataset[] both = fashionFiles();
+            fashionTrain = both[0];
+            fashionTest = both[1];
             fashionTrainOrder = permutation(fashionTrain.size(), new Random(seed ^ 0x7A1AL));
         }
+    }
+
+    private static IdxDataset[] fashionCache;
+
+    /** The two Fashion-MNIST files, read once per JVM (they are immutable). */
+    private static synchronized IdxDataset[] fashionFiles() {
+        if (fashionCache == null) {
+            List<String> names = ImageTask.FASHION.classNames();
+            fashionCache = new IdxDataset[] {
+                IdxReader.read(FASHION_DIR.resolve("train-images-idx3-ubyte.gz"),
+                        FASHION_DIR.resolve("train-labels-idx1-ubyte.gz"), names, "fashion-mnist train"),
+                IdxReader.read(FASHION_DIR.resolve("t10k-images-idx3-ubyte.gz"),
+                        FASHION_DIR.resolve("t10k-labels-idx1-ubyte.gz"), names, "fashion-mnist t10k")};
+        }
+        return fashionCache;
     }
 
     /** Copies images order[from..from+n) of {@code d}; with {@code reframe} non-null, reframes each. */

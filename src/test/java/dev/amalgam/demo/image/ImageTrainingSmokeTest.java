@@ -42,23 +42,23 @@ class ImageTrainingSmokeTest {
     @Test
     void pretrainingLowersTheContrastiveLoss() {
         TaskData data = new TaskData(5, new TaskData.Sizes(10, 10, 10, 10));
-        PretrainMix mix = PretrainMix.build(data, 5, new PretrainMix.Sizes(64, 64, 64, 64));
+        PretrainMix mix = PretrainMix.build(data, 5, new PretrainMix.Sizes(32, 32, 32, 32));
         WordTokenizer tok = WordTokenizer.fromTexts(PretrainMix.vocabularyTexts());
         long[][] ids = new long[mix.images().count()][];
         for (int i = 0; i < ids.length; i++) {
             ids[i] = tok.encode(mix.captions().get(i));
         }
-        int[] probe = new int[64];
+        int[] probe = new int[32];
         for (int i = 0; i < probe.length; i++) {
             probe[i] = i * 4;
         }
-        ContrastivePretrainer.Settings s = new ContrastivePretrainer.Settings(25, 32, 3e-3f, 0.0f, 0.1, 1);
+        ContrastivePretrainer.Settings s = new ContrastivePretrainer.Settings(12, 16, 3e-3f, 0.0f, 0.1, 1);
         float[] first;
         try (NDManager m = NDManager.newBaseManager(); ClipModel model = small(tok).initialise(1, m)) {
             float before = probeLoss(model, mix, ids, probe, m);
             first = ContrastivePretrainer.train(model, mix, tok, s, null);
             float after = probeLoss(model, mix, ids, probe, m);
-            assertTrue(after < before - 0.1, "probe loss " + before + " -> " + after);
+            assertTrue(after < before - 0.05, "probe loss " + before + " -> " + after);
         }
         try (NDManager m = NDManager.newBaseManager(); ClipModel model = small(tok).initialise(1, m)) {
             float[] again = ContrastivePretrainer.train(model, mix, tok, s, null);
@@ -68,18 +68,21 @@ class ImageTrainingSmokeTest {
         }
     }
 
-    /** Fine-tuning changes the vision tower only, lowers the task loss, and the saved checkpoint reloads exactly. */
+    /**
+     * Fine-tuning changes the vision tower only, lowers the task loss (full-batch steps, so every
+     * step's loss is over the same 32 images), and the saved checkpoint reloads exactly.
+     */
     @Test
     void fineTuningTouchesOnlyTheVisionTowerAndSavesHfLayout(@TempDir Path dir) {
         WordTokenizer tok = WordTokenizer.fromTexts(PretrainMix.vocabularyTexts());
-        GrayImages train = TaskData.shapes(false, 64, new Random(2));
+        GrayImages train = TaskData.shapes(false, 32, new Random(2));
         try (NDManager m = NDManager.newBaseManager(); ClipModel model = small(tok).initialise(2, m)) {
             ZeroShotHead head = ZeroShot.head(model, tok, ImageTask.SHAPES);
             Map<String, float[]> before = new HashMap<>();
             for (String n : model.parameterNames()) {
                 before.put(n, model.parameter(n).toFloatArray());
             }
-            float[] losses = VisionFineTuner.train(model, head, train, new VisionFineTuner.Settings(12, 32, 3e-3f, 0.1f, 0.1, 3));
+            float[] losses = VisionFineTuner.train(model, head, train, new VisionFineTuner.Settings(10, 32, 3e-3f, 0.1f, 0.1, 3));
             assertTrue(losses[losses.length - 1] < losses[0], "loss " + losses[0] + " -> " + losses[losses.length - 1]);
             for (String n : model.parameterNames()) {
                 boolean same = java.util.Arrays.equals(before.get(n), model.parameter(n).toFloatArray());
