@@ -9,6 +9,7 @@ import picocli.CommandLine.Spec;
         description = "Measure performance (io; merge, forward and eval benches are separate subcommands).",
         subcommands = {
             BenchIoCommand.class,
+            BenchMergeCommand.class,
         })
 final class BenchCommand implements Runnable {
     @Spec

@@ -14,6 +14,7 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code amalgam finetune --model DIR --task DIR --out DIR}: full fine-tuning of backbone + linear head. */
@@ -74,6 +75,10 @@ final class FinetuneCommand implements Callable<Integer> {
     @Option(names = "--dtype", defaultValue = "f32", description = "Saved tensor type: f32, bf16, f16 (default: ${DEFAULT-VALUE}).")
     String dtype;
 
+    @Option(names = "--pooling", defaultValue = "auto",
+            description = "BERT sentence vector: auto (pooler if present, else mean), cls, mean (default: ${DEFAULT-VALUE}).")
+    String pooling;
+
     @Option(names = "--quiet", description = "No progress bar.")
     boolean quiet;
 
@@ -85,7 +90,8 @@ final class FinetuneCommand implements Callable<Integer> {
         FineTuneConfig cfg = new FineTuneConfig(lr, headLrMultiplier, weightDecay, warmupRatio, epochs, maxSteps,
                 batchSize, seed, patience, evalEvery, maxGradNorm, 0.9, 0.999, 1e-8);
         FineTuneListener listener = quiet ? FineTuneListener.NONE : new ConsoleFineTuneListener(System.err);
-        FineTuneResult r = TextFineTuning.run(model, task, out, cfg, maxLength, DType.parseUser(dtype), listener);
+        FineTuneResult r = TextFineTuning.run(model, task, out, cfg, maxLength, DType.parseUser(dtype),
+                Map.of("pooling", pooling), listener);
         PrintWriter w = spec.commandLine().getOut();
         w.printf(Locale.ROOT, "%s: best val accuracy %.4f at step %d of %d%s%n", out, r.bestValAccuracy(), r.bestStep(),
                 r.steps(), r.stoppedEarly() ? " (early stop)" : "");

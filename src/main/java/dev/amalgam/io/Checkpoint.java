@@ -95,6 +95,11 @@ public final class Checkpoint implements TensorSource {
     }
 
     @Override
+    public void readInto(String name, ByteBuffer dst) {
+        tensors.readInto(name, dst);
+    }
+
+    @Override
     public String describe() {
         return location.toString();
     }

@@ -32,7 +32,7 @@ public final class CheckpointConverter {
         List<Path> inputs = new ArrayList<>(in.weightFiles());
         inputs.add(in.location());
         inputs.addAll(in.auxFiles());
-        try (ShardedWriter w = new ShardedWriter(out, plan, maxShardSize, metadata, inputs)) {
+        try (ShardedWriter w = new ShardedWriter(out, plan, maxShardSize, metadata, inputs).background(2)) {
             for (TensorInfo target : plan) {
                 TensorInfo src = in.info(target.name());
                 ByteBuffer b = in.bytes(target.name());

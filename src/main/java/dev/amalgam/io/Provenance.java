@@ -25,7 +25,8 @@ import java.util.Map;
  *
  * <p>Input hashes come in two strengths. {@link Mode#FULL} is the SHA-256 of every byte (streamed;
  * about as slow as reading the files). {@link Mode#QUICK} hashes, per file, its size plus its first
- * and last MiB — for safetensors that covers the whole header (names, dtypes, shapes, offsets) — so it
+ * and last MiB — for safetensors with a header under 1 MiB (nearly all) that covers names, dtypes, shapes
+ * and offsets — so it
  * detects a different or truncated checkpoint in milliseconds but not a silent change in the middle
  * of the data. The mode is recorded next to the hash.
  */

@@ -19,8 +19,10 @@ import java.util.TreeMap;
 /**
  * A memory-mapped safetensors file of any size. The file is mapped lazily in windows of at most
  * 1 GiB (a {@link MappedByteBuffer} cannot exceed 2 GiB); a tensor inside one window is a slice of it,
- * a tensor straddling a window boundary gets its own mapping. Mapping does not read: reading one
- * tensor touches only its own pages. A single tensor must be below 2 GiB.
+ * a tensor straddling a window boundary gets its own mapping (made once). So a file has at most
+ * ⌈size / 1 GiB⌉ + (number of straddling tensors) mappings, all made lazily; the file is opened once.
+ * Mapping does not read: reading one tensor touches only its own pages. A single tensor must be
+ * below 2 GiB (a clear error otherwise). Safe for concurrent readers.
  */
 public final class SafetensorsFile implements TensorSource {
     static final long DEFAULT_WINDOW = 1L << 30;
@@ -32,6 +34,8 @@ public final class SafetensorsFile implements TensorSource {
     private final SafetensorsHeader header;
     private final Map<String, SafetensorsHeader.Entry> byName = new TreeMap<>();
     private final MappedByteBuffer[] windows;
+    /** Mappings of the tensors that straddle a window boundary, made once each. */
+    private final Map<String, MappedByteBuffer> straddlers = new java.util.concurrent.ConcurrentHashMap<>();
     private final List<String> names;
 
     private SafetensorsFile(Path path, FileChannel channel, long window) throws IOException {
@@ -134,9 +138,36 @@ public final class SafetensorsFile implements TensorSource {
                 MappedByteBuffer m = window(w);
                 return m.slice((int) (start - windowStart), (int) len).order(ByteOrder.LITTLE_ENDIAN);
             }
-            return map(start, len).order(ByteOrder.LITTLE_ENDIAN); // straddles a boundary
+            MappedByteBuffer own = straddlers.get(name);
+            if (own == null) {
+                own = map(start, len);
+                straddlers.put(name, own);
+            }
+            return own.duplicate().order(ByteOrder.LITTLE_ENDIAN);
         } catch (IOException ex) {
             throw new AmalgamException(path + ": cannot map tensor '" + name + "' (" + ex.getMessage() + ")");
+        }
+    }
+
+    /** Reads the tensor with positional reads on the channel (no mapping involved). */
+    @Override
+    public void readInto(String name, ByteBuffer dst) {
+        SafetensorsHeader.Entry e = entry(name);
+        long len = e.end() - e.begin();
+        if (dst.remaining() != len) {
+            throw new IllegalArgumentException(name + ": destination has " + dst.remaining() + " bytes, tensor " + len);
+        }
+        long pos = header.dataStart() + e.begin();
+        try {
+            while (dst.hasRemaining()) {
+                int r = channel.read(dst, pos);
+                if (r < 0) {
+                    throw new AmalgamException(path + ": tensor '" + name + "' ends past the end of the file (truncated?)");
+                }
+                pos += r;
+            }
+        } catch (IOException ex) {
+            throw new AmalgamException(path + ": cannot read tensor '" + name + "' (" + ex.getMessage() + ")");
         }
     }
 

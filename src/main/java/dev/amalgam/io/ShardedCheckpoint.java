@@ -134,6 +134,11 @@ public final class ShardedCheckpoint implements TensorSource {
         return shardFor(name).bytes(name);
     }
 
+    @Override
+    public void readInto(String name, ByteBuffer dst) {
+        shardFor(name).readInto(name, dst);
+    }
+
     private SafetensorsFile shardFor(String name) {
         SafetensorsFile s = shardByTensor.get(name);
         if (s == null) {

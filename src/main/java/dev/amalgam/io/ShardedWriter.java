@@ -35,6 +35,7 @@ import java.util.TreeMap;
  * larger than the shard size gets a shard of its own. Everything goes into a hidden temporary
  * directory next to OUT, renamed to OUT by {@link #commit()}; {@link #close()} without commit deletes
  * it. OUT must not exist (or be an empty directory), and OUT may not be or contain any input path.
+ * {@link #background(int)} moves the file writes to a background thread.
  */
 public final class ShardedWriter implements Closeable {
     public static final String SINGLE_FILE = "model.safetensors";
@@ -51,6 +52,9 @@ public final class ShardedWriter implements Closeable {
     private FileChannel current;
     private int currentShard = -1;
     private boolean committed;
+    private java.util.concurrent.ExecutorService background;
+    private java.util.concurrent.Semaphore inFlight;
+    private volatile Throwable backgroundFailure;
 
     public ShardedWriter(Path outDir, List<TensorInfo> plan, long maxShardSize, Map<String, String> metadata,
                          Collection<Path> inputs) {
@@ -138,6 +142,25 @@ public final class ShardedWriter implements Closeable {
         }
     }
 
+    /**
+     * Writes tensor data on a background thread, so the caller can compute the next tensor meanwhile.
+     * At most {@code maxQueued} buffers wait at once (bounding memory); the writer then owns each buffer
+     * passed to {@link #write} until it is written, so callers must not reuse it. A write error is
+     * reported by the next {@code write} or by {@code commit}. Call before the first write.
+     */
+    public ShardedWriter background(int maxQueued) {
+        if (next > 0 || background != null) {
+            throw new IllegalStateException("background() must be called once, before the first write");
+        }
+        background = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "amalgam-shard-writer");
+            t.setDaemon(true);
+            return t;
+        });
+        inFlight = new java.util.concurrent.Semaphore(Math.max(1, maxQueued));
+        return this;
+    }
+
     /** Shard file names in order. */
     public List<String> shardNames() {
         return List.copyOf(shardNames);
@@ -162,16 +185,64 @@ public final class ShardedWriter implements Closeable {
             throw new IllegalStateException("tensor '" + name + "': " + data.remaining() + " bytes, plan says "
                     + t.byteSize());
         }
+        rethrowBackgroundFailure();
+        int shard = shardOfTensor[next];
+        ByteBuffer d = data.duplicate();
+        next++;
+        if (background == null) {
+            writeData(shard, d);
+            return;
+        }
+        inFlight.acquireUninterruptibly();
+        background.execute(() -> {
+            try {
+                if (backgroundFailure == null) {
+                    writeData(shard, d);
+                }
+            } catch (Throwable failure) {
+                backgroundFailure = failure;
+            } finally {
+                inFlight.release();
+            }
+        });
+    }
+
+    private void writeData(int shard, ByteBuffer d) {
         try {
-            openShard(shardOfTensor[next]);
-            ByteBuffer d = data.duplicate();
+            openShard(shard);
             while (d.hasRemaining()) {
                 current.write(d);
             }
         } catch (IOException e) {
             throw new AmalgamException(tempDir + ": write failed (" + e.getMessage() + ")");
         }
-        next++;
+    }
+
+    private void rethrowBackgroundFailure() {
+        Throwable t = backgroundFailure;
+        if (t instanceof RuntimeException r) {
+            throw r;
+        }
+        if (t != null) {
+            throw new IllegalStateException("background shard writer failed", t);
+        }
+    }
+
+    /** Waits for queued background writes to finish (no-op without a background thread). */
+    private void drain() {
+        if (background == null) {
+            return;
+        }
+        background.shutdown();
+        try {
+            while (!background.awaitTermination(1, java.util.concurrent.TimeUnit.SECONDS)) {
+                // keep waiting: shards are being written
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            background.shutdownNow();
+            throw new AmalgamException(tempDir + ": interrupted while writing");
+        }
     }
 
     private void openShard(int shard) throws IOException {
@@ -223,6 +294,8 @@ public final class ShardedWriter implements Closeable {
             throw new IllegalStateException("commit after " + next + " of " + plan.size() + " tensors; next is '"
                     + expectedNext() + "'");
         }
+        drain();
+        rethrowBackgroundFailure();
         try {
             for (int s = 0; s < shards.size(); s++) {
                 if (!Files.exists(tempDir.resolve(shardNames.get(s)))) {
@@ -264,6 +337,14 @@ public final class ShardedWriter implements Closeable {
     /** Releases files; without a prior {@link #commit()} the partial output is deleted. */
     @Override
     public void close() {
+        if (background != null && !background.isTerminated()) {
+            background.shutdownNow();
+            try {
+                background.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         try {
             closeCurrent();
         } catch (IOException ignored) {

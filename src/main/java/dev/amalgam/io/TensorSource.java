@@ -24,6 +24,20 @@ public interface TensorSource extends Closeable {
      */
     ByteBuffer bytes(String name);
 
+    /**
+     * Copies the tensor's bytes into {@code dst} (which must have exactly its byte size remaining),
+     * advancing {@code dst}'s position. Sources backed by files override this with a direct read, which
+     * is faster than faulting in a mapping when the caller needs its own copy anyway (e.g. an NDArray).
+     */
+    default void readInto(String name, ByteBuffer dst) {
+        ByteBuffer src = bytes(name);
+        if (dst.remaining() != src.remaining()) {
+            throw new IllegalArgumentException(name + ": destination has " + dst.remaining() + " bytes, tensor "
+                    + src.remaining());
+        }
+        dst.put(src);
+    }
+
     /** A short label for messages, usually the path. */
     String describe();
 

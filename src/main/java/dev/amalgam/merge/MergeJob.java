@@ -45,6 +45,11 @@ public final class MergeJob {
     }
 
     public static Result run(MergeRecipe recipe, Options o) {
+        return runWith(recipe, o, null);
+    }
+
+    /** As {@link #run}, with {@code override} in place of the recipe's method when not null (benchmarks). */
+    public static Result runWith(MergeRecipe recipe, Options o, MergeMethod override) {
         long start = System.nanoTime();
         List<Checkpoint> opened = new ArrayList<>();
         try {
@@ -62,7 +67,7 @@ public final class MergeJob {
             if (new java.util.HashSet<>(tasks).size() != tasks.size()) {
                 throw new AmalgamException("task names must be unique, got " + tasks + " (set models[].name in the recipe)");
             }
-            MergeMethod method = buildMethod(recipe);
+            MergeMethod method = override != null ? override : buildMethod(recipe);
             LwptvOptions lw = recipe.lwptv() == null ? null : LwptvOptions.from(recipe.lwptv());
             Lwptv lwptv = lw == null ? null : lw.wrap(method);
             MergeMethod run = lwptv != null ? lwptv : method;

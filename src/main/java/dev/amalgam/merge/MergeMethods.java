@@ -26,6 +26,11 @@ public final class MergeMethods {
         FACTORIES.put("emr", Emr::fromParams);
         FACTORIES.put("model_stock", ModelStock::fromParams);
         FACTORIES.put("slerp", Slerp::fromParams);
+        FACTORIES.put(Cart.NAME, Cart::fromParams);
+        FACTORIES.put(Tsvm.NAME, Tsvm::fromParams);
+        FACTORIES.put("tsvm", Tsvm::fromParams);
+        FACTORIES.put(IsoC.NAME, IsoC::fromParams);
+        FACTORIES.put(IsoCts.NAME, IsoCts::fromParams);
     }
 
     private MergeMethods() {

@@ -64,30 +64,34 @@ public final class StreamingExecutor {
                 long done = 0;
                 for (String n : floatNames) {
                     try (NDManager m = root.newSubManager()) {
-                        method.observe(pass, loadStep(n, in, m));
+                        method.observe(pass, loadStep(n, in, m, pass == 0));
                     }
                     progress.update(phase, ++done, floatNames.size());
                 }
                 method.endPass(pass);
             }
+            boolean firstRead = method.statisticPasses() == 0;
             TaskModulated modulated = method instanceof TaskModulated tm ? tm : null;
+            JointPlan joint = method instanceof JointTensors jt ? new JointPlan(jt, floatNames) : JointPlan.NONE;
             long done = 0;
             for (String n : names) {
                 TensorInfo info = in.base().info(n);
                 if (!info.dtype().isFloat()) {
                     sink.writeCopied(info, in.base().bytes(n));
+                } else if (joint.isGrouped(n)) {
+                    if (!joint.isPending(n)) {
+                        joint.mergeGroupOf(n, name -> loadStep(name, in, root.newSubManager(), firstRead));
+                    }
+                    try (NDManager m = joint.pendingManager(n)) {
+                        sink.writeMerged(info, checked(method, info, joint.takePending(n)));
+                    }
                 } else {
                     try (NDManager m = root.newSubManager()) {
-                        TensorStep step = loadStep(n, in, m);
+                        TensorStep step = loadStep(n, in, m, firstRead);
                         if (modulated != null) {
                             sink.writeModulation(info, modulated.modulate(step));
                         } else {
-                            NDArray merged = method.merge(step);
-                            if (!java.util.Arrays.equals(merged.getShape().getShape(), info.shape())) {
-                                throw new IllegalStateException(method.name() + " returned shape " + merged.getShape()
-                                        + " for " + info);
-                            }
-                            sink.writeMerged(info, merged);
+                            sink.writeMerged(info, checked(method, info, method.merge(step)));
                         }
                     }
                 }
@@ -97,19 +101,34 @@ public final class StreamingExecutor {
         sink.commit(method);
     }
 
-    private TensorStep loadStep(String name, MergeInputs in, NDManager m) {
+    /** One reduction: a NaN or Inf anywhere makes the sum non-finite (an overflowing sum only costs the exact check). */
+    private static boolean finiteSum(NDArray a) {
+        try (NDArray s = a.sum()) {
+            return Float.isFinite(s.getFloat());
+        }
+    }
+
+    private static NDArray checked(MergeMethod method, TensorInfo info, NDArray merged) {
+        if (!java.util.Arrays.equals(merged.getShape().getShape(), info.shape())) {
+            throw new IllegalStateException(method.name() + " returned shape " + merged.getShape() + " for " + info);
+        }
+        return merged;
+    }
+
+    /** Loads one tensor of every input; NaN/Inf are checked the first time a tensor is read. */
+    private TensorStep loadStep(String name, MergeInputs in, NDManager m, boolean check) {
         TensorInfo info = in.base().info(name);
-        NDArray base = load(in.base(), info, m);
+        NDArray base = load(in.base(), info, m, check);
         List<NDArray> models = new ArrayList<>(in.taskCount());
         for (TensorSource src : in.models()) {
-            models.add(load(src, src.info(name), m));
+            models.add(load(src, src.info(name), m, check));
         }
         return TensorStep.fromModels(info, grouping.apply(name), m, base, models, in.taskNames());
     }
 
-    private NDArray load(TensorSource src, TensorInfo info, NDManager m) {
-        NDArray a = TensorBridge.toF32(m, info, src.bytes(info.name()));
-        if (checkFinite) {
+    private NDArray load(TensorSource src, TensorInfo info, NDManager m, boolean check) {
+        NDArray a = TensorBridge.toF32(m, src, info.name());
+        if (check && checkFinite && !finiteSum(a)) {
             try (NDArray bad = a.isNaN().logicalOr(a.isInfinite()); NDArray any = bad.any()) {
                 if (any.getBoolean()) {
                     throw new AmalgamException(src.describe() + ": tensor '" + info.name()

@@ -39,7 +39,7 @@ public final class ParameterBlocks {
             "running_var", "num_batches_tracked", "position_ids", "in_proj_weight", "in_proj_bias",
             "scale", "g", "b");
     /** Modules whose sub-modules are kept together. */
-    private static final Set<String> COLLAPSE = Set.of("embeddings", "pooler");
+    private static final Set<String> COLLAPSE = Set.of("embeddings", "pooler", "predictions");
 
     private final Granularity granularity;
     private final Map<String, List<String>> groups;

@@ -6,17 +6,19 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.amalgam.io.DType;
 import dev.amalgam.io.TensorInfo;
+import dev.amalgam.io.TensorSource;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.ShortBuffer;
 
 /**
- * Raw tensor bytes ⇄ DJL NDArrays. Arrays returned own their memory (never alias a memory-mapped
- * file, which is read-only and may be unmapped), so callers may modify them in place.
+ * Raw tensor bytes ⇄ DJL NDArrays. Arrays returned own their (libtorch) memory and never alias a
+ * memory-mapped file, which is read-only and may be unmapped, so callers may modify them in place.
+ * Bytes are copied or decoded straight into the new array's memory (one pass, no temporary buffer).
  *
- * <p>DJL's PyTorch engine (0.35.1) crashes when creating BFLOAT16 or INT16 arrays, so BF16 is decoded
- * in Java and I16 is widened to INT32 by {@link #toNative}.
+ * <p>DJL's PyTorch engine (0.35.1) crashes when creating BFLOAT16 or INT16 arrays, so BF16 and F16 are
+ * decoded in Java and I16 is widened to INT32 by {@link #toNative}.
  */
 public final class TensorBridge {
     private TensorBridge() {
@@ -44,43 +46,52 @@ public final class TensorBridge {
     /** A float tensor as an F32 NDArray on {@code manager}. */
     public static NDArray toF32(NDManager manager, TensorInfo info, ByteBuffer bytes) {
         checkSize(info, bytes);
-        Shape shape = shape(info);
-        switch (info.dtype()) {
-            case F32:
-                return ownedCopy(manager, direct(bytes), shape, DataType.FLOAT32);
-            case F16:
-            case F64: {
-                try (NDArray alias = manager.create(direct(bytes), shape, djlType(info.dtype()))) {
-                    return alias.toType(DataType.FLOAT32, true);
-                }
-            }
-            case BF16: {
-                ByteBuffer f32 = ByteBuffer.allocateDirect(Math.multiplyExact(Math.toIntExact(info.numel()), 4))
-                        .order(ByteOrder.LITTLE_ENDIAN);
-                DTypeConversion.toFloat32(bytes, DType.BF16, f32.asFloatBuffer());
-                return manager.create(f32, shape, DataType.FLOAT32); // aliases f32, which it keeps alive
-            }
-            default:
-                throw new IllegalArgumentException(info + " is not a float tensor");
+        if (!info.dtype().isFloat()) {
+            throw new IllegalArgumentException(info + " is not a float tensor");
         }
+        NDArray out = manager.create(shape(info), DataType.FLOAT32);
+        ByteBuffer dst = out.toByteBuffer(true).order(ByteOrder.LITTLE_ENDIAN);
+        if (info.dtype() == DType.F32) {
+            dst.put(bytes.duplicate());
+        } else {
+            DTypeConversion.toFloat32(bytes, info.dtype(), dst.asFloatBuffer());
+        }
+        return out;
+    }
+
+    /**
+     * Tensor {@code name} of {@code source} as an F32 NDArray. F32 tensors are read straight into the
+     * array's memory with {@link TensorSource#readInto} (a positional file read for safetensors), the
+     * fastest path; other dtypes are decoded from the mapping.
+     */
+    public static NDArray toF32(NDManager manager, TensorSource source, String name) {
+        TensorInfo info = source.info(name);
+        if (info.dtype() != DType.F32) {
+            return toF32(manager, info, source.bytes(name));
+        }
+        NDArray out = manager.create(shape(info), DataType.FLOAT32);
+        source.readInto(name, out.toByteBuffer(true));
+        return out;
     }
 
     /** Any tensor in its own DJL type (I16 widened to INT32), for copying non-float tensors. */
     public static NDArray toNative(NDManager manager, TensorInfo info, ByteBuffer bytes) {
         checkSize(info, bytes);
-        Shape shape = shape(info);
-        return switch (info.dtype()) {
-            case F32, F16, F64, BF16 -> toF32(manager, info, bytes);
-            case I16 -> {
-                ShortBuffer s = bytes.duplicate().order(ByteOrder.LITTLE_ENDIAN).asShortBuffer();
-                ByteBuffer wide = ByteBuffer.allocateDirect(s.remaining() * 4).order(ByteOrder.LITTLE_ENDIAN);
-                for (int i = 0; i < s.remaining(); i++) {
-                    wide.putInt(i * 4, s.get(i));
-                }
-                yield manager.create(wide, shape, DataType.INT32);
+        if (info.dtype().isFloat()) {
+            return toF32(manager, info, bytes);
+        }
+        DataType type = info.dtype() == DType.I16 ? DataType.INT32 : djlType(info.dtype());
+        NDArray out = manager.create(shape(info), type);
+        ByteBuffer dst = out.toByteBuffer(true).order(ByteOrder.LITTLE_ENDIAN);
+        if (info.dtype() == DType.I16) {
+            ShortBuffer s = bytes.duplicate().order(ByteOrder.LITTLE_ENDIAN).asShortBuffer();
+            for (int i = 0; i < s.remaining(); i++) {
+                dst.putInt(i * 4, s.get(i));
             }
-            default -> ownedCopy(manager, direct(bytes), shape, djlType(info.dtype()));
-        };
+        } else {
+            dst.put(bytes.duplicate());
+        }
+        return out;
     }
 
     /** Encodes an F32 NDArray as little-endian bytes of float dtype {@code target}. */
@@ -93,21 +104,6 @@ public final class TensorBridge {
             return raw;
         }
         return DTypeConversion.fromFloat32(raw.asFloatBuffer(), target);
-    }
-
-    private static NDArray ownedCopy(NDManager manager, ByteBuffer direct, Shape shape, DataType type) {
-        try (NDArray alias = manager.create(direct, shape, type)) {
-            return alias.duplicate();
-        }
-    }
-
-    private static ByteBuffer direct(ByteBuffer b) {
-        if (b.isDirect()) {
-            return b.duplicate().order(ByteOrder.LITTLE_ENDIAN);
-        }
-        ByteBuffer d = ByteBuffer.allocateDirect(b.remaining()).order(ByteOrder.LITTLE_ENDIAN);
-        d.put(b.duplicate());
-        return d.flip();
     }
 
     private static void checkSize(TensorInfo info, ByteBuffer bytes) {

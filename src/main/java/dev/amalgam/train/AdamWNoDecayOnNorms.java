@@ -22,6 +22,8 @@ import java.util.Map;
  * </pre>
  * where {@code lr} is the schedule's value at the global update count times the parameter's
  * multiplier. The gradient of {@code w} is zeroed after the update (DJL's optimisers do the same).
+ * Gradient clipping is global and done by the caller ({@link GradientClipping}); the inherited
+ * per-element {@code optClipGrad} / {@code setRescaleGrad} builder settings are ignored.
  */
 public final class AdamWNoDecayOnNorms extends Optimizer implements AutoCloseable {
 
@@ -65,6 +67,10 @@ public final class AdamWNoDecayOnNorms extends Optimizer implements AutoCloseabl
         return schedule.getNewValue(globalStep + 1);
     }
 
+    /**
+     * Updates {@code weight} in place. {@code grad} is used as scratch space (it may be the
+     * parameter's live gradient); the parameter's gradient is left zeroed.
+     */
     @Override
     public void update(String parameterId, NDArray weight, NDArray grad) {
         int t = updates.merge(parameterId, 1, Integer::sum);
@@ -74,32 +80,31 @@ public final class AdamWNoDecayOnNorms extends Optimizer implements AutoCloseabl
             group = new Group(1f, weight.getShape().dimension() >= 2);
         }
         double lr = (double) schedule.getNewValue(globalStep) * group.lrMultiplier();
-        NDArray m = state(means, parameterId, weight);
-        NDArray v = state(variances, parameterId, weight);
-
+        // The moments are kept unnormalised, M = m / (1 - β1) and V = v / (1 - β2), which saves two
+        // passes over the data: M ← β1·M + g, V ← β2·V + g², and the step
+        // lr/c1 · m / (√(v/c2) + ε) = k · M / (√V + ε') with s = √((1 − β2)/c2),
+        // k = lr·(1 − β1)/(c1·s), ε' = ε/s.
+        NDArray bigM = state(means, parameterId, weight);
+        NDArray bigV = state(variances, parameterId, weight);
         if (group.decay() && weightDecay != 0f) {
             weight.muli((float) (1.0 - lr * weightDecay));
         }
-        m.muli(beta1);
-        try (NDArray scaled = grad.mul(1f - beta1)) {
-            m.addi(scaled);
-        }
-        v.muli(beta2);
-        try (NDArray sq = grad.square()) {
-            sq.muli(1f - beta2);
-            v.addi(sq);
-        }
-        double correction1 = 1.0 - Math.pow(beta1, t);
-        double correction2 = 1.0 - Math.pow(beta2, t);
-        try (NDArray denom = v.sqrt()) {
-            denom.divi((float) Math.sqrt(correction2)).addi(epsilon);
-            try (NDArray step = m.div(denom)) {
-                step.muli((float) (lr / correction1));
+        bigM.muli(beta1).addi(grad);
+        grad.muli(grad);
+        bigV.muli(beta2).addi(grad);
+        double c1 = 1.0 - Math.pow(beta1, t);
+        double c2 = 1.0 - Math.pow(beta2, t);
+        double scale = Math.sqrt((1.0 - beta2) / c2);
+        double k = lr * (1.0 - beta1) / (c1 * scale);
+        try (NDArray denom = bigV.sqrt()) {
+            denom.addi((float) (epsilon / scale));
+            try (NDArray step = bigM.div(denom)) {
+                step.muli((float) k);
                 weight.subi(step);
             }
         }
-        try (NDArray g = weight.getGradient()) {
-            g.subi(g);
+        try (NDArray live = weight.getGradient()) {
+            live.muli(0f);
         }
     }
 

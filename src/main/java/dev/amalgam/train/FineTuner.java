@@ -93,8 +93,7 @@ public final class FineTuner {
                             collector.backward(lossArray);
                             loss = lossArray.getFloat();
                         }
-                        norm = clip(trainable, cfg.maxGradNorm());
-                        trainer.step();
+                        norm = clipAndUpdate(trainable, optimizer, cfg.maxGradNorm(), step == 0);
                     }
                     trainNanos += System.nanoTime() - start;
                     step++;
@@ -192,13 +191,33 @@ public final class FineTuner {
         return b.build();
     }
 
-    private static double clip(List<Parameter> trainable, double maxNorm) {
+    /**
+     * Clips the gradients by global norm, then lets the optimiser update every parameter from its live
+     * gradient (instead of {@code Trainer.step()}, whose parameter server copies each gradient and
+     * checks them all for zeros on the first step: two extra passes over every parameter).
+     *
+     * <p>On the first update, parameters whose gradient is exactly zero are taken as not reached by
+     * the loss (e.g. a BERT pooler under mean pooling) and dropped from {@code trainable}, so they keep
+     * their pretrained values as PyTorch leaves parameters without a gradient untouched (no decay).
+     */
+    private static double clipAndUpdate(List<Parameter> trainable, AdamWNoDecayOnNorms optimizer, double maxNorm,
+                                        boolean first) {
         List<NDArray> grads = new ArrayList<>(trainable.size());
         try {
             for (Parameter p : trainable) {
                 grads.add(p.getArray().getGradient());
             }
-            return GradientClipping.clipGlobalNorm(grads, maxNorm);
+            double[] norms = GradientClipping.norms(grads);
+            double norm = GradientClipping.clipGlobalNorm(grads, norms, maxNorm);
+            for (int i = grads.size() - 1; i >= 0; i--) {
+                if (first && norms[i] == 0) {
+                    trainable.remove(i);
+                    continue;
+                }
+                Parameter p = trainable.get(i);
+                optimizer.update(p.getId(), p.getArray(), grads.get(i));
+            }
+            return norm;
         } finally {
             grads.forEach(NDArray::close);
         }

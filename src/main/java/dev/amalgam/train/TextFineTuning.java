@@ -19,7 +19,8 @@ public final class TextFineTuning {
     }
 
     public static FineTuneResult run(Path modelDir, Path taskDir, Path out, FineTuneConfig cfg, int maxLength,
-                                     DType dtype, FineTuneListener listener) {
+                                     DType dtype, Map<String, String> modelOptions,
+                                     FineTuneListener listener) {
         if (maxLength < 2) {
             throw new AmalgamException("--max-length must be at least 2, got " + maxLength);
         }
@@ -39,7 +40,7 @@ public final class TextFineTuning {
         Engine.getInstance().setRandomSeed((int) cfg.seed()); // the head's initialisation
         try (NDManager manager = NDManager.newBaseManager();
              TokenizingCollator collator = TokenizingCollator.open(modelDir.resolve("tokenizer.json"), maxLength)) {
-            TrainableModel model = TrainableModels.open(modelDir, task.labels().size(), cfg.seed(), manager);
+            TrainableModel model = TrainableModels.open(modelDir, task.labels().size(), modelOptions, manager);
             FineTuneResult r = FineTuner.fit(model,
                     BatchSource.shuffled(task.train(), cfg.batchSize(), collator, cfg.seed()),
                     BatchSource.sequential(task.val(), Math.max(cfg.batchSize(), 32), collator), cfg, listener);
@@ -50,6 +51,7 @@ public final class TextFineTuning {
             summary.put("steps", r.steps());
             summary.put("stopped_early", r.stoppedEarly());
             summary.put("max_length", maxLength);
+            summary.put("model_options", modelOptions);
             summary.put("training", cfg);
             CheckpointSaver.save(out, model, modelDir, dtype, task.labels(), summary);
             return r;

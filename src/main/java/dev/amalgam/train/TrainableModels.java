@@ -19,10 +19,16 @@ public final class TrainableModels {
     /** Creates the trainable model of one architecture; its arrays belong to {@code manager}. */
     @FunctionalInterface
     public interface Factory {
-        TrainableModel create(Path modelDir, JsonNode config, int numLabels, long seed, NDManager manager);
+        TrainableModel create(Path modelDir, JsonNode config, int numLabels, Map<String, String> options,
+                              NDManager manager);
     }
 
     private static final Map<String, Factory> FACTORIES = new LinkedHashMap<>();
+
+    static {
+        register("bert", (dir, config, labels, options, manager) -> BertSequenceClassifier.open(dir, labels,
+                BertSequenceClassifier.Pooling.parse(options.getOrDefault("pooling", "auto")), manager));
+    }
 
     private TrainableModels() {
     }
@@ -32,7 +38,11 @@ public final class TrainableModels {
         FACTORIES.put(modelType, factory);
     }
 
-    public static synchronized TrainableModel open(Path modelDir, int numLabels, long seed, NDManager manager) {
+    /**
+     * @param options architecture-specific settings, e.g. {@code pooling} = auto | cls | mean for BERT
+     */
+    public static synchronized TrainableModel open(Path modelDir, int numLabels, Map<String, String> options,
+                                                   NDManager manager) {
         Path configFile = modelDir.resolve("config.json");
         if (!Files.isRegularFile(configFile)) {
             throw new AmalgamException(configFile + ": not found (--model must be a Hugging Face model directory)");
@@ -45,6 +55,6 @@ public final class TrainableModels {
                     + (FACTORIES.isEmpty() ? " (no architecture is wired for fine-tuning in this build)"
                     : " (supported: " + String.join(", ", FACTORIES.keySet()) + ")"));
         }
-        return f.create(modelDir, config, numLabels, seed, manager);
+        return f.create(modelDir, config, numLabels, options, manager);
     }
 }

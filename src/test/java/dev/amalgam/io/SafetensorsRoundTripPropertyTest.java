@@ -88,6 +88,9 @@ class SafetensorsRoundTripPropertyTest {
                     byte[] gb = new byte[got.remaining()];
                     got.duplicate().get(gb);
                     assertArrayEquals(w.bytes(), gb, "trial " + trial + " " + w.info());
+                    ByteBuffer copy = ByteBuffer.allocate(w.bytes().length);
+                    c.readInto(w.info().name(), copy);
+                    assertArrayEquals(w.bytes(), copy.array(), "readInto, trial " + trial + " " + w.info());
                 }
             }
             checkLayoutIndependently(dir, tensors, meta);

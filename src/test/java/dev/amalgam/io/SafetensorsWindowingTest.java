@@ -48,8 +48,39 @@ class SafetensorsWindowingTest {
                     byte[] g = new byte[got.remaining()];
                     got.get(g);
                     assertArrayEquals(e.getValue(), g, "window " + window + " " + e.getKey());
+                    ByteBuffer direct = ByteBuffer.allocateDirect(g.length);
+                    f.readInto(e.getKey(), direct);
+                    assertEquals(ByteBuffer.wrap(e.getValue()), direct.flip());
                 }
             }
+        }
+    }
+
+    /** Real scale on a sparse file (no disk space used): a tensor beyond 2 GiB reads fine, one of 2 GiB is refused. */
+    @Test
+    void beyondTwoGibInASparseFile() throws Exception {
+        long big = 1L << 31;
+        String header = "{\"big\":{\"dtype\":\"U8\",\"shape\":[" + big + "],\"data_offsets\":[0," + big + "]},"
+                + "\"far\":{\"dtype\":\"I32\",\"shape\":[4],\"data_offsets\":[" + big + "," + (big + 16) + "]}}";
+        byte[] prefix = RawSafetensors.bytes(header, new byte[0]);
+        byte[] far = {1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff};
+        Path file = tmp.resolve("sparse.safetensors");
+        try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+            raf.write(prefix);
+            raf.seek(prefix.length + big);
+            raf.write(far);
+        }
+        try (SafetensorsFile f = SafetensorsFile.open(file)) {
+            ByteBuffer b = f.bytes("far");
+            assertEquals(16, b.remaining());
+            assertEquals(3, b.getInt(8));
+            assertEquals(-1, b.getInt(12));
+            ByteBuffer read = ByteBuffer.allocate(16);
+            f.readInto("far", read);
+            assertArrayEquals(far, read.array());
+            dev.amalgam.AmalgamException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    dev.amalgam.AmalgamException.class, () -> f.bytes("big"));
+            assertTrue(e.getMessage().contains("'big'") && e.getMessage().contains("2 GiB"), e.getMessage());
         }
     }
 }

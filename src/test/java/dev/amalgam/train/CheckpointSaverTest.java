@@ -61,6 +61,36 @@ class CheckpointSaverTest {
     }
 
     @Test
+    void headReadsBackAsLinearHeadInBf16Too() throws IOException {
+        Path out = tmp.resolve("bf16");
+        try (TinyMlp model = new TinyMlp(3, 4, 2, 1)) {
+            CheckpointSaver.save(out, model, null, DType.BF16, List.of("neg", "pos"),
+                    Map.of("model_options", Map.of("pooling", "mean")));
+            FineTunedHead head = FineTunedHead.read(out);
+            assertEquals(List.of("neg", "pos"), head.labels());
+            assertEquals("mean", head.pooling());
+            float[] w = model.headParameters().get("classifier.weight").getArray().toFloatArray();
+            float[] b = model.headParameters().get("classifier.bias").getArray().toFloatArray();
+            for (int c = 0; c < 2; c++) {
+                for (int j = 0; j < 4; j++) {
+                    // bf16 keeps 8 significant bits: relative error below 2^-8
+                    assertEquals(w[c * 4 + j], head.weight()[c][j], Math.abs(w[c * 4 + j]) / 256 + 1e-30);
+                }
+                assertEquals(b[c], head.bias()[c], Math.abs(b[c]) / 256 + 1e-30);
+            }
+            float[] f = {0.5f, -1f, 2f, 0.25f};
+            float[] logits = head.toLinearHead().logits(f);
+            for (int c = 0; c < 2; c++) {
+                double want = head.bias()[c];
+                for (int j = 0; j < 4; j++) {
+                    want += head.weight()[c][j] * f[j];
+                }
+                assertEquals(want, logits[c], 1e-5);
+            }
+        }
+    }
+
+    @Test
     void refusesNonEmptyOutput() throws IOException {
         Path out = Files.createDirectory(tmp.resolve("busy"));
         Files.writeString(out.resolve("x"), "x");

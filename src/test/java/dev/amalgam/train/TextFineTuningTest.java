@@ -20,9 +20,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code amalgam finetune} end to end with a registered test architecture and a word-level tokenizer. */
 class TextFineTuningTest {
-    private static final String[] POSITIVE = {"good", "great", "fine", "nice"};
-    private static final String[] NEGATIVE = {"bad", "awful", "poor", "sad"};
-    private static final String[] FILLER = {"the", "a", "movie", "was", "plot", "and"};
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
@@ -32,48 +29,13 @@ class TextFineTuningTest {
 
     @BeforeAll
     static void setUp() throws IOException {
-        TrainableModels.register("bag-of-words-test", (dir, config, labels, seed, manager) ->
+        TrainableModels.register("bag-of-words-test", (dir, config, labels, options, manager) ->
                 new BagOfWordsModel(config.get("vocab_size").asInt(), 8, labels, manager));
         model = Files.createDirectory(tmp.resolve("model"));
-        List<String> vocab = new ArrayList<>(List.of("[PAD]", "[UNK]"));
-        vocab.addAll(List.of(POSITIVE));
-        vocab.addAll(List.of(NEGATIVE));
-        vocab.addAll(List.of(FILLER));
-        StringBuilder v = new StringBuilder();
-        for (int i = 0; i < vocab.size(); i++) {
-            v.append(i == 0 ? "" : ",").append('"').append(vocab.get(i)).append("\":").append(i);
-        }
-        Files.writeString(model.resolve("tokenizer.json"), "{\"version\":\"1.0\",\"truncation\":null,\"padding\":null,"
-                + "\"added_tokens\":[{\"id\":0,\"content\":\"[PAD]\",\"single_word\":false,\"lstrip\":false,"
-                + "\"rstrip\":false,\"normalized\":false,\"special\":true}],"
-                + "\"normalizer\":{\"type\":\"Lowercase\"},\"pre_tokenizer\":{\"type\":\"Whitespace\"},"
-                + "\"post_processor\":null,\"decoder\":null,"
-                + "\"model\":{\"type\":\"WordLevel\",\"vocab\":{" + v + "},\"unk_token\":\"[UNK]\"}}");
+        int vocab = ToyText.writeTokenizer(model);
         Files.writeString(model.resolve("config.json"),
-                "{\"model_type\":\"bag-of-words-test\",\"vocab_size\":" + vocab.size() + "}");
-        suite = Files.createDirectory(tmp.resolve("suite"));
-        Path task = Files.createDirectory(suite.resolve("sentiment"));
-        Files.writeString(suite.resolve("tasks.json"),
-                "{\"tasks\":[{\"name\":\"sentiment\",\"labels\":[\"negative\",\"positive\"]}]}");
-        writeSplit(task.resolve("train.jsonl"), 160, 1);
-        writeSplit(task.resolve("val.jsonl"), 40, 2);
-    }
-
-    private static void writeSplit(Path file, int n, long seed) throws IOException {
-        Random r = new Random(seed);
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < n; i++) {
-            int label = i % 2;
-            String[] cue = label == 1 ? POSITIVE : NEGATIVE;
-            List<String> words = new ArrayList<>();
-            for (int k = 0; k < 4; k++) {
-                words.add(FILLER[r.nextInt(FILLER.length)]);
-            }
-            words.add(r.nextInt(words.size() + 1), cue[r.nextInt(cue.length)].toUpperCase());
-            sb.append(JSON.writeValueAsString(java.util.Map.of("text", String.join(" ", words), "label", label)))
-                    .append('\n');
-        }
-        Files.writeString(file, sb.toString());
+                "{\"model_type\":\"bag-of-words-test\",\"vocab_size\":" + vocab + "}");
+        suite = ToyText.writeSuite(tmp.resolve("suite"));
     }
 
     @Test

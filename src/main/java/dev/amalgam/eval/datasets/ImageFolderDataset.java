@@ -42,6 +42,14 @@ public final class ImageFolderDataset implements Dataset<ImageExample> {
         return labels[index];
     }
 
+    /** The same files and labels under other class names (same count). */
+    public ImageFolderDataset withClassNames(List<String> names) {
+        if (names.size() != classNames.size()) {
+            throw new IllegalArgumentException(name + ": " + classNames.size() + " classes, " + names.size() + " names given");
+        }
+        return new ImageFolderDataset(name, names, files, labels);
+    }
+
     public Path file(int index) {
         return files.get(index);
     }

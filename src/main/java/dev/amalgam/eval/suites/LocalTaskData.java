@@ -3,6 +3,7 @@ package dev.amalgam.eval.suites;
 import dev.amalgam.AmalgamException;
 import dev.amalgam.eval.datasets.Dataset;
 import dev.amalgam.eval.datasets.Example;
+import dev.amalgam.eval.datasets.ImageFolderDataset;
 import dev.amalgam.eval.datasets.ImageFolderReader;
 import dev.amalgam.eval.datasets.ManifestDatasets;
 
@@ -30,10 +31,7 @@ public final class LocalTaskData {
             return ManifestDatasets.open(manifest, split);
         }
         Path splitDir = ImageFolderReader.splitDir(dir, split);
-        Dataset<? extends Example> byDirs = ImageFolderReader.read(splitDir, null, null, task.name() + "/" + split);
-        if (byDirs.numClasses() == task.numClasses()) {
-            return ImageFolderReader.read(splitDir, null, task.classes(), task.name() + "/" + split);
-        }
-        return byDirs;
+        ImageFolderDataset byDirs = ImageFolderReader.read(splitDir, null, null, task.name() + "/" + split);
+        return byDirs.numClasses() == task.numClasses() ? byDirs.withClassNames(task.classes()) : byDirs;
     }
 }

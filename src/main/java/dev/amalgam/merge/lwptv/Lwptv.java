@@ -1,6 +1,7 @@
 package dev.amalgam.merge.lwptv;
 
 import ai.djl.ndarray.NDArray;
+import dev.amalgam.merge.JointTensors;
 import dev.amalgam.merge.MergeMethod;
 import dev.amalgam.merge.TaskModulated;
 import dev.amalgam.merge.TensorStep;
@@ -41,6 +42,9 @@ public class Lwptv implements MergeMethod {
     public static Lwptv wrap(MergeMethod host, SaliencyScore score, MaskRule rule) {
         if (host instanceof TaskModulated tm) {
             return new Modulated(tm, score, rule);
+        }
+        if (host instanceof JointTensors jt) {
+            return new Joint(jt, score, rule);
         }
         return new Lwptv(host, score, rule);
     }
@@ -149,6 +153,36 @@ public class Lwptv implements MergeMethod {
             }
         }
         return changed ? step.withTaskVectors(tvs) : step;
+    }
+
+    /** LwPTV over a method that merges some tensors jointly (CART with stacked q/k/v). */
+    static final class Joint extends Lwptv implements JointTensors {
+        private final JointTensors host;
+
+        Joint(JointTensors host, SaliencyScore score, MaskRule rule) {
+            super(host, score, rule);
+            this.host = host;
+        }
+
+        @Override
+        public List<List<String>> jointGroups(java.util.Collection<String> names) {
+            return host.jointGroups(names);
+        }
+
+        @Override
+        public NDArray[] mergeJoint(List<TensorStep> steps) {
+            List<TensorStep> masked = new ArrayList<>(steps.size());
+            for (TensorStep s : steps) {
+                masked.add(masked(s));
+            }
+            NDArray[] out = host.mergeJoint(masked);
+            for (int i = 0; i < steps.size(); i++) {
+                if (prunedForAllTasks(steps.get(i))) {
+                    out[i] = steps.get(i).base().duplicate();
+                }
+            }
+            return out;
+        }
     }
 
     /** LwPTV over a method with per-task models (EMR, TALL). */

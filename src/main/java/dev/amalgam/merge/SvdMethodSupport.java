@@ -1,0 +1,40 @@
+package dev.amalgam.merge;
+
+import ai.djl.ndarray.NDArray;
+import dev.amalgam.AmalgamException;
+
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/** Small pieces shared by the SVD-based methods (CART, TSV-M, Iso-C, Iso-CTS). */
+final class SvdMethodSupport {
+    private SvdMethodSupport() {
+    }
+
+    /** A 2-D tensor not excluded by the regex (find); the rest are merged by the mean of τ_t. */
+    static boolean isMatrix(TensorStep step, Pattern exclude) {
+        return step.info().shape().length == 2 && (exclude == null || !exclude.matcher(step.name()).find());
+    }
+
+    /** The {@code exclude_keys} regex, or null when empty. */
+    static Pattern excludePattern(String method, String regex) {
+        if (regex == null || regex.isEmpty()) {
+            return null;
+        }
+        try {
+            return Pattern.compile(regex);
+        } catch (PatternSyntaxException e) {
+            throw new AmalgamException(method + ": parameter 'exclude_keys' is not a valid regex: " + e.getDescription());
+        }
+    }
+
+    /** Elementwise mean of the arrays (a new array on the first one's manager). */
+    static NDArray mean(List<NDArray> arrays) {
+        NDArray sum = arrays.get(0).duplicate();
+        for (int i = 1; i < arrays.size(); i++) {
+            sum.addi(arrays.get(i));
+        }
+        return sum.divi(arrays.size());
+    }
+}
