@@ -3,6 +3,9 @@ package dev.amalgam.cli;
 import dev.amalgam.AmalgamException;
 import dev.amalgam.demo.DemoMethods;
 import dev.amalgam.demo.DemoRunner;
+import dev.amalgam.demo.DemoSuite;
+import dev.amalgam.demo.ImageDemoSuite;
+import dev.amalgam.demo.TextDemoSuite;
 import dev.amalgam.merge.MergeMethods;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -28,6 +31,10 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--out", description = "Report directory (default runs/demo, or runs/demo-ablation).")
     Path out;
+
+    @Option(names = "--suite", split = ",", defaultValue = "text,image",
+            description = "Which halves to run: text, image (default ${DEFAULT-VALUE}).")
+    List<String> suites;
 
     @Option(names = "--ablation", description = "Instead of the main table: TA, TIES and EMR under each LwPTV score/rule/granularity.")
     boolean ablation;
@@ -57,6 +64,11 @@ public final class DemoCommand implements Callable<Integer> {
         if (chosen.isEmpty()) {
             throw new AmalgamException("--methods selects no known method; known: " + DemoMethods.all().stream().map(DemoMethods.Method::name).toList());
         }
+        for (String s : suites) {
+            if (!s.equals("text") && !s.equals("image")) {
+                throw new AmalgamException("--suite takes text and/or image, got '" + s + "'");
+            }
+        }
         Path home = Path.of(System.getProperty("amalgam.home", "."));
         Map<String, Map<String, Object>> variants = new LinkedHashMap<>();
         if (ablation) {
@@ -70,8 +82,18 @@ public final class DemoCommand implements Callable<Integer> {
         } else {
             variants.put("", MergeCommand.parseKv(lwptv, "--lwptv"));
         }
-        Path outDir = out != null ? out : Path.of(ablation ? "runs/demo-ablation" : "runs/demo");
-        DemoRunner.run(new DemoRunner.Options(home.resolve(zoo), home.resolve(outDir), home, evalCap, chosen, variants));
+        Path outDir = home.resolve(out != null ? out : Path.of(ablation ? "runs/demo-ablation" : "runs/demo"));
+        Path zooDir = home.resolve(zoo);
+        if (suites.contains("text")) {
+            try (DemoSuite s = new TextDemoSuite(zooDir, home, evalCap)) {
+                DemoRunner.run(s, new DemoRunner.Options(outDir.resolve("text"), chosen, variants));
+            }
+        }
+        if (suites.contains("image")) {
+            try (DemoSuite s = new ImageDemoSuite(zooDir)) {
+                DemoRunner.run(s, new DemoRunner.Options(outDir.resolve("image"), chosen, variants));
+            }
+        }
         return 0;
     }
 }

@@ -1,9 +1,9 @@
 package dev.amalgam.demo;
 
 import ai.djl.Device;
-import dev.amalgam.eval.heads.LinearHead;
 import dev.amalgam.io.Checkpoint;
 import dev.amalgam.io.Checkpoints;
+import dev.amalgam.merge.LwptvTables;
 import dev.amalgam.merge.Materializer;
 import dev.amalgam.merge.MergeJob;
 import dev.amalgam.merge.StreamingExecutor;
@@ -25,123 +25,105 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The demo benchmark on the text suite: pre-trained (linear probes), individual fine-tunes, then every
- * data-free method with and without LwPTV, each evaluated ID and OOD on every task with that task's
- * own head; EMR/TALL are evaluated by per-task reconstruction. Writes CSV/Markdown/HTML to OUT.
+ * The merge-then-evaluate loop of the demo over one {@link DemoSuite}: pre-trained, individual
+ * fine-tunes, then every method without LwPTV and with each LwPTV variant, each evaluated ID and OOD
+ * on every task (EMR/TALL by per-task reconstruction). Writes results.csv/.md and report.html to OUT.
  */
 public final class DemoRunner {
 
     /**
      * @param lwptvVariants label suffix → LwPTV options; each method runs once without LwPTV and once per variant
      */
-    public record Options(Path zoo, Path out, Path repoRoot, int evalCap, List<DemoMethods.Method> methods,
-                          Map<String, Map<String, Object>> lwptvVariants) {
+    public record Options(Path out, List<DemoMethods.Method> methods, Map<String, Map<String, Object>> lwptvVariants) {
     }
 
     private DemoRunner() {
     }
 
-    public static ResultTable run(Options o) throws IOException {
+    public static ResultTable run(DemoSuite suite, Options o) throws IOException {
         long start = System.nanoTime();
-        TextZoo zoo = new TextZoo(o.zoo());
-        List<String> tasks = zoo.build(o.repoRoot());
-        System.err.printf("demo: zoo ready (%.0f s); evaluating ...%n", (System.nanoTime() - start) / 1e9);
+        List<String> tasks = suite.tasks();
         Path merges = o.out().resolve("merges");
         TextZoo.deleteTree(merges);
         Files.createDirectories(merges);
-        ResultTable table = new ResultTable(tasks, tasks);
+        ResultTable table = new ResultTable(tasks, suite.oodColumns());
         Saliency saliency = null;
-        Map<String, LinearHead> heads = new LinkedHashMap<>();
+
+        DemoSuite.Scores pre = suite.pretrainedScores();
+        table.add(suite.pretrainedLabel(), ResultTable.Kind.PRETRAINED, pre.id(), pre.ood());
+        log(suite, "pre-trained", start);
+
+        long s = System.nanoTime();
+        Map<String, Double> id = new LinkedHashMap<>();
+        Map<String, Double> ood = new LinkedHashMap<>();
         for (String t : tasks) {
-            heads.put(t, dev.amalgam.train.FineTunedHead.read(zoo.model(t)).toLinearHead());
+            try (Checkpoint c = Checkpoints.open(suite.taskModelDir(t))) {
+                suite.setWeights(c);
+            }
+            DemoSuite.Scores sc = suite.evaluate(t);
+            id.putAll(sc.id());
+            ood.putAll(sc.ood());
         }
-        try (TextSuiteEvaluator ev = new TextSuiteEvaluator(zoo.pretrained(), zoo.data(), tasks, TextZoo.MAX_LENGTH, o.evalCap())) {
-            long s = System.nanoTime();
-            Map<String, Double> id = new LinkedHashMap<>();
-            Map<String, Double> ood = new LinkedHashMap<>();
-            for (String t : tasks) {
-                LinearHead probe = LinearProbe.fit(ev.features(t, "train"), ev.labels(t, "train"),
-                        heads.get(t).numClasses(), 300, 0.05, 1e-4);
-                id.put(t, ev.accuracy(t, "test", probe));
-                ood.put(t, ev.accuracy(t, "ood", probe));
-            }
-            table.add("Pre-trained (linear probe)", ResultTable.Kind.PRETRAINED, id, ood);
-            log("pre-trained", s);
+        table.add("Individual fine-tuned", ResultTable.Kind.INDIVIDUAL, id, ood);
+        log(suite, "individual", s);
 
-            s = System.nanoTime();
-            id = new LinkedHashMap<>();
-            ood = new LinkedHashMap<>();
-            for (String t : tasks) {
-                try (Checkpoint c = Checkpoints.open(zoo.model(t))) {
-                    ev.setWeights(c);
+        for (DemoMethods.Method m : o.methods()) {
+            List<String> variants = new ArrayList<>();
+            variants.add(null);
+            variants.addAll(o.lwptvVariants().keySet());
+            for (String variant : variants) {
+                s = System.nanoTime();
+                String label = m.label() + (variant != null ? " + LwPTV" + variant : "");
+                Path out = merges.resolve(m.name() + (variant != null ? "-lwptv" : ""));
+                List<MergeRecipe.ModelEntry> models = new ArrayList<>();
+                for (String t : tasks) {
+                    models.add(new MergeRecipe.ModelEntry(suite.taskModelDir(t), t, Map.of()));
                 }
-                id.put(t, ev.accuracy(t, "test", heads.get(t)));
-                ood.put(t, ev.accuracy(t, "ood", heads.get(t)));
-            }
-            table.add("Individual fine-tuned", ResultTable.Kind.INDIVIDUAL, id, ood);
-            log("individual", s);
-
-            for (DemoMethods.Method m : o.methods()) {
-                List<String> variants = new ArrayList<>();
-                variants.add(null);
-                variants.addAll(o.lwptvVariants().keySet());
-                for (String variant : variants) {
-                    boolean withLwptv = variant != null;
-                    s = System.nanoTime();
-                    String label = m.label() + (withLwptv ? " + LwPTV" + variant : "");
-                    Path out = merges.resolve(m.name() + (withLwptv ? "-lwptv" : ""));
-                    List<MergeRecipe.ModelEntry> models = new ArrayList<>();
-                    for (String t : tasks) {
-                        models.add(new MergeRecipe.ModelEntry(zoo.model(t), t, Map.of()));
+                MergeRecipe r = new MergeRecipe(label, m.name(), suite.pretrainedDir(), models, m.params(), null, "base",
+                        null, 0L, variant != null ? o.lwptvVariants().get(variant) : null);
+                MergeJob.Result res = MergeJob.run(r, new MergeJob.Options(out, null, 5L << 30, Device.cpu(), false,
+                        StreamingExecutor.Progress.NONE));
+                boolean modulated = (res.lwptv() != null ? res.lwptv() : res.method()) instanceof TaskModulated;
+                if (!modulated) {
+                    try (Checkpoint c = Checkpoints.open(out)) {
+                        suite.setWeights(c);
                     }
-                    MergeRecipe r = new MergeRecipe(label, m.name(), zoo.pretrained(), models, m.params(), null, "base",
-                            null, 0L, withLwptv ? o.lwptvVariants().get(variant) : null);
-                    MergeJob.Result res = MergeJob.run(r, new MergeJob.Options(out, null, 5L << 30, Device.cpu(), false,
-                            StreamingExecutor.Progress.NONE));
-                    id = new LinkedHashMap<>();
-                    ood = new LinkedHashMap<>();
-                    boolean modulated = (res.lwptv() != null ? res.lwptv() : res.method()) instanceof TaskModulated;
-                    if (!modulated) {
-                        try (Checkpoint c = Checkpoints.open(out)) {
-                            ev.setWeights(c);
-                        }
-                    }
-                    for (String t : tasks) {
-                        if (modulated) {
-                            Path taskModel = merges.resolve("task-model");
-                            Materializer.materialize(out, t, taskModel, null, 5L << 30);
-                            try (Checkpoint c = Checkpoints.open(taskModel)) {
-                                ev.setWeights(c);
-                            }
-                            TextZoo.deleteTree(taskModel);
-                        }
-                        id.put(t, ev.accuracy(t, "test", heads.get(t)));
-                        ood.put(t, ev.accuracy(t, "ood", heads.get(t)));
-                    }
-                    table.add(label, ResultTable.Kind.MERGED, id, ood);
-                    if (withLwptv && saliency == null && res.lwptv() != null) {
-                        saliency = new Saliency(res.lwptv().taskNames(), res.lwptv().layerNames(), res.lwptv().saliency());
-                        Files.writeString(o.out().resolve("lwptv-saliency-" + m.name() + ".csv"),
-                                dev.amalgam.merge.LwptvTables.csv(res.lwptv(), false));
-                        Files.writeString(o.out().resolve("lwptv-masks-" + m.name() + ".csv"),
-                                dev.amalgam.merge.LwptvTables.csv(res.lwptv(), true));
-                    }
-                    TextZoo.deleteTree(out);
-                    log(label, s);
                 }
+                id = new LinkedHashMap<>();
+                ood = new LinkedHashMap<>();
+                for (String t : tasks) {
+                    if (modulated) {
+                        Path taskModel = merges.resolve("task-model");
+                        Materializer.materialize(out, t, taskModel, null, 5L << 30);
+                        try (Checkpoint c = Checkpoints.open(taskModel)) {
+                            suite.setWeights(c);
+                        }
+                        TextZoo.deleteTree(taskModel);
+                    }
+                    DemoSuite.Scores sc = suite.evaluate(t);
+                    id.putAll(sc.id());
+                    ood.putAll(sc.ood());
+                }
+                table.add(label, ResultTable.Kind.MERGED, id, ood);
+                if (variant != null && saliency == null && res.lwptv() != null) {
+                    saliency = new Saliency(res.lwptv().taskNames(), res.lwptv().layerNames(), res.lwptv().saliency());
+                    Files.createDirectories(o.out());
+                    Files.writeString(o.out().resolve("lwptv-masks.csv"), LwptvTables.csv(res.lwptv(), true));
+                }
+                TextZoo.deleteTree(out);
+                log(suite, label, s);
             }
         }
         TextZoo.deleteTree(merges);
-        Report report = new Report("Amalgam demo — text suite (all-MiniLM-L6-v2, 4 real tasks, ID vs OOD)", table,
-                List.of(), saliency);
-        ReportWriter.write(report, o.out());
+        ReportWriter.write(new Report(suite.title(), table, List.of(), saliency), o.out());
+        System.out.println("## " + suite.title() + "\n");
         System.out.println(MarkdownTable.render(ReportTables.results(table, "results"), true));
-        System.err.printf("demo: done in %.0f s; report: %s%n", (System.nanoTime() - start) / 1e9,
+        System.err.printf("demo: %s suite done in %.0f s; report: %s%n", suite.name(), (System.nanoTime() - start) / 1e9,
                 o.out().resolve("report.html"));
         return table;
     }
 
-    private static void log(String what, long start) {
-        System.err.printf("demo: %-45s %6.1f s%n", what, (System.nanoTime() - start) / 1e9);
+    private static void log(DemoSuite suite, String what, long start) {
+        System.err.printf("demo[%s]: %-50s %6.1f s%n", suite.name(), what, (System.nanoTime() - start) / 1e9);
     }
 }

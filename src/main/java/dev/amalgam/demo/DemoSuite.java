@@ -1,0 +1,48 @@
+package dev.amalgam.demo;
+
+import dev.amalgam.io.TensorSource;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One half of the demo benchmark (text or image): a zoo of a pre-trained model and its task
+ * fine-tunes, and an evaluator whose weights are rewritten in place for each model under test.
+ */
+public interface DemoSuite extends AutoCloseable {
+
+    /** Short name used for output folders ("text", "image"). */
+    String name();
+
+    /** Report title. */
+    String title();
+
+    List<String> tasks();
+
+    /** OOD column names, in table order. */
+    List<String> oodColumns();
+
+    Path pretrainedDir();
+
+    Path taskModelDir(String task);
+
+    /** Label of the pre-trained row, e.g. "Pre-trained (zero-shot)". */
+    String pretrainedLabel();
+
+    /** Evaluates the pre-trained model (its own protocol: zero-shot heads or linear probes). */
+    Scores pretrainedScores();
+
+    /** Writes every tensor of {@code weights} that the evaluated model has into it, in place. */
+    void setWeights(TensorSource weights);
+
+    /** ID accuracy and OOD accuracies (by column) of the current weights on {@code task}. */
+    Scores evaluate(String task);
+
+    @Override
+    void close();
+
+    /** ID accuracy per task and OOD accuracy per column. */
+    record Scores(Map<String, Double> id, Map<String, Double> ood) {
+    }
+}
