@@ -5,12 +5,12 @@ import ai.djl.ndarray.NDManager;
 import dev.amalgam.model.CausalLanguageModel;
 
 /** Plain-Java (double) log-softmax over raw model logits: the independent side of the LM metric tests. */
-final class LmReference {
+public final class LmReference {
     private LmReference() {
     }
 
     /** log p(ids[to] | ids[from..to-1]) from one forward pass over exactly that context. */
-    static double logProb(CausalLanguageModel model, long[] ids, int from, int to) {
+    public static double logProb(CausalLanguageModel model, long[] ids, int from, int to) {
         long[] ctx = java.util.Arrays.copyOfRange(ids, from, to);
         try (NDManager m = model.manager().newSubManager()) {
             NDArray logits = model.logits(model.ownWeights(), m.create(ctx).reshape(1, ctx.length), null);
@@ -57,7 +57,7 @@ final class LmReference {
     }
 
     /** Σ log p(cont | ctx) token by token, each token with its own forward pass. */
-    static double continuation(CausalLanguageModel model, long[] ctx, long[] cont) {
+    public static double continuation(CausalLanguageModel model, long[] ctx, long[] cont) {
         long[] all = java.util.Arrays.copyOf(ctx, ctx.length + cont.length);
         System.arraycopy(cont, 0, all, ctx.length, cont.length);
         double s = 0;
