@@ -102,6 +102,22 @@ class PerplexityTest {
     }
 
     @Test
+    void slidingWindowMatchesThePythonGuideLoop() {
+        // scripts/make_lm_eval_fixtures.py: the guide's loop in python3-torch, loss summed, tokens counted
+        Map<String, NDArray> exp = Fixtures.readSafetensors(
+                Fixtures.dir("lm-eval", "gpt2-perplexity.safetensors"), manager).arrays();
+        long[] ids = Fixtures.longs(exp.get("ids"));
+        for (int[] ws : new int[][] {{16, 8}, {12, 12}, {12, 5}, {32, 32}, {32, 1}}) {
+            String key = "w" + ws[0] + "_s" + ws[1];
+            TokenNll r = Perplexity.evaluate(gpt2, LmReference.ids(text -> ids), List.of("x"), ws[0], ws[1]);
+            assertEquals(exp.get(key + ".count").getLong(0), r.count(), key);
+            double want = exp.get(key + ".nll_sum").getFloat(0);
+            assertEquals(want, r.sum(), 1e-4 * Math.abs(want), key);
+            assertEquals(want / r.count(), r.meanNll(), 1e-4, key);
+        }
+    }
+
+    @Test
     void textsAreScoredIndependentlyAndShortTextsCountNothing() {
         long[] a = {5, 6, 7, 8};
         long[] b = {9};
