@@ -163,6 +163,35 @@ class EvalCommandTest {
                 data.toString(), "--split", "train", "--out", o.toString()));
         assertEquals(Main.EXIT_BAD_INPUT, Main.execute("eval", GPT2.toString(), "--suite", "text", "--data",
                 data.toString(), "--out", o.toString())); // no head.json
+        Path cls = Files.createDirectories(tmp.resolve("cls-head"));
+        SyntheticTextSuite.writeHead(cls, new float[2][16], new float[] {0f, 1f}, "cls");
+        assertEquals(Main.EXIT_BAD_INPUT, Main.execute("eval", model.toString(), "--suite", "text", "--data",
+                data.toString(), "--head", "alpha=" + cls, "--out", o.toString())); // features are mean-pooled
         assertTrue(!Files.exists(o));
+    }
+
+    @Test
+    void lmDataErrorsNameFileAndLine() throws IOException {
+        Path f = Files.writeString(tmp.resolve("lines.jsonl"),
+                "{\"prompt\":\"a\",\"answer\":\"b\"}\n\n{\"prompt\":\"a\",\"answer\":7}\n");
+        var e = org.junit.jupiter.api.Assertions.assertThrows(dev.amalgam.AmalgamException.class,
+                () -> dev.amalgam.eval.lm.LmData.prompts(f));
+        assertEquals(f + ":3: \"answer\" must be a string", e.getMessage());
+        Path empty = Files.writeString(tmp.resolve("empty.jsonl"), "\n");
+        assertThrows(() -> dev.amalgam.eval.lm.LmData.choices(empty));
+        Path txt = Files.writeString(tmp.resolve("doc.txt"), "one text\n{not json}\n");
+        assertEquals(List.of("one text\n{not json}\n"), dev.amalgam.eval.lm.LmData.texts(txt));
+        Path texts = Files.writeString(tmp.resolve("docs.jsonl"), "{\"text\":\"a\"}\n{\"text\":\"b\"}\n");
+        assertEquals(List.of("a", "b"), dev.amalgam.eval.lm.LmData.texts(texts));
+        Path twoChoices = Files.writeString(tmp.resolve("mc2.jsonl"),
+                "{\"context\":\"c\",\"choices\":[\"x\",\"\"],\"label\":1}\n");
+        assertEquals(List.of("x", ""), dev.amalgam.eval.lm.LmData.choices(twoChoices).get(0).choices());
+        Path nonString = Files.writeString(tmp.resolve("mc3.jsonl"),
+                "{\"context\":\"c\",\"choices\":[\"x\",1],\"label\":0}\n");
+        assertThrows(() -> dev.amalgam.eval.lm.LmData.choices(nonString));
+    }
+
+    private static void assertThrows(org.junit.jupiter.api.function.Executable e) {
+        org.junit.jupiter.api.Assertions.assertThrows(dev.amalgam.AmalgamException.class, e);
     }
 }
