@@ -1,8 +1,10 @@
 package dev.amalgam.eval.lm;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import dev.amalgam.AmalgamException;
 import dev.amalgam.model.CausalLanguageModel;
-import dev.amalgam.model.CausalLm;
 
 import java.util.Arrays;
 
@@ -10,7 +12,9 @@ import java.util.Arrays;
  * log p(continuation | context) as lm-evaluation-harness computes it: trailing whitespace of the context
  * moves to the continuation, the continuation's tokens are those of tokenize(context + continuation)
  * after the context's own tokens, an empty context becomes the EOS token, and a pair longer than the
- * model's positions loses context tokens from the left. An empty continuation has log-likelihood 0.
+ * model's positions loses context tokens from the left. As lm-eval, the last continuation token is
+ * predicted but never fed, so context + continuation may be one token longer than the model's positions.
+ * An empty continuation has log-likelihood 0.
  */
 public final class ContinuationScorer {
     private final CausalLanguageModel model;
@@ -39,15 +43,31 @@ public final class ContinuationScorer {
             }
             ctx = new long[] {model.eosTokenId()};
         }
-        long max = model.maxSequenceLength();
+        long max = model.maxSequenceLength() == Long.MAX_VALUE ? Long.MAX_VALUE : model.maxSequenceLength() + 1;
         if (cont.length >= max) {
-            throw new AmalgamException("continuation of " + cont.length + " tokens does not fit the model's " + max
-                    + " positions with any context: '" + abbreviate(continuation) + "'");
+            throw new AmalgamException("continuation of " + cont.length + " tokens does not fit the model's "
+                    + model.maxSequenceLength() + " positions with any context: '" + abbreviate(continuation) + "'");
         }
         if (ctx.length + cont.length > max) {
             ctx = Arrays.copyOfRange(ctx, (int) (ctx.length + cont.length - max), ctx.length);
         }
-        return CausalLm.logLikelihood(model, ctx, cont);
+        return sumLogProb(ctx, cont);
+    }
+
+    /** Σ_j log p(cont[j] | ctx, cont[..j]) from one forward pass over ctx + cont without its last token. */
+    private double sumLogProb(long[] ctx, long[] cont) {
+        long[] fed = Arrays.copyOf(ctx, ctx.length + cont.length - 1);
+        System.arraycopy(cont, 0, fed, ctx.length, cont.length - 1);
+        try (NDManager step = model.manager().newSubManager()) {
+            NDArray logits = model.logits(model.ownWeights(), step.create(fed).reshape(1, fed.length), null)
+                    .get(0).get(new NDIndex("{}:", ctx.length - 1));
+            float[] picked = logits.logSoftmax(-1).gather(step.create(cont).reshape(cont.length, 1), 1).toFloatArray();
+            double sum = 0;
+            for (float p : picked) {
+                sum += p;
+            }
+            return sum;
+        }
     }
 
     private static String abbreviate(String s) {

@@ -107,6 +107,23 @@ class MultipleChoiceTest {
     }
 
     @Test
+    void pairsLongerThanThePositionsLoseContextFromTheLeft() {
+        // fake tokenizer: "C" is 40 context ids, "C" + "X" adds 3 ids; the tiny GPT-2 has 32 positions, and as
+        // in lm-eval the last token is not fed, so 33 tokens are kept: the last 30 of the context
+        long[] ctx = new java.util.Random(5).longs(40, 0, 299).toArray();
+        long[] cont = {17, 4, 250};
+        long[] whole = Arrays.copyOf(ctx, 43);
+        System.arraycopy(cont, 0, whole, 40, 3);
+        LmTokenizer fake = LmReference.ids(text -> text.equals("C") ? ctx : text.equals("CX") ? whole : new long[0]);
+        double got = new ContinuationScorer(gpt2, fake).logLikelihood("C", "X");
+        assertEquals(LmReference.continuation(gpt2, Arrays.copyOfRange(ctx, 10, 40), cont), got, 1e-4);
+        long[] huge = new long[40 + 33]; // 33 continuation tokens: no room for context
+        LmTokenizer tooLong = LmReference.ids(text -> text.equals("C") ? ctx : huge);
+        org.junit.jupiter.api.Assertions.assertThrows(dev.amalgam.AmalgamException.class,
+                () -> new ContinuationScorer(gpt2, tooLong).logLikelihood("C", "Y"));
+    }
+
+    @Test
     void exactMatchComparesTheFirstGeneratedLineWithThePythonGreedyTokens() {
         long[] pythonGreedy;
         try (NDManager m = manager.newSubManager()) {
