@@ -22,6 +22,7 @@ import java.io.PrintWriter;
             FinetuneCommand.class,
             ExportCommand.class,
             DemoCommand.class,
+            EvalCommand.class,
         })
 public final class Main implements Runnable {
 

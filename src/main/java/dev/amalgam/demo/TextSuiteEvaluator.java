@@ -43,6 +43,12 @@ public final class TextSuiteEvaluator implements AutoCloseable {
      * @param evalCap at most this many examples per split (the first ones; the files are already shuffled)
      */
     public TextSuiteEvaluator(Path pretrainedDir, Path dataDir, List<String> tasks, int maxLength, int evalCap) {
+        this(pretrainedDir, dataDir, tasks, maxLength, evalCap, SPLITS);
+    }
+
+    /** As above, tokenising only {@code splits} (e.g. test and ood when no probe is fitted). */
+    public TextSuiteEvaluator(Path pretrainedDir, Path dataDir, List<String> tasks, int maxLength, int evalCap,
+                              List<String> splits) {
         BertConfig config = BertConfig.read(pretrainedDir.resolve("config.json"));
         try (Checkpoint weights = Checkpoints.open(pretrainedDir);
              TokenizingCollator collator = TokenizingCollator.open(pretrainedDir.resolve("tokenizer.json"), maxLength)) {
@@ -50,7 +56,7 @@ public final class TextSuiteEvaluator implements AutoCloseable {
             for (String task : tasks) {
                 Map<String, List<NDList>> perSplit = new LinkedHashMap<>();
                 Map<String, int[]> perLabels = new LinkedHashMap<>();
-                for (String split : SPLITS) {
+                for (String split : splits) {
                     List<TextTask.Example> ex = TextTask.readJsonl(dataDir.resolve(task).resolve(split + ".jsonl"));
                     ex = ex.subList(0, Math.min(split.equals("train") ? TRAIN_CAP : evalCap, ex.size()));
                     List<NDList> b = new ArrayList<>();

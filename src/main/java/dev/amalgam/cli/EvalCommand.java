@@ -1,0 +1,128 @@
+package dev.amalgam.cli;
+
+import dev.amalgam.AmalgamException;
+import dev.amalgam.eval.run.EvalOutput;
+import dev.amalgam.eval.run.LmEvalRun;
+import dev.amalgam.eval.run.SuiteTasks;
+import dev.amalgam.eval.run.TextSuiteRun;
+import dev.amalgam.report.MarkdownTable;
+import dev.amalgam.report.Report;
+import dev.amalgam.report.ReportTables;
+import dev.amalgam.report.ReportWriter;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code amalgam eval MODEL_DIR}: a fine-tuned BERT classifier on the text suite ({@code --suite text}),
+ * or a decoder LM's perplexity, multiple-choice accuracy or exact match. Prints a table and writes
+ * CSV/Markdown (and report.html for the suite) to {@code --out}.
+ */
+@Command(name = "eval", mixinStandardHelpOptions = true,
+        description = "Evaluate a model directory: text suite accuracy (ID test / OOD) or LM metrics.")
+public final class EvalCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "MODEL_DIR")
+    Path modelDir;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Mode mode;
+
+    static final class Mode {
+        @Option(names = "--suite", paramLabel = "NAME", description = "Suite to evaluate a classifier on (text).")
+        String suite;
+
+        @Option(names = "--lm-perplexity", paramLabel = "FILE", description = "Text file, or .jsonl of {\"text\"}.")
+        Path perplexity;
+
+        @Option(names = "--lm-choice", paramLabel = "FILE", description = "JSONL of {\"context\", \"choices\", \"label\"}.")
+        Path choice;
+
+        @Option(names = "--lm-exact", paramLabel = "FILE", description = "JSONL of {\"prompt\", \"answer\"}.")
+        Path exact;
+    }
+
+    @Option(names = "--data", paramLabel = "DIR", description = "Suite data: DIR/<task>/{test,ood}.jsonl.")
+    Path data;
+
+    @Option(names = "--tasks", split = ",", paramLabel = "TASK", description = "Tasks (default: all in --data).")
+    List<String> tasks;
+
+    @Option(names = "--split", split = ",", defaultValue = "test,ood", paramLabel = "SPLIT",
+            description = "Splits: test (ID), ood (default ${DEFAULT-VALUE}).")
+    List<String> splits;
+
+    @Option(names = "--head", paramLabel = "TASK=DIR",
+            description = "Use DIR's head.safetensors for TASK (default: MODEL_DIR's head for every task).")
+    Map<String, Path> heads = new LinkedHashMap<>();
+
+    @Option(names = "--max-length", defaultValue = "128", description = "Max tokens per text (default ${DEFAULT-VALUE}).")
+    int maxLength;
+
+    @Option(names = "--limit", defaultValue = "0", description = "At most N examples per split (0: all).")
+    int limit;
+
+    @Option(names = "--window", defaultValue = "0", description = "Perplexity window in tokens (0: model positions, ≤ 1024).")
+    int window;
+
+    @Option(names = "--stride", defaultValue = "0", description = "Perplexity stride (0: half the window).")
+    int stride;
+
+    @Option(names = "--max-new-tokens", defaultValue = "16", description = "Exact match: tokens to generate (default ${DEFAULT-VALUE}).")
+    int maxNewTokens;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Where to write results (default: eval-<model dir name>).")
+    Path out;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        if (!Files.isDirectory(modelDir)) {
+            throw new AmalgamException(modelDir + ": model directory not found");
+        }
+        if (limit < 0 || window < 0 || stride < 0) {
+            throw new AmalgamException("--limit, --window and --stride must be >= 0");
+        }
+        Path outDir = out != null ? out : Path.of("eval-" + modelDir.toAbsolutePath().normalize().getFileName());
+        PrintWriter pw = spec.commandLine().getOut();
+        if (mode.suite != null) {
+            suite(outDir, pw);
+        } else {
+            LmEvalRun.Kind kind = mode.perplexity != null ? LmEvalRun.Kind.PERPLEXITY
+                    : mode.choice != null ? LmEvalRun.Kind.CHOICE : LmEvalRun.Kind.EXACT;
+            Path file = mode.perplexity != null ? mode.perplexity : mode.choice != null ? mode.choice : mode.exact;
+            var table = LmEvalRun.run(new LmEvalRun.Options(modelDir, kind, file, window, stride, maxNewTokens));
+            pw.print(MarkdownTable.render(table, false));
+            List<Path> files = EvalOutput.write(table, modelDir.getFileName() + " on " + file.getFileName(), outDir);
+            pw.println("wrote " + files);
+        }
+        pw.flush();
+        return 0;
+    }
+
+    private void suite(Path outDir, PrintWriter pw) {
+        if (!mode.suite.equals("text")) {
+            throw new AmalgamException("--suite '" + mode.suite + "' is not supported by eval (use text)");
+        }
+        if (data == null) {
+            throw new AmalgamException("--suite text needs --data DIR");
+        }
+        List<String> t = tasks != null ? tasks : SuiteTasks.list(data);
+        var outcome = TextSuiteRun.run(new TextSuiteRun.Options(modelDir, data, t, splits, heads, maxLength,
+                limit == 0 ? Integer.MAX_VALUE : limit));
+        Report report = new Report(modelDir.getFileName() + " — text suite (ID test / OOD)", outcome.table(), List.of(), null);
+        pw.print(MarkdownTable.render(ReportTables.results(outcome.table(), "results"), true));
+        pw.println("wrote " + ReportWriter.write(report, outDir));
+    }
+}
