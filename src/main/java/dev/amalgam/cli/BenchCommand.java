@@ -10,6 +10,7 @@ import picocli.CommandLine.Spec;
         subcommands = {
             BenchIoCommand.class,
             BenchMergeCommand.class,
+            BenchForwardCommand.class,
         })
 final class BenchCommand implements Runnable {
     @Spec
