@@ -18,6 +18,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import dev.amalgam.AmalgamException;
 import dev.amalgam.io.TensorSource;
+import dev.amalgam.tensor.TensorBridge;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -65,7 +66,9 @@ public final class BertEncoder extends AbstractBlock implements AutoCloseable {
                 if (!weights.contains(prefix + name)) {
                     throw new AmalgamException(weights.describe() + ": missing BERT weight '" + prefix + name + "'");
                 }
-                NDArray arr = TensorArrays.read(weights, prefix + name, enc.manager);
+                // F32 copy owned by the encoder (bf16/f16 checkpoints are decoded; DJL cannot create BF16 arrays)
+                NDArray arr = TensorBridge.toF32(enc.manager, weights, prefix + name);
+                arr.setName(name);
                 enc.register(name, e.getValue(), arr, weights.describe());
             }
         } catch (RuntimeException ex) {

@@ -21,18 +21,18 @@ class TextJsonlTest {
         TextJsonl.write(f, List.of(new LabeledText("say \"hi\"\nCaf\u00e9 \\ \u2603", 3, "g"), new LabeledText("b", 0, "h")));
         assertEquals("{\"text\":\"say \\\"hi\\\"\\nCaf\u00e9 \\\\ \u2603\",\"label\":3}\n{\"text\":\"b\",\"label\":0}\n",
                 Files.readString(f, StandardCharsets.UTF_8));
-        assertEquals(List.of(new TextJsonl.Example("say \"hi\"\nCaf\u00e9 \\ \u2603", 3), new TextJsonl.Example("b", 0)),
-                TextJsonl.read(f));
+        assertEquals(List.of(new dev.amalgam.train.TextTask.Example("say \"hi\"\nCaf\u00e9 \\ \u2603", 3), new dev.amalgam.train.TextTask.Example("b", 0)),
+                dev.amalgam.train.TextTask.readJsonl(f));
     }
 
     @Test
     void badLinesNameFileAndLine(@TempDir Path dir) throws Exception {
         Path f = dir.resolve("bad.jsonl");
         Files.writeString(f, "{\"text\":\"ok\",\"label\":1}\n{\"text\":\"no label\"}\n");
-        AmalgamException e = assertThrows(AmalgamException.class, () -> TextJsonl.read(f));
+        AmalgamException e = assertThrows(AmalgamException.class, () -> dev.amalgam.train.TextTask.readJsonl(f));
         assertTrue(e.getMessage().contains(f + ":2"), e.getMessage());
         Files.writeString(f, "{not json\n");
-        e = assertThrows(AmalgamException.class, () -> TextJsonl.read(f));
+        e = assertThrows(AmalgamException.class, () -> dev.amalgam.train.TextTask.readJsonl(f));
         assertTrue(e.getMessage().contains(f + ":1"), e.getMessage());
     }
 }

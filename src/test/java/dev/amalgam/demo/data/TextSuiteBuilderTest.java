@@ -44,10 +44,10 @@ class TextSuiteBuilderTest {
             for (int i = 0; i < 4; i++) {
                 String split = TaskSplits.NAMES.get(i);
                 Path file = out.resolve(task.name()).resolve(split + ".jsonl");
-                List<TextJsonl.Example> rows = TextJsonl.read(file);
+                List<dev.amalgam.train.TextTask.Example> rows = dev.amalgam.train.TextTask.readJsonl(file);
                 assertEquals(EXPECTED_SIZES.get(task.name()).get(i), rows.size(), task.name() + "/" + split);
                 int[] counts = new int[task.labels().size()];
-                for (TextJsonl.Example r : rows) {
+                for (dev.amalgam.train.TextTask.Example r : rows) {
                     counts[r.label()]++;
                     assertTrue(seen.add(r.text()), "text in two splits of " + task.name() + ": " + r.text());
                 }
