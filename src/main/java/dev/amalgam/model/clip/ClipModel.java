@@ -176,7 +176,7 @@ public final class ClipModel extends HfModelBlock {
     }
 
     private static NDArray norm(NDArray x, WeightLookup w, String prefix, ClipConfig.Tower t) {
-        return ClipEncoder.layerNorm(x, w.get(prefix + ".weight"), w.get(prefix + ".bias"), t.layerNormEps());
+        return Ops.layerNorm(x, w.get(prefix + ".weight"), w.get(prefix + ".bias"), t.layerNormEps());
     }
 
     @Override
