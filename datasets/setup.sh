@@ -3,7 +3,7 @@
 # Nothing here downloads models; everything comes from Debian packages or the npm registry.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-debs=(dataset-fashion-mnist wordnet-base fortunes python3-sklearn fonts-dejavu-core)
+debs=(dataset-fashion-mnist wordnet-base fortunes python3-sklearn fonts-dejavu-core fonts-liberation fonts-freefont-ttf)
 missing=()
 for p in "${debs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

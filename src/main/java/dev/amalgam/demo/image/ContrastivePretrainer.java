@@ -1,0 +1,110 @@
+package dev.amalgam.demo.image;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.amalgam.model.clip.ClipModel;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.function.IntConsumer;
+
+/**
+ * CLIP pretraining of both towers on a {@link PretrainMix}: symmetric InfoNCE with a learnable
+ * {@code logit_scale} (clamped at ln 100 as in CLIP). A batch often holds several pairs of the same
+ * (domain, class); those are all treated as positives (uniform soft targets over the matches, both
+ * directions) instead of as false negatives.
+ */
+public final class ContrastivePretrainer {
+    public static final double MAX_LOGIT_SCALE = Math.log(100);
+
+    /** @param steps updates; @param batch pairs per update; @param lr peak learning rate */
+    public record Settings(int steps, int batch, float lr, float weightDecay, double warmupRatio, long seed) {
+        public static Settings standard() {
+            return new Settings(800, 64, 2e-3f, 0.1f, 0.05, 17);
+        }
+    }
+
+    private ContrastivePretrainer() {
+    }
+
+    /** Trains {@code model} in place; returns the loss of every step. */
+    public static float[] train(ClipModel model, PretrainMix mix, WordTokenizer tok, Settings s, IntConsumer onStep) {
+        int n = mix.images().count();
+        long[][] ids = new long[n][];
+        for (int i = 0; i < n; i++) {
+            ids[i] = tok.encode(mix.captions().get(i));
+        }
+        float[] losses = new float[s.steps()];
+        Random rng = new Random(s.seed());
+        int[] order = TaskData.permutation(n, rng);
+        int pos = 0;
+        int warm = (int) Math.ceil(s.warmupRatio() * s.steps());
+        try (Optimisation opt = new Optimisation(model, name -> true, s.lr(), s.weightDecay(), warm, s.steps())) {
+            for (int step = 0; step < s.steps(); step++) {
+                if (pos + s.batch() > n) {
+                    order = TaskData.permutation(n, rng);
+                    pos = 0;
+                }
+                int[] idx = java.util.Arrays.copyOfRange(order, pos, pos + s.batch());
+                pos += s.batch();
+                losses[step] = opt.step(m -> loss(model, mix, ids, idx, m));
+                clampLogitScale(model);
+                if (onStep != null) {
+                    onStep.accept(step);
+                }
+            }
+        }
+        return losses;
+    }
+
+    /** The symmetric multi-positive InfoNCE loss of the pairs {@code idx}. */
+    static NDArray loss(ClipModel model, PretrainMix mix, long[][] ids, int[] idx, NDManager m) {
+        int b = idx.length;
+        NDArray pixels = Pixels.array(Pixels.nchw(mix.images(), idx), mix.images().side(), m);
+        long[] flatIds = new long[b * WordTokenizer.MAX_LENGTH];
+        long[] flatMask = new long[flatIds.length];
+        for (int i = 0; i < b; i++) {
+            System.arraycopy(ids[idx[i]], 0, flatIds, i * WordTokenizer.MAX_LENGTH, WordTokenizer.MAX_LENGTH);
+            System.arraycopy(WordTokenizer.mask(ids[idx[i]]), 0, flatMask, i * WordTokenizer.MAX_LENGTH,
+                    WordTokenizer.MAX_LENGTH);
+        }
+        Shape ts = new Shape(b, WordTokenizer.MAX_LENGTH);
+        NDArray img = unit(model.imageFeatures(pixels));
+        NDArray txt = unit(model.textFeatures(m.create(flatIds, ts), m.create(flatMask, ts)));
+        NDArray scale = model.parameter("logit_scale").exp();
+        scale.attach(m);
+        NDArray logits = img.matMul(txt.transpose()).mul(scale);
+        float[] target = new float[b * b];
+        for (int i = 0; i < b; i++) {
+            List<Integer> same = new ArrayList<>();
+            for (int j = 0; j < b; j++) {
+                if (mix.keys()[idx[i]] == mix.keys()[idx[j]]) {
+                    same.add(j);
+                }
+            }
+            for (int j : same) {
+                target[i * b + j] = 1f / same.size();
+            }
+        }
+        // The positive relation is symmetric, so the text→image targets are the same matrix.
+        NDArray t = m.create(target, new Shape(b, b));
+        NDArray li = logits.logSoftmax(1).mul(t).sum().neg().div(b);
+        NDArray lt = logits.logSoftmax(0).mul(t).sum().neg().div(b);
+        return li.add(lt).div(2);
+    }
+
+    static NDArray unit(NDArray x) {
+        return x.div(x.norm(new int[] {-1}, true));
+    }
+
+    private static void clampLogitScale(ClipModel model) {
+        NDArray s = model.parameter("logit_scale");
+        if (s.getFloat() > MAX_LOGIT_SCALE) {
+            try (NDArray v = s.getManager().create((float) MAX_LOGIT_SCALE)) {
+                model.setParameter("logit_scale", v);
+            }
+        }
+    }
+}

@@ -1,0 +1,307 @@
+package dev.amalgam.demo.image;
+
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.amalgam.AmalgamException;
+import dev.amalgam.eval.heads.ZeroShotHead;
+import dev.amalgam.io.Json;
+import dev.amalgam.model.ModelRegistry;
+import dev.amalgam.model.clip.ClipModel;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Builds the image zoo: cached task data, a contrastively pretrained tiny CLIP and one vision-only
+ * fine-tune per task, as HF checkpoint directories, plus {@code manifest.json} (seeds, settings,
+ * SHA-256 of every checkpoint and data file, timings, accuracies). Idempotent: a stage whose output
+ * exists with the checksum the manifest records, built with the settings it depends on (data: seed and
+ * sizes; pretraining: seed and pretraining settings; fine-tunes: seed, sizes, fine-tuning settings and
+ * the current pretrained checkpoint), is skipped.
+ *
+ * <pre>
+ * zoo/data/&lt;task&gt;/&lt;split&gt;.agi    zoo/pretrained/    zoo/&lt;task&gt;/    zoo/manifest.json
+ * </pre>
+ */
+public final class ImageZoo {
+    public static final String PRETRAINED = "pretrained";
+    public static final String MANIFEST = "manifest.json";
+
+    /** Everything that determines the zoo. */
+    public record Options(long seed, TaskData.Sizes sizes, PretrainMix.Sizes pretrainSizes,
+                          ContrastivePretrainer.Settings pretrain, VisionFineTuner.Settings finetune,
+                          boolean evaluate, PrintStream log) {
+        public static Options standard() {
+            return new Options(7, TaskData.Sizes.standard(), PretrainMix.Sizes.standard(),
+                    ContrastivePretrainer.Settings.standard(), VisionFineTuner.Settings.standard(), true, System.err);
+        }
+
+        JsonNode fingerprint() {
+            ObjectNode n = Json.MAPPER.createObjectNode();
+            n.put("seed", seed);
+            n.set("sizes", Json.MAPPER.valueToTree(sizes));
+            n.set("pretrain_sizes", Json.MAPPER.valueToTree(pretrainSizes));
+            n.set("pretrain", Json.MAPPER.valueToTree(pretrain));
+            n.set("finetune", Json.MAPPER.valueToTree(finetune));
+            return normalised(n);
+        }
+
+        /** What a stage's output depends on: data (seed, sizes), pretraining, or a fine-tune. */
+        JsonNode stageFingerprint(String stage) {
+            ObjectNode n = Json.MAPPER.createObjectNode();
+            n.put("seed", seed);
+            switch (stage) {
+                case "data" -> n.set("sizes", Json.MAPPER.valueToTree(sizes));
+                case PRETRAINED -> {
+                    n.set("pretrain_sizes", Json.MAPPER.valueToTree(pretrainSizes));
+                    n.set("pretrain", Json.MAPPER.valueToTree(pretrain));
+                }
+                default -> {
+                    n.set("sizes", Json.MAPPER.valueToTree(sizes));
+                    n.set("finetune", Json.MAPPER.valueToTree(finetune));
+                }
+            }
+            return normalised(n);
+        }
+
+        /** As read back from manifest.json (float fields become doubles), so comparisons are exact. */
+        private static JsonNode normalised(JsonNode n) {
+            try {
+                return Json.MAPPER.readTree(Json.MAPPER.writeValueAsString(n));
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    private final Path zoo;
+    private final Options opt;
+    private final ObjectNode manifest;
+
+    private ImageZoo(Path zoo, Options opt) {
+        this.zoo = zoo;
+        this.opt = opt;
+        this.manifest = loadManifest(zoo, opt);
+    }
+
+    public static Path modelDir(Path zoo, String name) {
+        return zoo.resolve(name);
+    }
+
+    public static Path dataFile(Path zoo, ImageTask task, String split) {
+        return zoo.resolve("data").resolve(task.id()).resolve(split + ".agi");
+    }
+
+    /** Builds what is missing or stale; returns the manifest. */
+    public static JsonNode build(Path zooDir, Options options) {
+        ImageZoo z = new ImageZoo(zooDir, options);
+        z.run();
+        return z.manifest;
+    }
+
+    private void run() {
+        long t0 = System.nanoTime();
+        Engine.warmUp();
+        TaskData data = new TaskData(opt.seed(), opt.sizes());
+        buildData(data);
+        WordTokenizer tok = WordTokenizer.fromTexts(PretrainMix.vocabularyTexts());
+        TinyClip arch = TinyClip.standard(tok.vocabSize());
+        try (NDManager m = NDManager.newBaseManager()) {
+            if (!valid(PRETRAINED)) {
+                long t = System.nanoTime();
+                PretrainMix mix = PretrainMix.build(data, opt.seed(), opt.pretrainSizes());
+                try (ClipModel model = arch.initialise(opt.seed(), m)) {
+                    int every = Math.max(1, opt.pretrain().steps() / 10);
+
+                    float[] losses = ContrastivePretrainer.train(model, mix, tok, opt.pretrain(), s -> {
+                        if ((s + 1) % every == 0) {
+                            opt.log().printf("image zoo: pretraining step %d/%d%n", s + 1, opt.pretrain().steps());
+                        }
+                    });
+
+                    save(model, arch, tok, PRETRAINED, null);
+                    ObjectNode e = (ObjectNode) manifest.path("models").path(PRETRAINED);
+                    e.put("seconds", secs(t));
+                    e.put("first_loss", losses[0]);
+                    e.put("final_loss", mean(losses, losses.length - Math.max(1, losses.length / 20), losses.length));
+                    e.put("pairs", mix.images().count());
+                    writeManifest();
+                }
+                opt.log().printf("image zoo: pretrained in %.1f s%n", secs(t));
+            }
+            try (ImageSuite suite = ImageSuite.open(zoo)) {
+                ClipModel base = suite.pretrained();
+                for (ImageTask task : ImageTask.values()) {
+                    if (valid(task.id())) {
+                        continue;
+                    }
+                    long t = System.nanoTime();
+                    ZeroShotHead head = suite.head(task);
+                    try (ClipModel model = (ClipModel) ModelRegistry.fromCheckpoint(modelDir(zoo, PRETRAINED), m)) {
+                        float[] losses = VisionFineTuner.train(model, head, suite.gray(task, "train"), opt.finetune());
+                        double val = ZeroShot.accuracy(model, head, suite.split(task, "val").nchw(),
+                                suite.split(task, "val").labels(), TaskData.SIDE);
+                        save(model, arch, tok, task.id(), ClipCheckpoints.sha256(safetensors(PRETRAINED)));
+                        ObjectNode e = (ObjectNode) manifest.path("models").path(task.id());
+                        e.put("seconds", secs(t));
+                        e.put("first_loss", losses[0]);
+                        e.put("final_loss", mean(losses, losses.length - Math.max(1, losses.length / 20), losses.length));
+                        e.put("val_accuracy", val);
+                        writeManifest();
+                    }
+                    opt.log().printf("image zoo: fine-tuned %s in %.1f s%n", task.id(), secs(t));
+                }
+                if (opt.evaluate() && !manifest.has("results")) {
+                    long t = System.nanoTime();
+                    manifest.set("results", ZooEvaluation.run(suite, zoo, m));
+                    manifest.put("evaluation_seconds", secs(t));
+                    writeManifest();
+                    opt.log().printf("image zoo: evaluated in %.1f s%n", secs(t));
+                }
+            }
+        }
+        opt.log().printf("image zoo: done in %.1f s (%s)%n", secs(t0), zoo);
+    }
+
+    private void buildData(TaskData data) {
+        JsonNode want = opt.stageFingerprint("data");
+        if (!manifest.path("data_settings").equals(want)) {
+            manifest.putObject("data");
+            manifest.set("data_settings", want);
+        }
+        ObjectNode files = (ObjectNode) manifest.path("data");
+        for (ImageTask task : ImageTask.values()) {
+            for (String split : TaskData.splitNames(task)) {
+                Path f = dataFile(zoo, task, split);
+                String key = task.id() + "/" + split;
+                if (Files.isRegularFile(f) && ClipCheckpoints.sha256(f).equals(files.path(key).asText())) {
+                    continue;
+                }
+                data.build(task, split).write(f);
+                files.put(key, ClipCheckpoints.sha256(f));
+                manifest.remove("results");
+            }
+        }
+        writeManifest();
+    }
+
+    private void save(ClipModel model, TinyClip arch, WordTokenizer tok, String name, String baseSha) {
+        Path dir = modelDir(zoo, name);
+        deleteRecursively(dir);
+        ClipCheckpoints.save(model, arch.configJson(), tok, dir, Map.of("amalgam_image_zoo", name));
+        ObjectNode e = ((ObjectNode) manifest.path("models")).putObject(name);
+        e.put("sha256", ClipCheckpoints.sha256(safetensors(name)));
+        e.put("config_sha256", ClipCheckpoints.sha256(dir.resolve("config.json")));
+        e.put("tokenizer_sha256", ClipCheckpoints.sha256(dir.resolve("tokenizer.json")));
+        e.set("settings", opt.stageFingerprint(name));
+        if (baseSha != null) {
+            e.put("base_sha256", baseSha);
+            e.put("trained", "vision_model.*, visual_projection.weight");
+        }
+        manifest.remove("results");
+    }
+
+    private Path safetensors(String name) {
+        return modelDir(zoo, name).resolve("model.safetensors");
+    }
+
+    /** The stage's checkpoint exists, matches its recorded checksum, and (fine-tunes) its recorded base. */
+    private boolean valid(String name) {
+        JsonNode e = manifest.path("models").path(name);
+        Path f = safetensors(name);
+        if (!e.has("sha256") || !Files.isRegularFile(f) || !ClipCheckpoints.sha256(f).equals(e.get("sha256").asText())
+                || !e.path("settings").equals(opt.stageFingerprint(name))) {
+            return false;
+        }
+        if (e.has("base_sha256")) {
+            JsonNode base = manifest.path("models").path(PRETRAINED);
+            return base.path("sha256").asText().equals(e.get("base_sha256").asText());
+        }
+        return true;
+    }
+
+    private static ObjectNode loadManifest(Path zoo, Options opt) {
+        Path f = zoo.resolve(MANIFEST);
+        ObjectNode m = null;
+        if (Files.isRegularFile(f)) {
+            JsonNode old = Json.readFile(f);
+            if (old instanceof ObjectNode o && "amalgam-image-zoo/1".equals(o.path("format").asText())) {
+                m = o;
+            }
+        }
+        if (m == null) {
+            m = Json.MAPPER.createObjectNode();
+            m.put("format", "amalgam-image-zoo/1");
+            m.putObject("data");
+            m.putObject("models");
+        }
+        if (!m.path("options").equals(opt.fingerprint())) {
+            m.remove("results");
+        }
+        m.set("options", opt.fingerprint());
+        m.set("architecture", TinyClip.standard(0).configJson().without(List.of("text_config")));
+        return m;
+    }
+
+    private void writeManifest() {
+        try {
+            Files.createDirectories(zoo);
+            Path tmp = zoo.resolve(MANIFEST + ".tmp");
+            Files.writeString(tmp, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(manifest) + "\n",
+                    StandardCharsets.UTF_8);
+            Files.move(tmp, zoo.resolve(MANIFEST), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new AmalgamException(zoo.resolve(MANIFEST) + ": cannot write (" + e.getMessage() + ")", e);
+        }
+    }
+
+    static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        } catch (IOException e) {
+            throw new AmalgamException(dir + ": cannot delete (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private static double secs(long start) {
+        return Math.round((System.nanoTime() - start) / 1e8) / 10.0;
+    }
+
+    private static double mean(float[] v, int from, int to) {
+        double s = 0;
+        for (int i = from; i < to; i++) {
+            s += v[i];
+        }
+        return s / (to - from);
+    }
+
+    /** Loads libtorch up front so the first stage's timing excludes it. */
+    private static final class Engine {
+        static void warmUp() {
+            ai.djl.engine.Engine.getInstance();
+        }
+    }
+
+    /** {@code java -cp ... dev.amalgam.demo.image.ImageZoo [ZOO_DIR]} (default models/zoo/image). */
+    public static void main(String[] args) {
+        System.setProperty("java.awt.headless", "true");
+        Path dir = Path.of(args.length > 0 ? args[0] : "models/zoo/image");
+        build(dir, Options.standard());
+    }
+
+}

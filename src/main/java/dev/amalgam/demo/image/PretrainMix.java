@@ -1,0 +1,105 @@
+package dev.amalgam.demo.image;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * The contrastive pretraining corpus: image–caption pairs from a broader mix than the tasks, disjoint
+ * from every task split. Fashion-MNIST training images from positions after the task range; digits
+ * 0–9 and all letters A–Z rendered in the training fonts with their own generators (captions name
+ * the font half of the time); filled shapes. Captions fill one of the domain's templates at random.
+ * {@code keys} identify the (domain, class) of each pair: pairs with equal keys are positives of each
+ * other in the contrastive loss.
+ */
+public record PretrainMix(GrayImages images, List<String> captions, int[] keys) {
+
+    /** Examples per domain. */
+    public record Sizes(int fashion, int digits, int letters, int shapes) {
+        public static Sizes standard() {
+            return new Sizes(3000, 2000, 3000, 2000);
+        }
+
+        int total() {
+            return fashion + digits + letters + shapes;
+        }
+    }
+
+    public static PretrainMix build(TaskData data, long seed, Sizes sizes) {
+        int side = TaskData.SIDE;
+        int n = sizes.total();
+        byte[] px = new byte[n * side * side];
+        int[] labels = new int[n];
+        int[] keys = new int[n];
+        List<String> captions = new ArrayList<>(n);
+        Random rng = new Random(seed * 31 + 0x9E37L);
+        int at = 0;
+
+        GrayImages fashion = data.fashionTrainRange(TaskData.FASHION_TASK_RANGE, sizes.fashion());
+        at = append(fashion, px, labels, at);
+        for (int i = 0; i < fashion.count(); i++) {
+            keys[i] = fashion.labels()[i];
+            captions.add(caption(ImageTask.FASHION, ImageTask.FASHION.classNames().get(fashion.labels()[i]), null, rng));
+        }
+        at = glyphDomain(ImageTask.FONT_DIGITS, ImageTask.FONT_DIGITS.classNames(), 100, sizes.digits(), rng, px, labels,
+                keys, captions, at);
+        at = glyphDomain(ImageTask.FONT_LETTERS, ImageTask.ALL_LETTERS, 200, sizes.letters(), rng, px, labels, keys,
+                captions, at);
+        GrayImages shapes = TaskData.shapes(false, sizes.shapes(), new Random(rng.nextLong()));
+        int start = at;
+        at = append(shapes, px, labels, at);
+        for (int i = start; i < at; i++) {
+            keys[i] = 300 + labels[i];
+            captions.add(caption(ImageTask.SHAPES, Shapes.CLASSES.get(labels[i]), null, rng));
+        }
+        return new PretrainMix(new GrayImages(n, side, px, labels), List.copyOf(captions), keys);
+    }
+
+    private static int glyphDomain(ImageTask task, List<String> classes, int keyBase, int count, Random rng, byte[] px,
+                                   int[] labels, int[] keys, List<String> captions, int at) {
+        List<FontCatalog.FontSpec> fonts = FontCatalog.TRAIN;
+        int side = TaskData.SIDE;
+        for (int i = 0; i < count; i++) {
+            int c = i % classes.size();
+            FontCatalog.FontSpec f = fonts.get(rng.nextInt(fonts.size()));
+            GlyphRenderer.render(FontCatalog.load(f), classes.get(c), side, rng, px, at);
+            labels[at] = c;
+            keys[at] = keyBase + c;
+            captions.add(caption(task, classes.get(c), rng.nextBoolean() ? f.caption() : null, rng));
+            at++;
+        }
+        return at;
+    }
+
+    private static String caption(ImageTask task, String className, String font, Random rng) {
+        String t = task.templates().get(rng.nextInt(task.templates().size()));
+        String c = t.replace("{}", className);
+        return font == null ? c : c + " in " + font;
+    }
+
+    private static int append(GrayImages src, byte[] px, int[] labels, int at) {
+        System.arraycopy(src.pixels(), 0, px, at * src.side() * src.side(), src.pixels().length);
+        System.arraycopy(src.labels(), 0, labels, at, src.count());
+        return at + src.count();
+    }
+
+    /** Every text the tokenizer must know: all captions plus every task's filled templates. */
+    public static List<String> vocabularyTexts() {
+        List<String> texts = new ArrayList<>();
+        for (ImageTask t : ImageTask.values()) {
+            List<String> classes = t == ImageTask.FONT_LETTERS ? ImageTask.ALL_LETTERS : t.classNames();
+            for (String tpl : t.templates()) {
+                for (String c : classes) {
+                    texts.add(tpl.replace("{}", c));
+                }
+            }
+        }
+        for (FontCatalog.FontSpec f : FontCatalog.TRAIN) {
+            texts.add("in " + f.caption());
+        }
+        for (FontCatalog.FontSpec f : FontCatalog.HELD_OUT) {
+            texts.add(f.caption());
+        }
+        return texts;
+    }
+}

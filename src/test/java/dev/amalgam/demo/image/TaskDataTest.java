@@ -1,0 +1,99 @@
+package dev.amalgam.demo.image;
+
+import dev.amalgam.eval.datasets.DigitsReader;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+class TaskDataTest {
+    private static final TaskData.Sizes SIZES = new TaskData.Sizes(60, 20, 30, 30);
+
+    @BeforeAll
+    static void setup() {
+        System.setProperty("java.awt.headless", "true");
+        assumeTrue(Files.isRegularFile(TaskData.FASHION_DIR.resolve("train-images-idx3-ubyte.gz")),
+                "dataset-fashion-mnist missing: run datasets/setup.sh");
+        assumeTrue(Files.isRegularFile(DigitsReader.DEBIAN_PATH), "python3-sklearn missing: run datasets/setup.sh");
+        assumeTrue(Files.isRegularFile(FontCatalog.HELD_OUT.get(0).path()), "fonts missing: run datasets/setup.sh");
+    }
+
+    @Test
+    void sizesLabelsAndDeterminism() {
+        TaskData a = new TaskData(11, SIZES);
+        TaskData b = new TaskData(11, SIZES);
+        for (ImageTask t : ImageTask.values()) {
+            List<String> splits = TaskData.splitNames(t);
+            assertEquals(4, splits.size());
+            int[] want = {SIZES.train(), SIZES.val(), SIZES.test(), SIZES.ood()};
+            for (int i = 0; i < splits.size(); i++) {
+                GrayImages x = a.build(t, splits.get(i));
+                assertEquals(want[i], x.count(), t.id() + "/" + splits.get(i));
+                assertEquals(28, x.side());
+                for (int l : x.labels()) {
+                    assertTrue(l >= 0 && l < t.classNames().size());
+                }
+                assertArrayEquals(x.pixels(), b.build(t, splits.get(i)).pixels(), "same seed, same data");
+            }
+            assertFalse(Arrays.equals(a.build(t, "test").pixels(), new TaskData(12, SIZES).build(t, "test").pixels()),
+                    t.id() + ": another seed gives other test images");
+        }
+    }
+
+    /** No image occurs in two splits of a task, nor in the pretraining mix together with a test/OOD split. */
+    @Test
+    void splitsAndPretrainingAreDisjoint() {
+        TaskData d = new TaskData(11, SIZES);
+        Set<String> pretrain = fingerprints(PretrainMix.build(d, 11, new PretrainMix.Sizes(200, 100, 100, 100)).images());
+        for (ImageTask t : ImageTask.values()) {
+            Set<String> seen = new HashSet<>();
+            for (String split : TaskData.splitNames(t)) {
+                Set<String> f = fingerprints(d.build(t, split));
+                for (String s : f) {
+                    assertTrue(seen.add(s), t.id() + "/" + split + " repeats an image of an earlier split");
+                }
+                if (!split.equals("train") && !split.equals("val")) {
+                    for (String s : f) {
+                        assertFalse(pretrain.contains(s), t.id() + "/" + split + " image occurs in the pretraining mix");
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void pretrainMixCaptionsNameTheClass() {
+        TaskData d = new TaskData(11, SIZES);
+        PretrainMix mix = PretrainMix.build(d, 11, new PretrainMix.Sizes(20, 20, 52, 20));
+        assertEquals(112, mix.images().count());
+        assertEquals(112, mix.captions().size());
+        WordTokenizer tok = WordTokenizer.fromTexts(PretrainMix.vocabularyTexts());
+        for (int i = 0; i < mix.captions().size(); i++) {
+            for (long id : tok.encode(mix.captions().get(i))) {
+                assertTrue(id != WordTokenizer.UNK_ID, "caption '" + mix.captions().get(i) + "' has an unknown word");
+            }
+        }
+        // Letters K..Z appear in pretraining even though font_letters only has A..J.
+        assertTrue(mix.captions().stream().anyMatch(c -> c.matches(".*letter Z( .*)?$")));
+        assertTrue(mix.captions().get(0).contains(ImageTask.FASHION.classNames().get(mix.images().labels()[0])));
+    }
+
+    private static Set<String> fingerprints(GrayImages g) {
+        Set<String> out = new HashSet<>();
+        int n = g.side() * g.side();
+        for (int i = 0; i < g.count(); i++) {
+            out.add(Arrays.toString(Arrays.copyOfRange(g.pixels(), i * n, (i + 1) * n)));
+        }
+        return out;
+    }
+}
