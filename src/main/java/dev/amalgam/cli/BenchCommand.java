@@ -11,6 +11,7 @@ import picocli.CommandLine.Spec;
             BenchIoCommand.class,
             BenchMergeCommand.class,
             BenchEvalCommand.class,
+            BenchForwardCommand.class,
         })
 final class BenchCommand implements Runnable {
     @Spec

@@ -33,7 +33,9 @@ public final class MapWeights implements ModelWeights {
         if (a == null) {
             throw new AmalgamException(label + ": missing tensor '" + name + "'");
         }
-        NDArray copy = a.toType(DataType.FLOAT32, true);
+        // toType(FLOAT32, copy=true) on an F32 array may share the caller's memory in DJL 0.35.1:
+        // duplicate() always clones, so the model never depends on the caller's array staying alive.
+        NDArray copy = a.getDataType() == DataType.FLOAT32 ? a.duplicate() : a.toType(DataType.FLOAT32, true);
         copy.attach(manager);
         return copy;
     }

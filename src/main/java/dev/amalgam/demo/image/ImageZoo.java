@@ -24,7 +24,9 @@ import java.util.stream.Stream;
  * Builds the image zoo: cached task data, a contrastively pretrained tiny CLIP and one vision-only
  * fine-tune per task, as HF checkpoint directories, plus {@code manifest.json} (seeds, settings,
  * SHA-256 of every checkpoint and data file, timings, accuracies). Idempotent: a stage whose output
- * exists with the checksum and settings the manifest records is skipped.
+ * exists with the checksum the manifest records, built with the settings it depends on (data: seed and
+ * sizes; pretraining: seed and pretraining settings; fine-tunes: seed, sizes, fine-tuning settings and
+ * the current pretrained checkpoint), is skipped.
  *
  * <pre>
  * zoo/data/&lt;task&gt;/&lt;split&gt;.agi    zoo/pretrained/    zoo/&lt;task&gt;/    zoo/manifest.json
@@ -50,7 +52,34 @@ public final class ImageZoo {
             n.set("pretrain_sizes", Json.MAPPER.valueToTree(pretrainSizes));
             n.set("pretrain", Json.MAPPER.valueToTree(pretrain));
             n.set("finetune", Json.MAPPER.valueToTree(finetune));
-            return n;
+            return normalised(n);
+        }
+
+        /** What a stage's output depends on: data (seed, sizes), pretraining, or a fine-tune. */
+        JsonNode stageFingerprint(String stage) {
+            ObjectNode n = Json.MAPPER.createObjectNode();
+            n.put("seed", seed);
+            switch (stage) {
+                case "data" -> n.set("sizes", Json.MAPPER.valueToTree(sizes));
+                case PRETRAINED -> {
+                    n.set("pretrain_sizes", Json.MAPPER.valueToTree(pretrainSizes));
+                    n.set("pretrain", Json.MAPPER.valueToTree(pretrain));
+                }
+                default -> {
+                    n.set("sizes", Json.MAPPER.valueToTree(sizes));
+                    n.set("finetune", Json.MAPPER.valueToTree(finetune));
+                }
+            }
+            return normalised(n);
+        }
+
+        /** As read back from manifest.json (float fields become doubles), so comparisons are exact. */
+        private static JsonNode normalised(JsonNode n) {
+            try {
+                return Json.MAPPER.readTree(Json.MAPPER.writeValueAsString(n));
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException(e);
+            }
         }
     }
 
@@ -144,6 +173,11 @@ public final class ImageZoo {
     }
 
     private void buildData(TaskData data) {
+        JsonNode want = opt.stageFingerprint("data");
+        if (!manifest.path("data_settings").equals(want)) {
+            manifest.putObject("data");
+            manifest.set("data_settings", want);
+        }
         ObjectNode files = (ObjectNode) manifest.path("data");
         for (ImageTask task : ImageTask.values()) {
             for (String split : TaskData.splitNames(task)) {
@@ -168,6 +202,7 @@ public final class ImageZoo {
         e.put("sha256", ClipCheckpoints.sha256(safetensors(name)));
         e.put("config_sha256", ClipCheckpoints.sha256(dir.resolve("config.json")));
         e.put("tokenizer_sha256", ClipCheckpoints.sha256(dir.resolve("tokenizer.json")));
+        e.set("settings", opt.stageFingerprint(name));
         if (baseSha != null) {
             e.put("base_sha256", baseSha);
             e.put("trained", "vision_model.*, visual_projection.weight");
@@ -183,7 +218,8 @@ public final class ImageZoo {
     private boolean valid(String name) {
         JsonNode e = manifest.path("models").path(name);
         Path f = safetensors(name);
-        if (!e.has("sha256") || !Files.isRegularFile(f) || !ClipCheckpoints.sha256(f).equals(e.get("sha256").asText())) {
+        if (!e.has("sha256") || !Files.isRegularFile(f) || !ClipCheckpoints.sha256(f).equals(e.get("sha256").asText())
+                || !e.path("settings").equals(opt.stageFingerprint(name))) {
             return false;
         }
         if (e.has("base_sha256")) {
@@ -195,20 +231,25 @@ public final class ImageZoo {
 
     private static ObjectNode loadManifest(Path zoo, Options opt) {
         Path f = zoo.resolve(MANIFEST);
-        ObjectNode fresh = Json.MAPPER.createObjectNode();
-        fresh.put("format", "amalgam-image-zoo/1");
-        fresh.set("options", opt.fingerprint());
-        fresh.set("architecture", TinyClip.standard(0).configJson().without(List.of("text_config")));
-        fresh.putObject("data");
-        fresh.putObject("models");
+        ObjectNode m = null;
         if (Files.isRegularFile(f)) {
             JsonNode old = Json.readFile(f);
-            if (old.path("options").equals(opt.fingerprint()) && old instanceof ObjectNode o) {
-                return o;
+            if (old instanceof ObjectNode o && "amalgam-image-zoo/1".equals(o.path("format").asText())) {
+                m = o;
             }
-            opt.log().println("image zoo: options changed; rebuilding " + zoo);
         }
-        return fresh;
+        if (m == null) {
+            m = Json.MAPPER.createObjectNode();
+            m.put("format", "amalgam-image-zoo/1");
+            m.putObject("data");
+            m.putObject("models");
+        }
+        if (!m.path("options").equals(opt.fingerprint())) {
+            m.remove("results");
+        }
+        m.set("options", opt.fingerprint());
+        m.set("architecture", TinyClip.standard(0).configJson().without(List.of("text_config")));
+        return m;
     }
 
     private void writeManifest() {
