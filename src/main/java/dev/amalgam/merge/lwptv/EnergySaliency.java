@@ -7,7 +7,8 @@ import dev.amalgam.merge.TensorStep;
 /**
  * Relative task-vector energy per parameter:
  * s[t][l] = (‖τ_t^l‖² / n_l) / (‖τ_t‖² / n). A value of 1 means the layer moved as much per
- * parameter as the task's average; layers far below 1 carry little of the task's update.
+ * parameter as the task's average; layers far below 1 carry little of the task's update. A layer the
+ * task did not change at all scores NaN (nothing to prune).
  */
 public final class EnergySaliency implements SaliencyScore {
     private LayerAccumulator energy;
@@ -57,7 +58,8 @@ public final class EnergySaliency implements SaliencyScore {
             double mean = totalEnergy[t] / totalCount;
             for (int l = 0; l < layerCount; l++) {
                 double n = count.get(t, l);
-                s[t][l] = n == 0 ? Double.NaN : (mean == 0 ? 0.0 : (energy.get(t, l) / n) / mean);
+                double e = energy.get(t, l);
+                s[t][l] = n == 0 || e == 0 ? Double.NaN : (energy.get(t, l) / n) / mean;
             }
         }
         return s;

@@ -71,7 +71,7 @@ public final class RedundancySaliency implements SaliencyScore {
         double[][] s = new double[tasks][layerCount];
         for (int t = 0; t < tasks; t++) {
             for (int l = 0; l < layerCount; l++) {
-                if (seen.get(t, l) == 0) {
+                if (seen.get(t, l) == 0 || selfSq.get(t, l) == 0) { // unseen, or unchanged by the task
                     s[t][l] = Double.NaN;
                     continue;
                 }

@@ -7,7 +7,8 @@ import dev.amalgam.merge.ops.MagnitudeRadixSelect;
  * Share of the task's salient parameters that fall in a layer, relative to the layer's share of all
  * parameters. Salient = the task's global top-k % entries by |τ_t| (TIES's notion of the parameters
  * that matter). s[t][l] = (c_tl / n_l) / (c_t / n): 1 means the layer holds its fair share, 0 means
- * none of the task's salient parameters sit there — the layer's update is redundant.
+ * none of the task's salient parameters sit there — the layer's update is redundant. A layer the
+ * task did not change at all (e.g. a frozen CLIP text tower) scores NaN.
  *
  * <p>Three passes with bounded memory: two for an exact radix-selected global threshold per task,
  * one to count the entries at or above it per layer.
@@ -18,6 +19,7 @@ public final class TopKShareSaliency implements SaliencyScore {
     private float[] thresholds;
     private LayerAccumulator hits;
     private LayerAccumulator sizes;
+    private LayerAccumulator nonZero;
     private double[] totalHits;
     private double total;
 
@@ -50,6 +52,7 @@ public final class TopKShareSaliency implements SaliencyScore {
             }
             hits = new LayerAccumulator(tasks);
             sizes = new LayerAccumulator(tasks);
+            nonZero = new LayerAccumulator(tasks);
             totalHits = new double[tasks];
         }
         for (int t = 0; t < tasks; t++) {
@@ -60,13 +63,18 @@ public final class TopKShareSaliency implements SaliencyScore {
                 selectors[t].addLow(v);
             } else {
                 long c = 0;
+                long nz = 0;
                 float thr = thresholds[t];
                 for (float x : v) {
                     if (Math.abs(x) >= thr) {
                         c++;
                     }
+                    if (x != 0f) {
+                        nz++;
+                    }
                 }
                 hits.add(t, layer, c);
+                nonZero.add(t, layer, nz);
                 sizes.add(t, layer, v.length);
                 totalHits[t] += c;
                 if (t == 0) {
@@ -107,7 +115,9 @@ public final class TopKShareSaliency implements SaliencyScore {
             double overall = totalHits[t] / total;
             for (int l = 0; l < layerCount; l++) {
                 double n = sizes.get(t, l);
-                s[t][l] = n == 0 ? Double.NaN : (overall == 0 ? 0.0 : (hits.get(t, l) / n) / overall);
+                // a layer the task did not change at all has nothing to prune: NaN
+                s[t][l] = n == 0 || nonZero.get(t, l) == 0 ? Double.NaN
+                        : (overall == 0 ? 0.0 : (hits.get(t, l) / n) / overall);
             }
         }
         return s;

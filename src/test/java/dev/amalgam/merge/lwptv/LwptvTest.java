@@ -167,7 +167,8 @@ class LwptvTest {
     void keepRatioKeepsTopLayersPerTask() {
         boolean[][] m = new KeepRatioMaskRule(0.5).mask(new double[][]{{0.1, 0.9, 0.5, 0.5}, {Double.NaN, 1, 2, 3}});
         assertArrayEquals(new boolean[]{false, true, true, false}, m[0]); // tie 0.5/0.5 -> lower index first
-        assertArrayEquals(new boolean[]{false, false, true, true}, m[1]);
+        // NaN (layer unchanged by the task) is kept and not counted: ceil(0.5 * 3) = 2 of the scored layers
+        assertArrayEquals(new boolean[]{true, false, true, true}, m[1]);
         boolean[][] m3 = new KeepRatioMaskRule(0.6).mask(new double[][]{{3, 2, 1, 0, -1}});
         assertArrayEquals(new boolean[]{true, true, true, false, false}, m3[0]);
         boolean[][] th = new ThresholdMaskRule(0.5).mask(new double[][]{{0.49, 0.5, Double.NaN}});
@@ -215,5 +216,24 @@ class LwptvTest {
         dev.amalgam.AmalgamException e = org.junit.jupiter.api.Assertions.assertThrows(dev.amalgam.AmalgamException.class,
                 () -> LwptvOptions.from(java.util.Map.of("scor", "energy")));
         assertTrue(e.getMessage().contains("unknown parameter(s) [scor]"), e.getMessage());
+    }
+
+    @Test
+    void layersNoTaskChangedScoreNaNAndAreNotPruned() {
+        float[][][] d = data(7, 3);
+        for (int m = 1; m < d.length; m++) {
+            d[m][3] = d[0][3].clone(); // "layers.1" (tensors 3 and 4) untouched by every task
+            d[m][4] = d[0][4].clone();
+        }
+        for (SaliencyScore score : List.of(new EnergySaliency(), new RedundancySaliency(), new TopKShareSaliency(20))) {
+            Lwptv l = Lwptv.wrap(new SumHost(1.0), score, new KeepRatioMaskRule(0.5));
+            run(l, inputs(d));
+            for (int t = 0; t < 2; t++) {
+                assertTrue(Double.isNaN(l.saliency()[t][2]), score.name() + " task " + t);
+                assertTrue(l.masks()[t][2], score.name() + ": an unchanged layer is not pruned");
+                // the budget goes to the two scored layers: ceil(0.5 * 2) = 1 kept
+                assertEquals(1, (l.masks()[t][0] ? 1 : 0) + (l.masks()[t][1] ? 1 : 0), score.name());
+            }
+        }
     }
 }
