@@ -22,8 +22,7 @@ public final class NamedParameters implements InPlaceParameters, WeightLookup {
 
     private final Map<String, Parameter> params = new LinkedHashMap<>();
     private final Map<String, Shape> shapes = new LinkedHashMap<>();
-    private Map<String, NDArray> snapshot;
-    private NDManager snapshotManager;
+    private final ParameterSnapshot snapshot = new ParameterSnapshot();
 
     /** Declares a parameter; returns its name for convenience. */
     public String declare(String name, long... shape) {
@@ -102,25 +101,12 @@ public final class NamedParameters implements InPlaceParameters, WeightLookup {
 
     @Override
     public void snapshot() {
-        if (snapshotManager != null) {
-            snapshotManager.close();
-        }
-        NDManager base = params.values().iterator().next().getArray().getManager();
-        snapshotManager = base.newSubManager();
-        snapshot = new LinkedHashMap<>();
-        for (String name : params.keySet()) {
-            NDArray copy = parameter(name).duplicate();
-            copy.attach(snapshotManager);
-            snapshot.put(name, copy);
-        }
+        snapshot.take(this, params.values().iterator().next().getArray().getManager());
     }
 
     @Override
     public void restore() {
-        if (snapshot == null) {
-            throw new IllegalStateException("restore() without snapshot()");
-        }
-        snapshot.forEach(this::setParameter);
+        snapshot.restore(this);
     }
 
     private Parameter require(String name) {

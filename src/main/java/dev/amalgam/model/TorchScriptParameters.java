@@ -35,8 +35,7 @@ public final class TorchScriptParameters implements InPlaceParameters, AutoClose
     private final ZooModel<NDList, NDList> model;
     private final Block block;
     private final Map<String, Parameter> params = new LinkedHashMap<>();
-    private Map<String, NDArray> snapshot;
-    private NDManager snapshotManager;
+    private final ParameterSnapshot snapshot = new ParameterSnapshot();
 
     private TorchScriptParameters(ZooModel<NDList, NDList> model) {
         this.model = model;
@@ -103,31 +102,17 @@ public final class TorchScriptParameters implements InPlaceParameters, AutoClose
 
     @Override
     public void snapshot() {
-        if (snapshotManager != null) {
-            snapshotManager.close();
-        }
-        snapshotManager = model.getNDManager().newSubManager();
-        snapshot = new LinkedHashMap<>();
-        for (String name : params.keySet()) {
-            NDArray copy = parameter(name).duplicate();
-            copy.attach(snapshotManager);
-            snapshot.put(name, copy);
-        }
+        snapshot.take(this, model.getNDManager());
     }
 
     @Override
     public void restore() {
-        if (snapshot == null) {
-            throw new IllegalStateException("restore() without snapshot()");
-        }
-        snapshot.forEach(this::setParameter);
+        snapshot.restore(this);
     }
 
     @Override
     public void close() {
-        if (snapshotManager != null) {
-            snapshotManager.close();
-        }
+        snapshot.close();
         model.close();
     }
 }
