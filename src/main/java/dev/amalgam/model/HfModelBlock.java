@@ -28,6 +28,21 @@ public abstract class HfModelBlock extends AbstractBlock implements InPlaceParam
         }
     }
 
+    /**
+     * Loads {@code params} from {@code weights} into a new child manager of {@code parent} and returns it;
+     * on failure the child is closed, so a half-loaded model leaves nothing behind.
+     */
+    protected static NDManager loadParameters(NamedParameters params, ModelWeights weights, NDManager parent) {
+        NDManager m = parent.newSubManager();
+        try {
+            params.load(weights, m);
+        } catch (RuntimeException e) {
+            m.close();
+            throw e;
+        }
+        return m;
+    }
+
     /** Runs the model with weights from {@code weights} (own parameters, or computed ones). */
     public abstract NDList forward(WeightLookup weights, NDList inputs);
 

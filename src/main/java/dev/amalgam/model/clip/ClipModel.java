@@ -32,14 +32,7 @@ public final class ClipModel extends HfModelBlock {
     public static ClipModel load(HfConfig config, ModelWeights weights, NDManager parent) {
         ClipConfig cfg = ClipConfig.from(config);
         NamedParameters params = declare(cfg);
-        NDManager m = parent.newSubManager();
-        try {
-            params.load(weights, m);
-        } catch (RuntimeException e) {
-            m.close();
-            throw e;
-        }
-        return new ClipModel(cfg, params, m);
+        return new ClipModel(cfg, params, loadParameters(params, weights, parent));
     }
 
     static NamedParameters declare(ClipConfig c) {

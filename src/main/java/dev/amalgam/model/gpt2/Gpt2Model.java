@@ -35,14 +35,7 @@ public final class Gpt2Model extends HfModelBlock implements CausalLanguageModel
             weights = weights.withPrefixAdded(P);
         }
         NamedParameters params = declare(cfg);
-        NDManager m = parent.newSubManager();
-        try {
-            params.load(weights, m);
-        } catch (RuntimeException e) {
-            m.close();
-            throw e;
-        }
-        return new Gpt2Model(cfg, params, m);
+        return new Gpt2Model(cfg, params, loadParameters(params, weights, parent));
     }
 
     static NamedParameters declare(Gpt2Config c) {

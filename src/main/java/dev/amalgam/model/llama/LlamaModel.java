@@ -30,14 +30,7 @@ public final class LlamaModel extends HfModelBlock implements CausalLanguageMode
     public static LlamaModel load(HfConfig config, ModelWeights weights, NDManager parent) {
         LlamaConfig cfg = LlamaConfig.from(config);
         NamedParameters params = declare(cfg);
-        NDManager m = parent.newSubManager();
-        try {
-            params.load(weights, m);
-        } catch (RuntimeException e) {
-            m.close();
-            throw e;
-        }
-        return new LlamaModel(cfg, params, m);
+        return new LlamaModel(cfg, params, loadParameters(params, weights, parent));
     }
 
     static NamedParameters declare(LlamaConfig c) {
