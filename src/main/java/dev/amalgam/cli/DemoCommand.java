@@ -1,9 +1,9 @@
 package dev.amalgam.cli;
 
+import dev.amalgam.eval.run.EvaluationSuite;
 import dev.amalgam.AmalgamException;
 import dev.amalgam.demo.DemoMethods;
 import dev.amalgam.demo.DemoRunner;
-import dev.amalgam.demo.DemoSuite;
 import dev.amalgam.demo.ImageDemoSuite;
 import dev.amalgam.demo.TextDemoSuite;
 import dev.amalgam.merge.MergeMethods;
@@ -85,12 +85,12 @@ public final class DemoCommand implements Callable<Integer> {
         Path outDir = home.resolve(out != null ? out : Path.of(ablation ? "runs/demo-ablation" : "runs/demo"));
         Path zooDir = home.resolve(zoo);
         if (suites.contains("text")) {
-            try (DemoSuite s = new TextDemoSuite(zooDir, home, evalCap)) {
+            try (EvaluationSuite s = new TextDemoSuite(zooDir, home, evalCap)) {
                 DemoRunner.run(s, new DemoRunner.Options(outDir.resolve("text"), chosen, variants));
             }
         }
         if (suites.contains("image")) {
-            try (DemoSuite s = new ImageDemoSuite(zooDir)) {
+            try (EvaluationSuite s = new ImageDemoSuite(zooDir)) {
                 DemoRunner.run(s, new DemoRunner.Options(outDir.resolve("image"), chosen, variants));
             }
         }

@@ -1,5 +1,6 @@
 package dev.amalgam.demo;
 
+import dev.amalgam.eval.run.EvaluationSuite;
 import ai.djl.Device;
 import dev.amalgam.io.Checkpoint;
 import dev.amalgam.io.Checkpoints;
@@ -25,7 +26,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The merge-then-evaluate loop of the demo over one {@link DemoSuite}: pre-trained, individual
+ * The merge-then-evaluate loop of the demo over one {@link EvaluationSuite}: pre-trained, individual
  * fine-tunes, then every method without LwPTV and with each LwPTV variant, each evaluated ID and OOD
  * on every task (EMR/TALL by per-task reconstruction). Writes results.csv/.md and report.html to OUT.
  */
@@ -40,7 +41,7 @@ public final class DemoRunner {
     private DemoRunner() {
     }
 
-    public static ResultTable run(DemoSuite suite, Options o) throws IOException {
+    public static ResultTable run(EvaluationSuite suite, Options o) throws IOException {
         long start = System.nanoTime();
         List<String> tasks = suite.tasks();
         Path merges = o.out().resolve("merges");
@@ -49,7 +50,7 @@ public final class DemoRunner {
         ResultTable table = new ResultTable(tasks, suite.oodColumns());
         Saliency saliency = null;
 
-        DemoSuite.Scores pre = suite.pretrainedScores();
+        EvaluationSuite.Scores pre = suite.pretrainedScores();
         table.add(suite.pretrainedLabel(), ResultTable.Kind.PRETRAINED, pre.id(), pre.ood());
         log(suite, "pre-trained", start);
 
@@ -60,7 +61,7 @@ public final class DemoRunner {
             try (Checkpoint c = Checkpoints.open(suite.taskModelDir(t))) {
                 suite.setWeights(c);
             }
-            DemoSuite.Scores sc = suite.evaluate(t);
+            EvaluationSuite.Scores sc = suite.evaluate(t);
             id.putAll(sc.id());
             ood.putAll(sc.ood());
         }
@@ -100,7 +101,7 @@ public final class DemoRunner {
                         }
                         TextZoo.deleteTree(taskModel);
                     }
-                    DemoSuite.Scores sc = suite.evaluate(t);
+                    EvaluationSuite.Scores sc = suite.evaluate(t);
                     id.putAll(sc.id());
                     ood.putAll(sc.ood());
                 }
@@ -123,7 +124,7 @@ public final class DemoRunner {
         return table;
     }
 
-    private static void log(DemoSuite suite, String what, long start) {
+    private static void log(EvaluationSuite suite, String what, long start) {
         System.err.printf("demo[%s]: %-50s %6.1f s%n", suite.name(), what, (System.nanoTime() - start) / 1e9);
     }
 }

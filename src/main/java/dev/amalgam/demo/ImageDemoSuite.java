@@ -1,5 +1,6 @@
 package dev.amalgam.demo;
 
+import dev.amalgam.eval.run.EvaluationSuite;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.amalgam.demo.image.ImageSet;
@@ -23,7 +24,7 @@ import java.util.Map;
  * (docs/image-suite.md); every model is scored with the frozen pre-trained zero-shot heads, ID on
  * the test split, OOD on the task's natural shift and on the 7 corruptions (severity 3, averaged).
  */
-public final class ImageDemoSuite implements DemoSuite {
+public final class ImageDemoSuite implements EvaluationSuite {
     private final Path zoo;
     private final ImageSuite suite;
     private final NDManager manager = NDManager.newBaseManager();

@@ -1,5 +1,6 @@
 package dev.amalgam.demo;
 
+import dev.amalgam.eval.run.EvaluationSuite;
 import dev.amalgam.eval.heads.LinearHead;
 import dev.amalgam.io.TensorSource;
 import dev.amalgam.train.FineTunedHead;
@@ -13,7 +14,7 @@ import java.util.Map;
  * The text half: all-MiniLM-L6-v2 fine-tuned on 4 real tasks; each task scored with its own
  * fine-tuned head on mean-pooled features; the pre-trained row uses linear probes.
  */
-public final class TextDemoSuite implements DemoSuite {
+public final class TextDemoSuite implements EvaluationSuite {
     private final TextZoo zoo;
     private final List<String> tasks;
     private final TextSuiteEvaluator ev;

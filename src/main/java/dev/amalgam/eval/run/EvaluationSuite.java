@@ -1,4 +1,4 @@
-package dev.amalgam.demo;
+package dev.amalgam.eval.run;
 
 import dev.amalgam.io.TensorSource;
 
@@ -7,10 +7,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One half of the demo benchmark (text or image): a zoo of a pre-trained model and its task
- * fine-tunes, and an evaluator whose weights are rewritten in place for each model under test.
+^ * A suite a merged model is measured on (the demo's text or image half, a user's task suite): a
+ * pre-trained model, its task
+^ * fine-tunes, and an evaluator whose weights are rewritten in place for each model under test.
  */
-public interface DemoSuite extends AutoCloseable {
+public interface EvaluationSuite extends AutoCloseable {
 
     /** Short name used for output folders ("text", "image"). */
     String name();
