@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
-^ * A suite a merged model is measured on (the demo's text or image half, a user's task suite): a
- * pre-trained model, its task
-^ * fine-tunes, and an evaluator whose weights are rewritten in place for each model under test.
+ * A suite a merged model is measured on (the demo's text or image half, a user's task suite): a
+ * pre-trained model, its task fine-tunes, and an evaluator whose weights are rewritten in place for
+ * each model under test.
  */
 public interface EvaluationSuite extends AutoCloseable {
 
