@@ -68,6 +68,12 @@ public final class DemoRunner {
         table.add("Individual fine-tuned", ResultTable.Kind.INDIVIDUAL, id, ood);
         log(suite, "individual", s);
 
+        s = System.nanoTime();
+        suite.multiTaskScores().ifPresent(mt -> {
+            table.add("Multi-task fine-tuned (upper bound)", ResultTable.Kind.MULTITASK, mt.id(), mt.ood());
+        });
+        log(suite, "multi-task", s);
+
         for (DemoMethods.Method m : o.methods()) {
             List<String> variants = new ArrayList<>();
             variants.add(null);

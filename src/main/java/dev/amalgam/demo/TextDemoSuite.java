@@ -2,6 +2,8 @@ package dev.amalgam.demo;
 
 import dev.amalgam.eval.run.EvaluationSuite;
 import dev.amalgam.eval.heads.LinearHead;
+import dev.amalgam.io.Checkpoint;
+import dev.amalgam.io.Checkpoints;
 import dev.amalgam.io.TensorSource;
 import dev.amalgam.train.FineTunedHead;
 
@@ -9,6 +11,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The text half: all-MiniLM-L6-v2 fine-tuned on 4 real tasks; each task scored with its own
@@ -75,6 +78,22 @@ public final class TextDemoSuite implements EvaluationSuite {
             ood.put(t, ev.accuracy(t, "ood", probe));
         }
         return new Scores(id, ood);
+    }
+
+    /** The multi-task model with its own per-task heads. */
+    @Override
+    public Optional<Scores> multiTaskScores() {
+        try (Checkpoint c = Checkpoints.open(zoo.multiTask())) {
+            setWeights(c);
+        }
+        Map<String, Double> id = new LinkedHashMap<>();
+        Map<String, Double> ood = new LinkedHashMap<>();
+        for (String t : tasks) {
+            LinearHead head = FineTunedHead.read(zoo.multiTask(), t).toLinearHead();
+            id.put(t, ev.accuracy(t, "test", head));
+            ood.put(t, ev.accuracy(t, "ood", head));
+        }
+        return Optional.of(new Scores(id, ood));
     }
 
     @Override

@@ -55,6 +55,20 @@ public final class CheckpointSaver {
      */
     public static void save(Path out, TrainableModel model, Path pretrainedDir, DType dtype, List<String> labels,
                             Map<String, Object> summary) {
+        Map<String, Object> head = new LinkedHashMap<>();
+        head.put("labels", labels);
+        head.put("num_labels", labels.size());
+        head.putAll(summary);
+        save(out, model, pretrainedDir, dtype, head);
+    }
+
+    /**
+     * As {@link #save(Path, TrainableModel, Path, DType, List, Map)} with head.json's entries given
+     * whole (plus {@code tensors}, the head tensor names), e.g. one label list per task of a
+     * multi-task model.
+     */
+    public static void save(Path out, TrainableModel model, Path pretrainedDir, DType dtype,
+                            Map<String, Object> headJson) {
         Map<String, NDArray> backbone = arrays(model.backboneParameters());
         Map<String, String> metadata = new TreeMap<>();
         if (pretrainedDir != null) {
@@ -66,11 +80,8 @@ public final class CheckpointSaver {
                 w.write(name, bytes(backbone.get(name), dtype));
             }
             w.writeFile(HEAD_FILE, singleFile(arrays(model.headParameters()), dtype));
-            Map<String, Object> head = new LinkedHashMap<>();
-            head.put("labels", labels);
-            head.put("num_labels", labels.size());
+            Map<String, Object> head = new LinkedHashMap<>(headJson);
             head.put("tensors", List.copyOf(model.headParameters().keySet()));
-            head.putAll(summary);
             w.writeFile(HEAD_JSON, json(head));
             if (pretrainedDir != null) {
                 for (String name : SIDE_FILES) {

@@ -22,14 +22,37 @@ public record FineTunedHead(List<String> labels, float[][] weight, float[] bias,
     public static FineTunedHead read(Path checkpointDir) {
         Path jsonFile = checkpointDir.resolve(CheckpointSaver.HEAD_JSON);
         JsonNode json = Json.readFile(jsonFile);
+        return read(checkpointDir, json.path("labels"), "", json);
+    }
+
+    /**
+     * The head of {@code task} in a multi-task checkpoint ({@link MultiTaskFineTuning}): tensors
+     * {@code <task>.classifier.*}, labels from head.json's {@code tasks[].labels}.
+     */
+    public static FineTunedHead read(Path checkpointDir, String task) {
+        Path jsonFile = checkpointDir.resolve(CheckpointSaver.HEAD_JSON);
+        JsonNode json = Json.readFile(jsonFile);
+        for (JsonNode t : json.path("tasks")) {
+            if (task.equals(t.path("name").asText())) {
+                return read(checkpointDir, t.path("labels"), task + ".", json);
+            }
+        }
+        throw new AmalgamException(jsonFile + ": no head for task '" + task + "'");
+    }
+
+    private static FineTunedHead read(Path checkpointDir, JsonNode labelNodes, String prefix, JsonNode json) {
+        Path jsonFile = checkpointDir.resolve(CheckpointSaver.HEAD_JSON);
         List<String> labels = new ArrayList<>();
-        json.path("labels").forEach(n -> labels.add(n.asText()));
+        labelNodes.forEach(n -> labels.add(n.asText()));
         String pooling = json.path("model_options").path("pooling").asText("auto");
         Path file = checkpointDir.resolve(CheckpointSaver.HEAD_FILE);
         try (SafetensorsFile st = SafetensorsFile.open(file)) {
-            float[] w = floats(st, "classifier.weight");
-            float[] b = floats(st, "classifier.bias");
-            long[] shape = st.info("classifier.weight").shape();
+            if (!st.contains(prefix + "classifier.weight") || !st.contains(prefix + "classifier.bias")) {
+                throw new AmalgamException(file + ": missing " + prefix + "classifier.weight or .bias");
+            }
+            float[] w = floats(st, prefix + "classifier.weight");
+            float[] b = floats(st, prefix + "classifier.bias");
+            long[] shape = st.info(prefix + "classifier.weight").shape();
             if (shape.length != 2 || shape[0] != labels.size() || b.length != labels.size()) {
                 throw new AmalgamException(file + ": classifier shapes do not match the " + labels.size()
                         + " labels of " + jsonFile);

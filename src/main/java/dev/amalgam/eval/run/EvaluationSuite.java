@@ -40,6 +40,15 @@ public interface EvaluationSuite extends AutoCloseable {
     /** ID accuracy and OOD accuracies (by column) of the current weights on {@code task}. */
     Scores evaluate(String task);
 
+    /**
+     * ID and OOD scores of the suite's multi-task model (one backbone trained on every task, scored
+     * with its own heads or the suite's fixed heads), when the suite has one; the demo shows it as the
+     * "multi-task upper bound" row.
+     */
+    default java.util.Optional<Scores> multiTaskScores() {
+        return java.util.Optional.empty();
+    }
+
     @Override
     void close();
 
