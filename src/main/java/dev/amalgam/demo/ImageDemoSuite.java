@@ -100,6 +100,22 @@ public final class ImageDemoSuite implements EvaluationSuite {
         return new Scores(id, o);
     }
 
+    /** The vision tower fine-tuned on all tasks at once, with the same frozen zero-shot heads. */
+    @Override
+    public java.util.Optional<Scores> multiTaskScores() {
+        try (dev.amalgam.io.Checkpoint c = dev.amalgam.io.Checkpoints.open(ImageZoo.modelDir(zoo, ImageZoo.MULTITASK))) {
+            setWeights(c);
+        }
+        Map<String, Double> id = new LinkedHashMap<>();
+        Map<String, Double> o = new LinkedHashMap<>();
+        for (String t : tasks) {
+            Scores s = evaluate(t);
+            id.putAll(s.id());
+            o.putAll(s.ood());
+        }
+        return java.util.Optional.of(new Scores(id, o));
+    }
+
     @Override
     public void setWeights(TensorSource weights) {
         try (NDManager m = manager.newSubManager()) {

@@ -1,6 +1,7 @@
 package dev.amalgam.demo.image;
 
 import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.jni.JniUtils;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.amalgam.AmalgamException;
@@ -29,11 +30,13 @@ import java.util.stream.Stream;
  * the current pretrained checkpoint), is skipped.
  *
  * <pre>
- * zoo/data/&lt;task&gt;/&lt;split&gt;.agi    zoo/pretrained/    zoo/&lt;task&gt;/    zoo/manifest.json
+ * zoo/data/&lt;task&gt;/&lt;split&gt;.agi    zoo/pretrained/    zoo/&lt;task&gt;/    zoo/multitask/    zoo/manifest.json
  * </pre>
  */
 public final class ImageZoo {
     public static final String PRETRAINED = "pretrained";
+    /** The multi-task upper bound: the vision tower fine-tuned on every task at once. */
+    public static final String MULTITASK = "multitask";
     public static final String MANIFEST = "manifest.json";
 
     /** Everything that determines the zoo. */
@@ -108,9 +111,24 @@ public final class ImageZoo {
         return z.manifest;
     }
 
+    /**
+     * Builds with one libtorch thread. The tiny CLIP's ops are so small that a second OpenMP thread only
+     * adds synchronisation: a fine-tuning step (batch 64) cost 0.65–0.78 CPU-s with 2 threads and
+     * 0.058 CPU-s with 1 on the shared 2-core machine (docs/image-suite.md, "Build cost").
+     */
     private void run() {
-        long t0 = System.nanoTime();
         Engine.warmUp();
+        int threads = JniUtils.getNumThreads();
+        JniUtils.setNumThreads(1);
+        try {
+            runSingleThreaded();
+        } finally {
+            JniUtils.setNumThreads(threads);
+        }
+    }
+
+    private void runSingleThreaded() {
+        long t0 = System.nanoTime();
         TaskData data = new TaskData(opt.seed(), opt.sizes());
         buildData(data);
         WordTokenizer tok = WordTokenizer.fromTexts(PretrainMix.vocabularyTexts());
@@ -160,6 +178,33 @@ public final class ImageZoo {
                     }
                     opt.log().printf("image zoo: fine-tuned %s in %.1f s%n", task.id(), secs(t));
                 }
+                if (!valid(MULTITASK)) {
+                    long t = System.nanoTime();
+                    List<ZeroShotHead> heads = new java.util.ArrayList<>();
+                    List<GrayImages> trains = new java.util.ArrayList<>();
+                    for (ImageTask task : ImageTask.values()) {
+                        heads.add(suite.head(task));
+                        trains.add(suite.gray(task, "train"));
+                    }
+                    VisionFineTuner.Settings s = multiTaskSettings(opt.finetune());
+                    try (ClipModel model = (ClipModel) ModelRegistry.fromCheckpoint(modelDir(zoo, PRETRAINED), m)) {
+                        float[] losses = VisionFineTuner.trainMultiTask(model, heads, trains, s);
+                        double val = 0;
+                        for (ImageTask task : ImageTask.values()) {
+                            ImageSet v = suite.split(task, "val");
+                            val += ZeroShot.accuracy(model, suite.head(task), v.nchw(), v.labels(), TaskData.SIDE);
+                        }
+                        save(model, arch, tok, MULTITASK, ClipCheckpoints.sha256(safetensors(PRETRAINED)));
+                        ObjectNode e = (ObjectNode) manifest.path("models").path(MULTITASK);
+                        e.put("steps", s.steps());
+                        e.put("seconds", secs(t));
+                        e.put("first_loss", losses[0]);
+                        e.put("final_loss", mean(losses, losses.length - Math.max(1, losses.length / 20), losses.length));
+                        e.put("val_accuracy", val / ImageTask.values().length);
+                        writeManifest();
+                    }
+                    opt.log().printf("image zoo: fine-tuned the multi-task model in %.1f s%n", secs(t));
+                }
                 if (opt.evaluate() && !manifest.has("results")) {
                     long t = System.nanoTime();
                     manifest.set("results", ZooEvaluation.run(suite, zoo, m));
@@ -170,6 +215,15 @@ public final class ImageZoo {
             }
         }
         opt.log().printf("image zoo: done in %.1f s (%s)%n", secs(t0), zoo);
+    }
+
+    /**
+     * The single-task recipe with as many updates as all single-task fine-tunes together, so the
+     * multi-task model sees as many training examples as the four fine-tunes combined.
+     */
+    public static VisionFineTuner.Settings multiTaskSettings(VisionFineTuner.Settings single) {
+        return new VisionFineTuner.Settings(single.steps() * ImageTask.values().length, single.batch(), single.lr(),
+                single.weightDecay(), single.warmupRatio(), single.seed());
     }
 
     private void buildData(TaskData data) {

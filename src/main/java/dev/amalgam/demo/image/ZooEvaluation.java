@@ -13,7 +13,8 @@ import java.util.Map;
 
 /**
  * Accuracies recorded in the manifest: the pretrained model zero-shot on every task's test and OOD
- * sets; each fine-tuned model on its own task's test and OOD sets and on the other tasks' test sets.
+ * sets; each fine-tuned model on its own task's test and OOD sets and on the other tasks' test sets;
+ * the multi-task model on every task's test and OOD sets.
  * Every model is scored with the pretrained text tower's zero-shot heads.
  */
 final class ZooEvaluation {
@@ -39,6 +40,12 @@ final class ZooEvaluation {
                 for (ImageTask t : ImageTask.values()) {
                     score(model, suite.head(t), sets.get(t), node.putObject(t.id()), t == own);
                 }
+            }
+        }
+        ObjectNode multi = out.putObject(ImageZoo.MULTITASK);
+        try (ClipModel model = (ClipModel) ModelRegistry.fromCheckpoint(ImageZoo.modelDir(zoo, ImageZoo.MULTITASK), m)) {
+            for (ImageTask t : ImageTask.values()) {
+                score(model, suite.head(t), sets.get(t), multi.putObject(t.id()), true);
             }
         }
         return out;
