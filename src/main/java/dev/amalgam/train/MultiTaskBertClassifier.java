@@ -47,7 +47,7 @@ public final class MultiTaskBertClassifier extends AbstractBlock implements Trai
     private final Map<String, Parameter> backbone = new LinkedHashMap<>();
     private final Map<String, Parameter> headParams = new LinkedHashMap<>();
 
-    /** @param classesPerTask task name → number of classes, in task-index order */
+    /** @param classesPerTask task name → number of classes; its iteration order gives the task indices (use an ordered map) */
     public MultiTaskBertClassifier(BertEncoder encoder, Map<String, Integer> classesPerTask,
                                    BertSequenceClassifier.Pooling pooling, String namePrefix, NDManager manager) {
         if (classesPerTask.isEmpty()) {

@@ -36,6 +36,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class MultiTaskFineTuningTest {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Task index order: 0 = sentiment, 1 = subject (iteration order of the map). */
+    private static final Map<String, Integer> TWO_TASKS = new LinkedHashMap<>(Map.of("sentiment", 2));
     private static final String[] NEUTRAL = {"the", "a", "was", "and"};
 
     @TempDir
@@ -45,6 +47,7 @@ class MultiTaskFineTuningTest {
 
     @BeforeAll
     static void setUp() throws IOException {
+        TWO_TASKS.put("subject", 3);
         base = Files.createDirectory(tmp.resolve("tiny-bert"));
         int vocab = ToyText.writeTokenizer(base);
         String config = "{\"model_type\":\"bert\",\"hidden_size\":16,\"num_hidden_layers\":1,"
@@ -104,7 +107,7 @@ class MultiTaskFineTuningTest {
         Map<String, float[]> initB = new LinkedHashMap<>();
         Engine.getInstance().setRandomSeed((int) cfg.seed());
         try (NDManager m = NDManager.newBaseManager()) {
-            MultiTaskBertClassifier fresh = MultiTaskBertClassifier.open(base, Map.of("sentiment", 2, "subject", 3),
+            MultiTaskBertClassifier fresh = MultiTaskBertClassifier.open(base, TWO_TASKS,
                     BertSequenceClassifier.Pooling.MEAN, m);
             for (String t : List.of("sentiment", "subject")) {
                 float[] w = fresh.headParameters().get(t + ".classifier.weight").getArray().toFloatArray();
@@ -134,12 +137,13 @@ class MultiTaskFineTuningTest {
         Engine.getInstance().setRandomSeed(3);
         try (NDManager m = NDManager.newBaseManager();
              TokenizingCollator tok = TokenizingCollator.open(base.resolve("tokenizer.json"), 32)) {
-            MultiTaskBertClassifier model = MultiTaskBertClassifier.open(base, Map.of("sentiment", 2, "subject", 3),
+            MultiTaskBertClassifier model = MultiTaskBertClassifier.open(base, TWO_TASKS,
                     BertSequenceClassifier.Pooling.MEAN, m);
             List<MultiTaskCollator.TaskExample> batch = new ArrayList<>();
             for (int i = 0; i < texts.size(); i++) {
                 batch.add(new MultiTaskCollator.TaskExample((int) task[i], texts.get(i)));
             }
+            assertEquals(List.of("sentiment", "subject"), model.tasks());
             LabeledBatch b = new MultiTaskCollator(tok).collate(m, batch);
             float[] logits = model.forward(new ParameterStore(m, false), b.inputs(), false).singletonOrThrow().toFloatArray();
             assertEquals(texts.size() * 3, logits.length);

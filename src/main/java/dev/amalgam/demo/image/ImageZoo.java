@@ -1,10 +1,10 @@
 package dev.amalgam.demo.image;
 
 import ai.djl.ndarray.NDManager;
-import ai.djl.pytorch.jni.JniUtils;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.amalgam.AmalgamException;
+import dev.amalgam.demo.ZooThreads;
 import dev.amalgam.eval.heads.ZeroShotHead;
 import dev.amalgam.io.Json;
 import dev.amalgam.model.ModelRegistry;
@@ -112,22 +112,20 @@ public final class ImageZoo {
     }
 
     /**
-     * Builds with one libtorch thread. The tiny CLIP's ops are so small that a second OpenMP thread only
-     * adds synchronisation: a fine-tuning step (batch 64) cost 0.65–0.78 CPU-s with 2 threads and
-     * 0.058 CPU-s with 1 on the shared 2-core machine (docs/image-suite.md, "Build cost").
+     * Builds with {@link ZooThreads} (one libtorch thread by default). The tiny CLIP's ops are so small
+     * that a second OpenMP thread only adds synchronisation: a fine-tuning step (batch 64) cost
+     * 0.65–0.78 CPU-s with 2 threads and 0.058 CPU-s with 1 on the shared 2-core machine
+     * (docs/image-suite.md, "Measured build").
      */
     private void run() {
         Engine.warmUp();
-        int threads = JniUtils.getNumThreads();
-        JniUtils.setNumThreads(1);
-        try {
-            runSingleThreaded();
-        } finally {
-            JniUtils.setNumThreads(threads);
-        }
+        ZooThreads.run(() -> {
+            runWithThreadsSet();
+            return null;
+        });
     }
 
-    private void runSingleThreaded() {
+    private void runWithThreadsSet() {
         long t0 = System.nanoTime();
         TaskData data = new TaskData(opt.seed(), opt.sizes());
         buildData(data);

@@ -1,0 +1,43 @@
+package dev.amalgam.demo;
+
+import ai.djl.engine.Engine;
+import ai.djl.pytorch.jni.JniUtils;
+
+/**
+ * Runs a zoo build with a fixed number of libtorch intra-op threads (default 1; set
+ * {@code -Damalgam.zoo.threads=N}, e.g. through {@code AMALGAM_JAVA_OPTS}), restoring the previous
+ * count afterwards. The zoo's models are small enough that libtorch's second OpenMP thread mostly
+ * waits: on the shared 2-core machine one thread cut the CPU time of the same work 3.5× (MiniLM
+ * fine-tuning steps) to 13× (tiny CLIP steps) and the wall time 1.8× to 14× (docs/image-suite.md,
+ * docs/finetune.md).
+ */
+public final class ZooThreads {
+    public static final String PROPERTY = "amalgam.zoo.threads";
+
+    private ZooThreads() {
+    }
+
+    public static int configured() {
+        String v = System.getProperty(PROPERTY, "1");
+        try {
+            int n = Integer.parseInt(v.trim());
+            if (n >= 1) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // fall through
+        }
+        throw new dev.amalgam.AmalgamException("-D" + PROPERTY + " must be a positive integer, got '" + v + "'");
+    }
+
+    public static <T> T run(java.util.function.Supplier<T> build) {
+        Engine.getInstance();
+        int before = JniUtils.getNumThreads();
+        JniUtils.setNumThreads(configured());
+        try {
+            return build.get();
+        } finally {
+            JniUtils.setNumThreads(before);
+        }
+    }
+}
