@@ -6,10 +6,9 @@ import ai.djl.pytorch.jni.JniUtils;
 /**
  * Runs a zoo build with a fixed number of libtorch intra-op threads (default 1; set
  * {@code -Damalgam.zoo.threads=N}, e.g. through {@code AMALGAM_JAVA_OPTS}), restoring the previous
- * count afterwards. The zoo's models are small enough that libtorch's second OpenMP thread mostly
- * waits: on the shared 2-core machine one thread cut the CPU time of the same work 3.5× (MiniLM
- * fine-tuning steps) to 13× (tiny CLIP steps) and the wall time 1.8× to 14× (docs/image-suite.md,
- * docs/finetune.md).
+ * count afterwards. The image zoo's tiny CLIP is small enough that libtorch's second OpenMP thread
+ * mostly waits: on the shared 2-core machine one thread cut the CPU time of a fine-tuning step 13×
+ * and its wall time 14× (docs/image-suite.md). The text zoo does not use it (see {@code TextZoo.build}).
  */
 public final class ZooThreads {
     public static final String PROPERTY = "amalgam.zoo.threads";

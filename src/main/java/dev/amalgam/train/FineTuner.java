@@ -43,6 +43,8 @@ public final class FineTuner {
         Engine.getInstance().setRandomSeed((int) cfg.seed());
         Block block = model.block();
         List<Parameter> trainable = trainableParameters(block);
+        java.util.Set<String> heads = new java.util.HashSet<>();
+        model.headParameters().values().forEach(p -> heads.add(p.getId()));
         int perEpoch = train.batchesPerEpoch();
         int total = cfg.totalSteps(perEpoch);
         WarmupCosineSchedule schedule = new WarmupCosineSchedule((float) cfg.learningRate(),
@@ -57,7 +59,7 @@ public final class FineTuner {
                     .optOptimizer(optimizer)
                     .optDevices(new Device[] {device});
             try (Trainer trainer = djlModel.newTrainer(tc)) {
-                FineTuneResult result = loop(trainer, block, trainable, optimizer, train, val, cfg, total, listener);
+                FineTuneResult result = loop(trainer, block, trainable, heads, optimizer, train, val, cfg, total, listener);
                 listener.onEnd(result);
                 return result;
             }
@@ -65,7 +67,7 @@ public final class FineTuner {
     }
 
     private static <E> FineTuneResult loop(Trainer trainer, Block block, List<Parameter> trainable,
-                                           AdamWNoDecayOnNorms optimizer, BatchSource<E> train, BatchSource<E> val,
+                                           java.util.Set<String> heads, AdamWNoDecayOnNorms optimizer, BatchSource<E> train, BatchSource<E> val,
                                            FineTuneConfig cfg, int total, FineTuneListener listener) {
         List<Float> losses = new ArrayList<>();
         List<EvalPoint> evaluations = new ArrayList<>();
@@ -93,7 +95,7 @@ public final class FineTuner {
                             collector.backward(lossArray);
                             loss = lossArray.getFloat();
                         }
-                        norm = clipAndUpdate(trainable, optimizer, cfg.maxGradNorm(), step == 0);
+                        norm = clipAndUpdate(trainable, heads, optimizer, cfg.maxGradNorm(), step == 0);
                     }
                     trainNanos += System.nanoTime() - start;
                     step++;
@@ -199,9 +201,11 @@ public final class FineTuner {
      * <p>On the first update, parameters whose gradient is exactly zero are taken as not reached by
      * the loss (e.g. a BERT pooler under mean pooling) and dropped from {@code trainable}, so they keep
      * their pretrained values as PyTorch leaves parameters without a gradient untouched (no decay).
+     * Head parameters ({@code heads}, by id) are never dropped: a multi-task model's head gets no
+     * gradient from a first batch without its task.
      */
-    private static double clipAndUpdate(List<Parameter> trainable, AdamWNoDecayOnNorms optimizer, double maxNorm,
-                                        boolean first) {
+    private static double clipAndUpdate(List<Parameter> trainable, java.util.Set<String> heads,
+                                        AdamWNoDecayOnNorms optimizer, double maxNorm, boolean first) {
         List<NDArray> grads = new ArrayList<>(trainable.size());
         try {
             for (Parameter p : trainable) {
@@ -209,8 +213,12 @@ public final class FineTuner {
             }
             double[] norms = GradientClipping.norms(grads);
             double norm = GradientClipping.clipGlobalNorm(grads, norms, maxNorm);
+            if (!Double.isFinite(norm)) {
+                throw new AmalgamException("the gradient norm is " + norm + " (non-finite): training stopped before"
+                        + " the weights were updated with it; try a lower learning rate or another thread count");
+            }
             for (int i = grads.size() - 1; i >= 0; i--) {
-                if (first && norms[i] == 0) {
+                if (first && norms[i] == 0 && !heads.contains(trainable.get(i).getId())) {
                     trainable.remove(i);
                     continue;
                 }
