@@ -22,7 +22,7 @@ public final class ContrastivePretrainer {
     /** @param steps updates; @param batch pairs per update; @param lr peak learning rate */
     public record Settings(int steps, int batch, float lr, float weightDecay, double warmupRatio, long seed) {
         public static Settings standard() {
-            return new Settings(800, 64, 2e-3f, 0.1f, 0.05, 17);
+            return new Settings(2400, 64, 2e-3f, 0.1f, 0.05, 17);
         }
     }
 

@@ -18,7 +18,7 @@ import java.util.Random;
 public final class VisionFineTuner {
     public record Settings(int steps, int batch, float lr, float weightDecay, double warmupRatio, long seed) {
         public static Settings standard() {
-            return new Settings(150, 64, 5e-4f, 0.1f, 0.1, 23);
+            return new Settings(300, 64, 1e-3f, 0.1f, 0.1, 23);
         }
     }
 
