@@ -43,7 +43,7 @@ public final class RunEngine {
             CellEvaluator evaluator = null;
             for (Cell c : plan.cells()) {
                 if (!todo.contains(c)) {
-                    System.err.printf("%s: %-50s %8s (cached %s)%n", plan.logPrefix(), c.label(), "", c.id());
+                    System.err.printf("%s: %-50s %8s (cached %s)%n", plan.logPrefix(), store.read(c).label(), "", c.id());
                     continue;
                 }
                 if (evaluator == null) {
