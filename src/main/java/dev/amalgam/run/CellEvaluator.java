@@ -4,6 +4,7 @@ import ai.djl.Device;
 import dev.amalgam.eval.run.EvaluationSuite;
 import dev.amalgam.io.Checkpoint;
 import dev.amalgam.io.Checkpoints;
+import dev.amalgam.merge.LwptvTables;
 import dev.amalgam.merge.Materializer;
 import dev.amalgam.merge.MergeJob;
 import dev.amalgam.merge.StreamingExecutor;
@@ -26,7 +27,8 @@ import java.util.stream.Stream;
  * Computes one cell on an open suite. Baselines: the suite's pre-trained protocol, and each task's
  * fine-tune on its own task. Merges: the ID tasks' fine-tunes merged into {@code merges/<id>}, then
  * evaluated on every ID task (EMR/TALL: each task on its own reconstruction) and every held-out task
- * via {@link EvaluationSuite#evaluateUnseen}; the merged checkpoint is deleted unless kept.
+ * via {@link EvaluationSuite#evaluateUnseen}; the merged checkpoint is deleted unless kept, and an
+ * LwPTV cell's task × layer keep masks are written to {@code masks/<id>.csv}.
  */
 final class CellEvaluator {
     private static final long SHARD = 5L << 30;
@@ -35,9 +37,11 @@ final class CellEvaluator {
     private final List<String> tasks;
     private final List<String> heldout;
     private final Path merges;
+    private final Path masks;
     private final boolean keep;
 
-    CellEvaluator(EvaluationSuite suite, List<String> tasks, List<String> heldout, Path merges, boolean keep) {
+    CellEvaluator(EvaluationSuite suite, List<String> tasks, List<String> heldout, Path merges, Path masks, boolean keep) {
+        this.masks = masks;
         this.suite = suite;
         this.tasks = tasks;
         this.heldout = heldout;
@@ -109,7 +113,20 @@ final class CellEvaluator {
                 delete(out);
             }
         }
+        if (lw != null) {
+            writeMasks(c, lw);
+        }
         return lw == null ? null : new Saliency(lw.taskNames(), lw.layerNames(), lw.saliency());
+    }
+
+    /** {@code masks/<id>.csv}: which task × layer entries LwPTV kept (see LwptvTables). */
+    private void writeMasks(Cell c, Lwptv lw) {
+        try {
+            Files.createDirectories(masks);
+            Files.writeString(masks.resolve(c.id() + ".csv"), LwptvTables.csv(lw, true));
+        } catch (IOException e) {
+            throw new dev.amalgam.AmalgamException(masks + ": cannot write LwPTV masks (" + e.getMessage() + ")");
+        }
     }
 
     private void unseen(Map<String, Double> unseen) {

@@ -81,6 +81,17 @@ public final class CellGrid {
         }
     }
 
+    /** A baseline cell (pre-trained or individual) evaluated in {@code context}. */
+    public static Cell baseline(Map<String, Object> context, ResultTable.Kind kind, String label) {
+        return cell(context, kind, label, null, Map.of(), null, -1, Map.of());
+    }
+
+    /** A merge cell with an explicit label (callers that build their own grid, e.g. the demo). */
+    public static Cell merged(Map<String, Object> context, String label, String method, Map<String, Object> params,
+                              Map<String, Object> lwptv, int methodIndex) {
+        return cell(context, ResultTable.Kind.MERGED, label, method, params, lwptv, methodIndex, Map.of());
+    }
+
     private static Cell cell(Map<String, Object> context, ResultTable.Kind kind, String label, String method,
                              Map<String, Object> params, Map<String, Object> lwptv, int index, Map<String, Object> swept) {
         Map<String, Object> identity = new LinkedHashMap<>();

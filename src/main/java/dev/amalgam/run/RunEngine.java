@@ -49,7 +49,8 @@ public final class RunEngine {
                 if (evaluator == null) {
                     open = suite.get();
                     tasks = checkTasks(plan, open);
-                    evaluator = new CellEvaluator(open, tasks, plan.heldout(), plan.out().resolve("merges"), plan.keep());
+                    evaluator = new CellEvaluator(open, tasks, plan.heldout(), plan.out().resolve("merges"),
+                            plan.out().resolve("masks"), plan.keep());
                 }
                 bar.message(c.label());
                 CellResult r = evaluator.evaluate(c);
