@@ -100,6 +100,9 @@ public final class RunReport {
                 for (int k = 0; k < 2; k++) {
                     final int kk = k;
                     double[] ys = e.getValue().values().stream().mapToDouble(v -> v[kk]).toArray();
+                    if (java.util.Arrays.stream(ys).anyMatch(Double::isNaN)) {
+                        continue; // e.g. no OOD columns: nothing to draw
+                    }
                     out.add(new Sweep(e.getKey() + which[k], xs, ys, plan.charts().get(m), axis.equals("lambda") ? "λ" : axis));
                 }
             }

@@ -103,10 +103,15 @@ class RunCommandTest {
                 unseen: {merge: [alpha, beta], heldout: [gamma]}
                 methods:
                   - {method: task_arithmetic, sweep: {lambda: [0.25, 0.6]}}
+                  - emr
                 """);
-        RunEngine.Summary s = RunEngine.run(RunPlan.of(RunRecipeParser.parse(f), root.resolve("runs/sweep"), false),
+        RunEngine.Summary s0 = RunEngine.run(RunPlan.of(RunRecipeParser.parse(f), root.resolve("runs/sweep"), false),
                 () -> SuiteKinds.open(RunRecipeParser.parse(f).suite(), root, f.toString()), true);
-        assertEquals(2, s.results().size());
+        List<CellResult> results = new java.util.ArrayList<>(s0.results());
+        assertEquals(3, results.size());
+        CellResult emr = results.remove(2);
+        assertEquals(List.of("alpha", "beta"), List.copyOf(emr.id().keySet()), "EMR: each merged task on its reconstruction");
+        assertTrue(emr.unseen().get("gamma").isNaN(), "EMR has no reconstruction for a task it never merged");
         assertEquals("method,kind,alpha,beta,ood:alpha,ood:beta,ood:unseen:gamma,ID avg,OOD avg",
                 Files.readAllLines(root.resolve("runs/sweep/results.csv")).get(0));
         Map<String, long[]> shapes = new HashMap<>();
@@ -123,7 +128,7 @@ class RunCommandTest {
         Map<String, Path> models = new LinkedHashMap<>();
         TinyTextZoo.TASKS.forEach(t -> models.put(t, root.resolve("models").resolve(t)));
         try (EvaluationSuite suite = new TextDemoSuite(root.resolve("pretrained"), root.resolve("data"), models, 64, 200)) {
-            for (CellResult cell : s.results()) {
+            for (CellResult cell : results) {
                 double lambda = ((Number) cell.cell().params().get("lambda")).doubleValue();
                 Map<String, float[]> merged = new HashMap<>();
                 base.forEach((n, w) -> {
