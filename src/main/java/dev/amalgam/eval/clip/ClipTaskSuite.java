@@ -69,11 +69,6 @@ public final class ClipTaskSuite implements EvaluationSuite {
         if (!Files.isDirectory(o.dataRoot())) {
             throw new AmalgamException(o.dataRoot() + ": data root not found (see docs/datasets.md)");
         }
-        for (String t : o.taskModels().keySet()) {
-            if (!names.contains(t)) {
-                throw new AmalgamException("task model given for '" + t + "', which is not in the suite " + names);
-            }
-        }
         for (String t : names) {
             TaskSpec spec = catalog.task(t);
             specs.add(spec);
