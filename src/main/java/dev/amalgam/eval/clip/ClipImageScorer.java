@@ -36,15 +36,33 @@ final class ClipImageScorer {
         this.seed = seed;
     }
 
-    /**
-     * Predicted labels of {@code data}'s examples at {@code indices}.
-     *
-     * @param corruption null for clean images
-     */
+    int imageSize() {
+        return preprocess.size();
+    }
+
+    /** Predicted labels of {@code data}'s examples at {@code indices} ({@code corruption} null: clean). */
     int[] predict(Dataset<? extends Example> data, int[] indices, ZeroShotHead head, String corruption, int severity) {
+        return classify(features(data, indices, corruption, severity), head);
+    }
+
+    /** Argmax of the head's logits per feature row. */
+    static int[] classify(float[][] features, ZeroShotHead head) {
+        int[] pred = new int[features.length];
+        for (int i = 0; i < features.length; i++) {
+            if (features[i].length != head.dim()) {
+                throw new AmalgamException("image features have " + features[i].length + " dims but the zero-shot head "
+                        + head.dim() + " (vision and text towers of different models?)");
+            }
+            pred[i] = argmax(head.logits(features[i]));
+        }
+        return pred;
+    }
+
+    /** Projected, unnormalised image features [indices.length][dim]. */
+    float[][] features(Dataset<? extends Example> data, int[] indices, String corruption, int severity) {
         int side = preprocess.size();
         int per = 3 * side * side;
-        int[] pred = new int[indices.length];
+        float[][] out = new float[indices.length][];
         for (int from = 0; from < indices.length; from += batchSize) {
             int n = Math.min(batchSize, indices.length - from);
             float[] buf = new float[n * per];
@@ -62,25 +80,16 @@ final class ClipImageScorer {
                 FloatImage f = preprocess.apply(rgb);
                 System.arraycopy(f.data(), 0, buf, i * per, per);
             });
-            float[] features;
-            int dim;
             try (NDManager m = model.manager().newSubManager()) {
-                NDArray pixels = m.create(buf, new Shape(n, 3, side, side));
-                NDArray f = model.imageFeatures(pixels);
-                dim = (int) f.getShape().get(1);
-                features = f.toFloatArray();
-            }
-            if (dim != head.dim()) {
-                throw new AmalgamException("image features have " + dim + " dims but the zero-shot head " + head.dim()
-                        + " (vision and text towers of different models?)");
-            }
-            for (int i = 0; i < n; i++) {
-                float[] row = new float[dim];
-                System.arraycopy(features, i * dim, row, 0, dim);
-                pred[from + i] = argmax(head.logits(row));
+                NDArray f = model.imageFeatures(m.create(buf, new Shape(n, 3, side, side)));
+                int dim = (int) f.getShape().get(1);
+                float[] flat = f.toFloatArray();
+                for (int i = 0; i < n; i++) {
+                    out[from + i] = java.util.Arrays.copyOfRange(flat, i * dim, (i + 1) * dim);
+                }
             }
         }
-        return pred;
+        return out;
     }
 
     static int argmax(float[] v) {

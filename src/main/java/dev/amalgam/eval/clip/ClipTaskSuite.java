@@ -39,7 +39,8 @@ import java.util.Map;
  * (cached on disk by {@link HeadCache}). ID = clean test accuracy. OOD columns per task:
  * {@code <task>/<corruption>} for the selected corruptions (applied to the same test images) and
  * {@code <task>/ood} when the data root has a natural-shift split ({@code <root>/<task>/ood/} or a
- * manifest split {@code ood}) with the same classes.
+ * manifest split {@code ood}) with the same classes. While the pre-trained vision weights are loaded,
+ * clean-image features are read from / written to a {@link FeatureCache} under {@code cacheDir/features}.
  */
 public final class ClipTaskSuite implements EvaluationSuite {
     /** The natural-shift split name under a task's data directory. */
@@ -58,7 +59,11 @@ public final class ClipTaskSuite implements EvaluationSuite {
     private final NDManager manager;
     private final ClipModel model;
     private final ClipImageScorer scorer;
+    private final FeatureCache featureCache;
+    private String visionId;
+    private boolean pretrainedWeights = true;
     private int headsBuilt;
+    private int featureHits;
 
     public ClipTaskSuite(ClipTaskOptions options) {
         this.o = options;
@@ -101,6 +106,7 @@ public final class ClipTaskSuite implements EvaluationSuite {
             throw e;
         }
         scorer = new ClipImageScorer(model, o.batchSize(), o.seed());
+        featureCache = new FeatureCache(o.cacheDir().resolve("features"));
     }
 
     /** Fails with one line unless {@code dir} is a CLIP checkpoint ({@code full}: with its text tower). */
@@ -145,7 +151,7 @@ public final class ClipTaskSuite implements EvaluationSuite {
     }
 
     private void buildHeads() {
-        String textId = TextTowerId.of(o.pretrainedDir());
+        String textId = TowerIds.text(o.pretrainedDir());
         double logitScale = model.parameter("logit_scale").getFloat();
         HeadCache cache = new HeadCache(o.cacheDir());
         for (TaskSpec spec : specs) {
@@ -155,6 +161,11 @@ public final class ClipTaskSuite implements EvaluationSuite {
                 return ClipZeroShot.build(model, o.pretrainedDir(), spec.classes(), spec.templates());
             }));
         }
+    }
+
+    /** How many clean-image feature sets were read from the feature cache so far. */
+    public int featureCacheHits() {
+        return featureHits;
     }
 
     /** How many heads were computed (not read from the cache) when this suite was opened. */
@@ -215,6 +226,7 @@ public final class ClipTaskSuite implements EvaluationSuite {
         try (Checkpoint c = Checkpoints.open(o.pretrainedDir())) {
             setWeights(c);
         }
+        pretrainedWeights = true;
         return evaluateAll();
     }
 
@@ -236,7 +248,7 @@ public final class ClipTaskSuite implements EvaluationSuite {
         int written = 0;
         try (NDManager m = manager.newSubManager()) {
             for (String p : model.parameterNames()) {
-                if (TextTowerId.isTextTensor(p) || !weights.contains(p)) {
+                if (TowerIds.isTextTensor(p) || !weights.contains(p)) {
                     continue;
                 }
                 try (NDArray a = TensorBridge.toF32(m, weights, p)) {
@@ -252,6 +264,7 @@ public final class ClipTaskSuite implements EvaluationSuite {
         if (written == 0) {
             throw new AmalgamException(weights.describe() + ": no CLIP vision tensors (vision_model.*) to evaluate");
         }
+        pretrainedWeights = false;
     }
 
     @Override
@@ -264,16 +277,34 @@ public final class ClipTaskSuite implements EvaluationSuite {
         int[] idx = testIdx.get(task);
         int[] labels = labels(d, idx);
         Map<String, Double> ood = new LinkedHashMap<>();
-        double id = Accuracy.of(scorer.predict(d, idx, head, null, 0), labels);
+        double id = Accuracy.of(ClipImageScorer.classify(clean(d, idx), head), labels);
         for (String c : o.corruptions()) {
             ood.put(task + "/" + c, Accuracy.of(scorer.predict(d, idx, head, c, o.severity()), labels));
         }
         Dataset<? extends Example> n = natural.get(task);
         if (n != null) {
             int[] ni = naturalIdx.get(task);
-            ood.put(task + "/" + NATURAL_SPLIT, Accuracy.of(scorer.predict(n, ni, head, null, 0), labels(n, ni)));
+            ood.put(task + "/" + NATURAL_SPLIT, Accuracy.of(ClipImageScorer.classify(clean(n, ni), head), labels(n, ni)));
         }
         return new Scores(Map.of(task, id), ood);
+    }
+
+    /** Clean-image features; with the pre-trained vision weights loaded, through the on-disk feature cache. */
+    private float[][] clean(Dataset<? extends Example> d, int[] idx) {
+        if (!pretrainedWeights) {
+            return scorer.features(d, idx, null, 0);
+        }
+        if (visionId == null) {
+            visionId = TowerIds.vision(o.pretrainedDir());
+        }
+        String key = FeatureCache.key(visionId, scorer.imageSize(), d, idx);
+        if (key == null) {
+            return scorer.features(d, idx, null, 0);
+        }
+        boolean[] hit = new boolean[1];
+        float[][] f = featureCache.getOrCompute(key, () -> scorer.features(d, idx, null, 0), hit);
+        featureHits += hit[0] ? 1 : 0;
+        return f;
     }
 
     private static int[] labels(Dataset<? extends Example> d, int[] idx) {

@@ -177,6 +177,30 @@ class ClipTaskSuiteTest {
         }
     }
 
+    @Test
+    void cleanFeaturesOfThePretrainedModelAreCachedOnlyForIt() {
+        Path cache = tmp.resolve("cache-f");
+        ClipTaskOptions o = options(cache).withCorruptions(List.of(), SEVERITY);
+        EvaluationSuite.Scores first;
+        try (ClipTaskSuite suite = new ClipTaskSuite(o)) {
+            first = suite.evaluateAll();
+            assertEquals(0, suite.featureCacheHits());
+        }
+        try (ClipTaskSuite suite = new ClipTaskSuite(o)) {
+            EvaluationSuite.Scores again = suite.pretrainedScores();
+            assertEquals(3, suite.featureCacheHits()); // mnist, eurosat, eurosat/ood
+            assertEquals(first, again);
+            try (Checkpoint c = Checkpoints.open(ft)) {
+                suite.setWeights(c);
+            }
+            EvaluationSuite.Scores tuned = suite.evaluate("mnist");
+            assertEquals(3, suite.featureCacheHits());
+            TinyClipTasks.Split sp = testSplits.get("mnist");
+            assertAccuracy("ft mnist after cache", refFt, "mnist", sp.images(), sp.labels(), null,
+                    range(sp.labels().length), tuned.id().get("mnist"));
+        }
+    }
+
     static void assertOneLineError(String mention, Runnable r) {
         AmalgamException e = assertThrows(AmalgamException.class, r::run);
         assertFalse(e.getMessage().contains("\n"), e.getMessage());

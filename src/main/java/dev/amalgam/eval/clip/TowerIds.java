@@ -11,43 +11,53 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.function.Predicate;
 
 /**
- * The identity of what a zero-shot head depends on: SHA-256 over the text tower's tensors (name,
- * dtype, shape, bytes of every {@code text_model.*}, {@code text_projection.*} and {@code logit_scale})
- * and the tokenizer.json bytes. The vision tower is left out, so re-saving a checkpoint with other
- * vision weights keeps its cached heads.
+ * Content ids of a CLIP checkpoint's towers, for cache keys: SHA-256 over each tensor's name, dtype,
+ * shape and bytes. The text id ({@code text_model.*}, {@code text_projection.*}, {@code logit_scale}
+ * and tokenizer.json) keys zero-shot heads; the vision id (every other tensor) keys cached features.
+ * Re-saving a checkpoint with other vision weights therefore keeps its cached heads.
  */
-public final class TextTowerId {
-    private TextTowerId() {
+public final class TowerIds {
+    private TowerIds() {
     }
 
     public static boolean isTextTensor(String name) {
         return name.startsWith("text_model.") || name.startsWith("text_projection.") || name.equals("logit_scale");
     }
 
-    public static String of(Path clipDir) {
+    public static String text(Path clipDir) {
+        return hash(clipDir, TowerIds::isTextTensor, true, "text");
+    }
+
+    public static String vision(Path clipDir) {
+        return hash(clipDir, n -> !isTextTensor(n), false, "vision");
+    }
+
+    private static String hash(Path clipDir, Predicate<String> which, boolean tokenizer, String tower) {
         try (Checkpoint c = Checkpoints.open(clipDir)) {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
-            md.update("amalgam-clip-text-tower-v1".getBytes(StandardCharsets.UTF_8));
+            md.update(("amalgam-clip-" + tower + "-tower-v1").getBytes(StandardCharsets.UTF_8));
             int n = 0;
             for (String name : c.names()) {
-                if (!isTextTensor(name)) {
+                if (!which.test(name)) {
                     continue;
                 }
                 n++;
-                md.update((name + "|" + c.info(name).dtype() + "|" + java.util.Arrays.toString(c.info(name).shape()))
+                md.update((name + "|" + c.info(name).dtype() + "|" + Arrays.toString(c.info(name).shape()))
                         .getBytes(StandardCharsets.UTF_8));
                 ByteBuffer b = c.bytes(name).duplicate();
                 md.update(b);
             }
             if (n == 0) {
-                throw new AmalgamException(clipDir + ": no text tower tensors (text_model.*); zero-shot heads need a "
+                throw new AmalgamException(clipDir + ": no " + tower + " tower tensors; zero-shot evaluation needs a "
                         + "full CLIPModel checkpoint");
             }
             Path tok = clipDir.resolve("tokenizer.json");
-            if (Files.isRegularFile(tok)) {
+            if (tokenizer && Files.isRegularFile(tok)) {
                 md.update(Files.readAllBytes(tok));
             }
             return HexFormat.of().formatHex(md.digest());
