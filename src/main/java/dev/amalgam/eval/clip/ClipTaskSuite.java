@@ -59,7 +59,10 @@ public final class ClipTaskSuite implements EvaluationSuite {
     private final NDManager manager;
     private final ClipModel model;
     private final ClipImageScorer scorer;
+    private final SuiteCatalog catalog;
     private final FeatureCache featureCache;
+    private String textId;
+    private double logitScale;
     private String visionId;
     private boolean pretrainedWeights = true;
     private int headsBuilt;
@@ -68,7 +71,7 @@ public final class ClipTaskSuite implements EvaluationSuite {
     public ClipTaskSuite(ClipTaskOptions options) {
         this.o = options;
         requireClip(o.pretrainedDir(), true);
-        SuiteCatalog catalog = o.catalogDir() != null ? SuiteCatalog.fromDirectory(o.catalogDir()) : SuiteCatalog.builtin();
+        catalog = o.catalogDir() != null ? SuiteCatalog.fromDirectory(o.catalogDir()) : SuiteCatalog.builtin();
         List<String> names = o.tasks() != null ? o.tasks() : catalog.suite(o.suite()).tasks();
         this.name = o.tasks() != null && o.suite() == null ? "clip-tasks" : o.suite().toLowerCase(Locale.ROOT);
         if (!Files.isDirectory(o.dataRoot())) {
@@ -151,16 +154,20 @@ public final class ClipTaskSuite implements EvaluationSuite {
     }
 
     private void buildHeads() {
-        String textId = TowerIds.text(o.pretrainedDir());
-        double logitScale = model.parameter("logit_scale").getFloat();
-        HeadCache cache = new HeadCache(o.cacheDir());
+        textId = TowerIds.text(o.pretrainedDir());
+        logitScale = model.parameter("logit_scale").getFloat();
         for (TaskSpec spec : specs) {
-            String key = HeadCache.key(textId, spec.classes(), spec.templates(), logitScale);
-            heads.put(spec.name(), cache.getOrBuild(key, () -> {
-                headsBuilt++;
-                return ClipZeroShot.build(model, o.pretrainedDir(), spec.classes(), spec.templates());
-            }));
+            heads.put(spec.name(), headFor(spec));
         }
+    }
+
+    /** The text tower and logit_scale are never rewritten by {@link #setWeights}, so this is always the pre-trained head. */
+    private ZeroShotHead headFor(TaskSpec spec) {
+        String key = HeadCache.key(textId, spec.classes(), spec.templates(), logitScale);
+        return new HeadCache(o.cacheDir()).getOrBuild(key, () -> {
+            headsBuilt++;
+            return ClipZeroShot.build(model, o.pretrainedDir(), spec.classes(), spec.templates());
+        });
     }
 
     /** How many clean-image feature sets were read from the feature cache so far. */
@@ -270,7 +277,7 @@ public final class ClipTaskSuite implements EvaluationSuite {
     @Override
     public Scores evaluate(String task) {
         Dataset<? extends Example> d = test.get(task);
-        if (d == null) {
+        if (d == null || !tasks.contains(task)) {
             throw new AmalgamException("task '" + task + "' is not in this suite " + tasks);
         }
         ZeroShotHead head = heads.get(task);
@@ -287,6 +294,26 @@ public final class ClipTaskSuite implements EvaluationSuite {
             ood.put(task + "/" + NATURAL_SPLIT, Accuracy.of(ClipImageScorer.classify(clean(n, ni), head), labels(n, ni)));
         }
         return new Scores(Map.of(task, id), ood);
+    }
+
+    /**
+     * Unseen-task generalisation: clean test accuracy of the current weights on {@code task} with its
+     * zero-shot head from the frozen pre-trained text tower, which does not depend on the merged task
+     * set. The task may be outside {@link #tasks()}; its data and head are then opened on first use.
+     * (Overrides {@code EvaluationSuite.evaluateUnseen} once that default method exists.)
+     */
+    public Scores evaluateUnseen(String task) {
+        if (!test.containsKey(task)) {
+            TaskSpec spec = catalog.task(task);
+            Dataset<? extends Example> d = checkedClasses(LocalTaskData.open(o.dataRoot(), spec, "test"), spec, "test");
+            test.put(task, d);
+            testIdx.put(task, select(d));
+            heads.put(task, headFor(spec));
+        }
+        Dataset<? extends Example> d = test.get(task);
+        int[] idx = testIdx.get(task);
+        double acc = Accuracy.of(ClipImageScorer.classify(clean(d, idx), heads.get(task)), labels(d, idx));
+        return new Scores(Map.of(task, acc), Map.of());
     }
 
     /** Clean-image features; with the pre-trained vision weights loaded, through the on-disk feature cache. */

@@ -201,6 +201,24 @@ class ClipTaskSuiteTest {
         }
     }
 
+    @Test
+    void unseenTasksAreScoredWithTheirPretrainedZeroShotHead() {
+        ClipTaskOptions o = options(tmp.resolve("cache-g")).withTasks(List.of("mnist")).withCorruptions(List.of(), 1);
+        try (ClipTaskSuite suite = new ClipTaskSuite(o)) {
+            assertEquals(List.of("mnist"), suite.tasks());
+            try (Checkpoint c = Checkpoints.open(ft)) {
+                suite.setWeights(c);
+            }
+            EvaluationSuite.Scores s = suite.evaluateUnseen("eurosat");
+            assertEquals(Map.of(), s.ood());
+            TinyClipTasks.Split sp = testSplits.get("eurosat");
+            assertAccuracy("unseen eurosat", refFt, "eurosat", sp.images(), sp.labels(), null, range(sp.labels().length),
+                    s.id().get("eurosat"));
+            assertEquals(2, suite.headsBuilt());
+            assertThrows(AmalgamException.class, () -> suite.evaluate("eurosat"));
+        }
+    }
+
     static void assertOneLineError(String mention, Runnable r) {
         AmalgamException e = assertThrows(AmalgamException.class, r::run);
         assertFalse(e.getMessage().contains("\n"), e.getMessage());
