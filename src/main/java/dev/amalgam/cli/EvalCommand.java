@@ -59,7 +59,8 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--data", paramLabel = "DIR", description = "Suite data: DIR/<task>/{test,ood}.jsonl.")
     Path data;
 
-    @Option(names = "--tasks", split = ",", paramLabel = "TASK", description = "Tasks (default: all in --data).")
+    @Option(names = "--tasks", split = ",", paramLabel = "TASK",
+            description = "Tasks (text: default all in --data; CLIP: a subset of the suite, or any catalog tasks with --suite clip).")
     List<String> tasks;
 
     @Option(names = "--split", split = ",", defaultValue = "test,ood", paramLabel = "SPLIT",
