@@ -33,7 +33,11 @@ public record ClipTaskOptions(Path pretrainedDir, Map<String, Path> taskModels, 
 
     /** The FusionBench-style default severity (see docs/eval.md, "CLIP task suites"). */
     public static final int DEFAULT_SEVERITY = 3;
-    public static final int DEFAULT_BATCH = 128;
+    /**
+     * Images per forward pass. The model keeps every layer's activations of a batch until the batch is
+     * done (about 50 MB per image for ViT-B/32, 4× that for ViT-B/16), so the default stays modest.
+     */
+    public static final int DEFAULT_BATCH = 32;
 
     public ClipTaskOptions {
         taskModels = Map.copyOf(new LinkedHashMap<>(taskModels));

@@ -21,7 +21,6 @@ import dev.amalgam.model.HfConfig;
 import dev.amalgam.model.HfModelBlock;
 import dev.amalgam.model.ModelRegistry;
 import dev.amalgam.model.clip.ClipModel;
-import dev.amalgam.serving.ClipZeroShot;
 import dev.amalgam.tensor.TensorBridge;
 
 import java.nio.file.Files;
@@ -166,7 +165,8 @@ public final class ClipTaskSuite implements EvaluationSuite {
         String key = HeadCache.key(textId, spec.classes(), spec.templates(), logitScale);
         return new HeadCache(o.cacheDir()).getOrBuild(key, () -> {
             headsBuilt++;
-            return ClipZeroShot.build(model, o.pretrainedDir(), spec.classes(), spec.templates());
+            return ZeroShotHead.build(BatchedTextEmbedder.forTask(model, o.pretrainedDir(), spec.classes(), spec.templates()),
+                    spec.classes(), spec.templates(), logitScale);
         });
     }
 
