@@ -77,6 +77,9 @@ public final class ClipTaskSuite implements EvaluationSuite {
             throw new AmalgamException(o.dataRoot() + ": data root not found (see docs/datasets.md)");
         }
         for (String t : names) {
+            if (tasks.contains(t)) {
+                throw new AmalgamException("task '" + t + "' is listed twice");
+            }
             TaskSpec spec = catalog.task(t);
             specs.add(spec);
             tasks.add(t);
