@@ -221,6 +221,6 @@ class RunCommandTest {
         Files.writeString(f, "suite: {kind: demo-txt}\nmethods: [emr]\n");
         String[] r = cli("run", f.toString());
         assertEquals("2", r[0]);
-        assertTrue(r[2].contains(f + ": key 'suite.kind': unknown suite kind 'demo-txt'; known: [demo-image, demo-text, text]"), r[2]);
+        assertTrue(r[2].contains(f + ": key 'suite.kind': unknown suite kind 'demo-txt'; known: [clip-tasks, demo-image, demo-text, text]"), r[2]);
     }
 }
