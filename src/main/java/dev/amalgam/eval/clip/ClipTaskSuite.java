@@ -303,8 +303,8 @@ public final class ClipTaskSuite implements EvaluationSuite {
      * Unseen-task generalisation: clean test accuracy of the current weights on {@code task} with its
      * zero-shot head from the frozen pre-trained text tower, which does not depend on the merged task
      * set. The task may be outside {@link #tasks()}; its data and head are then opened on first use.
-     * (Overrides {@code EvaluationSuite.evaluateUnseen} once that default method exists.)
      */
+    @Override
     public Scores evaluateUnseen(String task) {
         if (!test.containsKey(task)) {
             TaskSpec spec = catalog.task(task);
