@@ -116,7 +116,7 @@ public final class Breadcrumbs implements MergeMethod {
         }
         NDArray delta;
         if (tiesMerge == null) {
-            delta = TaskArithmetic.weightedSum(step, sparse, weights, name);
+            delta = TaskArithmetic.weightedSum(step, TiesCombine.stack(sparse), weights, name);
         } else {
             List<NDArray> weighted = new ArrayList<>(sparse.size());
             for (int t = 0; t < sparse.size(); t++) {

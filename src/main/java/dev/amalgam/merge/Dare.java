@@ -162,7 +162,7 @@ public final class Dare implements MergeMethod {
     @Override
     public NDArray merge(TensorStep step) {
         TensorStep d = dropped(step);
-        NDArray delta = ties != null ? ties.delta(d) : TaskArithmetic.weightedSum(d, d.taskVectors(), weights, name);
+        NDArray delta = ties != null ? ties.delta(d) : TaskArithmetic.weightedSum(d, d.stackedTaskVectors(), weights, name);
         return step.base().add(delta.mul((float) lambda));
     }
 }
