@@ -3,6 +3,7 @@ package dev.amalgam.merge;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import dev.amalgam.AmalgamException;
+import dev.amalgam.merge.ops.TaskReductions;
 
 import java.util.Set;
 
@@ -53,11 +54,13 @@ public final class Emr implements TaskModulated {
             throw new AmalgamException("emr: tensor " + step.name() + " has " + tasks + " task vectors, expected "
                     + numerators.length);
         }
-        Modulation mod = elect(step);
-        NDArray absEps = mod.shared().abs();
+        Election e = Election.of(step);
+        NDArray stacked = step.stackedTaskVectors();
+        float[] num = stacked.abs().reshape(tasks, -1).mean(new int[]{1}).toFloatArray();
+        float[] den = e.maskF.mul(e.eps.abs()).reshape(tasks, -1).mean(new int[]{1}).toFloatArray();
         for (int t = 0; t < tasks; t++) {
-            numerators[t] += step.taskVector(t).abs().mean().getFloat();
-            denominators[t] += absEps.mul(mod.masks()[t].toType(DataType.FLOAT32, false)).mean().getFloat();
+            numerators[t] += num[t];
+            denominators[t] += den[t];
         }
     }
 
@@ -73,21 +76,25 @@ public final class Emr implements TaskModulated {
         }
     }
 
-    /** flag, masks and ε of one tensor. */
+    /** flag = ±1, masks M_t = (τ_t ⊙ flag) > 0 stacked [T, ...] (as 0/1 F32), and ε of one tensor. */
+    record Election(NDArray eps, NDArray maskF) {
+        static Election of(TensorStep step) {
+            NDArray stacked = step.stackedTaskVectors();
+            NDArray flag = stacked.sum(new int[]{0}).gt(0).toType(DataType.FLOAT32, false).muli(2f).subi(1f);
+            NDArray maskF = stacked.mul(flag).gt(0).toType(DataType.FLOAT32, false);
+            NDArray eps = stacked.mul(maskF).abs().max(new int[]{0}).muli(flag);
+            return new Election(eps, maskF);
+        }
+    }
+
     static Modulation elect(TensorStep step) {
-        NDArray sum = step.base().zerosLike();
-        for (NDArray tv : step.taskVectors()) {
-            sum = sum.add(tv);
+        Election e = Election.of(step);
+        NDArray masks = e.maskF.toType(DataType.BOOLEAN, false);
+        NDArray[] rows = new NDArray[step.taskCount()];
+        for (int t = 0; t < rows.length; t++) {
+            rows[t] = masks.get(t);
         }
-        NDArray flag = sum.gt(0).toType(DataType.FLOAT32, false).mul(2f).sub(1f);
-        NDArray[] masks = new NDArray[step.taskCount()];
-        NDArray maxAbs = step.base().zerosLike();
-        for (int t = 0; t < masks.length; t++) {
-            NDArray tv = step.taskVector(t);
-            masks[t] = tv.mul(flag).gt(0);
-            maxAbs = maxAbs.maximum(tv.mul(masks[t].toType(DataType.FLOAT32, false)).abs());
-        }
-        return new Modulation(maxAbs.mul(flag), masks);
+        return new Modulation(e.eps, rows);
     }
 
     @Override
@@ -108,11 +115,10 @@ public final class Emr implements TaskModulated {
         if (scales == null) {
             throw new IllegalStateException("emr: merge before the statistic pass");
         }
-        Modulation mod = elect(step);
-        NDArray acc = step.base().zerosLike();
-        for (int t = 0; t < mod.masks().length; t++) {
-            acc = acc.add(mod.shared().mul(mod.masks()[t].toType(DataType.FLOAT32, false)).mul((float) scales[t]));
-        }
-        return step.base().add(acc.div((float) Math.max(1, mod.masks().length)));
+        Election e = Election.of(step);
+        int tasks = step.taskCount();
+        // (1/T) Σ_t λ_t M_t ⊙ ε = ε ⊙ (Σ_t λ_t M_t) / T
+        NDArray weighted = TaskReductions.weightedSum(e.maskF, scales);
+        return weighted.muli(e.eps).divi((float) Math.max(1, tasks)).addi(step.base());
     }
 }
