@@ -44,6 +44,23 @@ public final class MagnitudeMasks {
         return x.mul(x.abs().gte(threshold).toType(DataType.FLOAT32, false));
     }
 
+    /** x ⊙ [|x| ≥ thresholds], thresholds broadcasting against x (e.g. one per row of a stacked [T, ...]). */
+    public static NDArray keepAtLeast(NDArray x, NDArray thresholds) {
+        return x.mul(x.abs().gte(thresholds).toType(DataType.FLOAT32, false));
+    }
+
+    /** {@link #keepTopFraction} applied to each row x[t] of a stacked [T, ...] array, in one top-k. */
+    public static NDArray keepTopFractionPerRow(NDArray stacked, double density) {
+        if (density >= 1.0) {
+            return stacked;
+        }
+        Shape shape = stacked.getShape();
+        long rows = shape.get(0);
+        long n = rows == 0 ? 0 : shape.size() / rows;
+        NDArray flat = stacked.reshape(rows, n);
+        return flat.mul(band(flat, true, 0, (long) (density * n))).reshape(shape);
+    }
+
     /** MergeKit per-tensor magnitude trim: keep the top int(density·n) entries by |x| (density ≥ 1: x). */
     public static NDArray keepTopFraction(NDArray x, double density) {
         if (density >= 1.0) {
