@@ -14,6 +14,7 @@ import java.nio.IntBuffer;
 
 import java.util.Locale;
 import java.util.Set;
+import java.util.stream.IntStream;
 
 /**
  * TIES-Merging (merge-methods.md §3): trim, elect sign, disjoint merge; θ = θ_0 + λ·τ_m.
@@ -132,14 +133,15 @@ public final class Ties implements MergeMethod {
             NDArray stacked = step.stackedTaskVectors();
             int n = Math.toIntExact(step.base().getShape().size());
             IntBuffer bits = stacked.toByteBuffer(true).order(ByteOrder.nativeOrder()).asIntBuffer();
-            for (int t = 0; t < tasks; t++) {
+            // One selector per task, so tasks can be counted in parallel (counts do not depend on order).
+            IntStream.range(0, tasks).parallel().forEach(t -> {
                 IntBuffer row = bits.duplicate().limit((t + 1) * n).position(t * n);
                 if (pass == 0) {
                     selectors[t].addHigh(row, step.name());
                 } else {
                     selectors[t].addLow(row);
                 }
-            }
+            });
         } else if (pass == 2) {
             signSum += TiesCombine.signSum(TiesCombine.rawSign(trimmedWeighted(step)));
         }

@@ -1,6 +1,7 @@
 package dev.amalgam.merge.ops;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
 
 import java.util.Arrays;
 
@@ -14,10 +15,23 @@ public final class TaskReductions {
 
     /** Σ_t w_t x_t over axis 0 (weights null = all 1), shape of one row. */
     public static NDArray weightedSum(NDArray stacked, double[] weights) {
-        if (weights == null || allOne(weights)) {
+        if (weights == null || allEqual(weights, 1.0)) {
             return stacked.sum(new int[]{0});
         }
-        return stacked.mul(perTask(stacked, weights)).sum(new int[]{0});
+        if (allEqual(weights, weights[0])) {
+            return stacked.sum(new int[]{0}).muli((float) weights[0]);
+        }
+        Shape row = stacked.getShape().slice(1);
+        if (row.size() == 0) {
+            return stacked.getManager().zeros(row);
+        }
+        // [1, T] × [T, n]: one pass over the stacked array, no [T, n] temporary.
+        float[] w = new float[weights.length];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = (float) weights[i];
+        }
+        NDArray wRow = stacked.getManager().create(w).reshape(1, w.length);
+        return wRow.matMul(stacked.reshape(w.length, row.size())).reshape(row);
     }
 
     /** values as an F32 [T, 1, ..., 1] array that broadcasts against {@code stacked}. */
@@ -37,9 +51,9 @@ public final class TaskReductions {
         return stacked.getManager().create(values).reshape(shape);
     }
 
-    private static boolean allOne(double[] w) {
+    private static boolean allEqual(double[] w, double value) {
         for (double v : w) {
-            if (v != 1.0) {
+            if (v != value) {
                 return false;
             }
         }
