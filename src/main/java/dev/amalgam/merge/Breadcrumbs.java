@@ -97,7 +97,7 @@ public final class Breadcrumbs implements MergeMethod {
                 return stacked;
             }
             long cols = shape[shape.length - 1];
-            return stacked.mul(MagnitudeMasks.band(stacked, true, (long) (cols * gamma), (long) (cols * keep)));
+            return MagnitudeMasks.band(stacked, true, (long) (cols * gamma), (long) (cols * keep)).muli(stacked);
         }
         if (keep >= 1.0) {
             return stacked;
@@ -110,7 +110,7 @@ public final class Breadcrumbs implements MergeMethod {
             top = n - target;
         }
         NDArray flat = stacked.reshape(tasks, n);
-        return flat.mul(MagnitudeMasks.band(flat, true, top, target)).reshape(stacked.getShape());
+        return MagnitudeMasks.band(flat, true, top, target).muli(flat).reshape(stacked.getShape());
     }
 
     @Override

@@ -73,8 +73,7 @@ public final class Consensus implements MergeMethod {
     @Override
     public NDArray merge(TensorStep step) {
         NDArray mtl = TallMasks.multiTask(step, ties);
-        NDArray votes = TallMasks.stackedMasks(step, mtl, lambda, lambdas, name()).toType(DataType.FLOAT32, false)
-                .sum(new int[]{0});
+        NDArray votes = TallMasks.votes(TallMasks.stackedMasks(step, mtl, lambda, lambdas, name()));
         NDArray c = votes.gte((float) k).toType(DataType.FLOAT32, false);
         return mtl.muli(c).muli((float) alpha).addi(step.base());
     }

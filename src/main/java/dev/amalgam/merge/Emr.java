@@ -54,13 +54,17 @@ public final class Emr implements TaskModulated {
             throw new AmalgamException("emr: tensor " + step.name() + " has " + tasks + " task vectors, expected "
                     + numerators.length);
         }
+        long n = step.base().getShape().size();
+        if (n == 0) {
+            return;
+        }
         Election e = Election.of(step);
-        NDArray stacked = step.stackedTaskVectors();
-        float[] num = stacked.abs().reshape(tasks, -1).mean(new int[]{1}).toFloatArray();
-        float[] den = e.maskF.mul(e.eps.abs()).reshape(tasks, -1).mean(new int[]{1}).toFloatArray();
+        // Σ_i |τ_t[i]| / n and Σ_i M_t[i]·|ε[i]| / n for all t at once (an L1 norm and one [T,n]×[n,1] product).
+        float[] num = step.stackedTaskVectors().reshape(tasks, n).norm(1, new int[]{1}, false).toFloatArray();
+        float[] den = e.maskF.reshape(tasks, n).matMul(e.eps.abs().reshape(n, 1)).toFloatArray();
         for (int t = 0; t < tasks; t++) {
-            numerators[t] += num[t];
-            denominators[t] += den[t];
+            numerators[t] += num[t] / n;
+            denominators[t] += den[t] / n;
         }
     }
 
@@ -76,25 +80,25 @@ public final class Emr implements TaskModulated {
         }
     }
 
-    /** flag = ±1, masks M_t = (τ_t ⊙ flag) > 0 stacked [T, ...] (as 0/1 F32), and ε of one tensor. */
-    record Election(NDArray eps, NDArray maskF) {
+    /**
+     * flag = ±1 and ε of one tensor, with the masks M_t = (τ_t ⊙ flag) > 0 stacked [T, ...] (boolean
+     * and 0/1 F32). With a_t = τ_t ⊙ flag (exact, flag = ±1), |τ_t ⊙ M_t| = max(a_t, 0), so
+     * ε = flag ⊙ max(max_t a_t, 0).
+     */
+    record Election(NDArray eps, NDArray mask, NDArray maskF) {
         static Election of(TensorStep step) {
             NDArray stacked = step.stackedTaskVectors();
             NDArray flag = stacked.sum(new int[]{0}).gt(0).toType(DataType.FLOAT32, false).muli(2f).subi(1f);
-            NDArray maskF = stacked.mul(flag).gt(0).toType(DataType.FLOAT32, false);
-            NDArray eps = stacked.mul(maskF).abs().max(new int[]{0}).muli(flag);
-            return new Election(eps, maskF);
+            NDArray aligned = stacked.mul(flag);
+            NDArray mask = aligned.gt(0);
+            NDArray eps = aligned.max(new int[]{0}).maximum(0f).muli(flag);
+            return new Election(eps, mask, mask.toType(DataType.FLOAT32, false));
         }
     }
 
     static Modulation elect(TensorStep step) {
         Election e = Election.of(step);
-        NDArray masks = e.maskF.toType(DataType.BOOLEAN, false);
-        NDArray[] rows = new NDArray[step.taskCount()];
-        for (int t = 0; t < rows.length; t++) {
-            rows[t] = masks.get(t);
-        }
-        return new Modulation(e.eps, rows);
+        return new Modulation(e.eps, TallMasks.rows(e.mask));
     }
 
     @Override

@@ -118,6 +118,11 @@ public final class TallMasks implements TaskModulated {
         return stacked.abs().gt(rhs);
     }
 
+    /** Σ_t m_t as F32 (exact counts), from the stacked boolean masks. */
+    static NDArray votes(NDArray masks) {
+        return masks.sum(new int[]{0}).toType(DataType.FLOAT32, false);
+    }
+
     /** The rows of a stacked [T, ...] array. */
     static NDArray[] rows(NDArray stacked) {
         NDArray[] out = new NDArray[(int) stacked.getShape().get(0)];
@@ -149,7 +154,7 @@ public final class TallMasks implements TaskModulated {
     public NDArray merge(TensorStep step) {
         taskCount = step.taskCount();
         NDArray mtl = multiTask(step, ties);
-        NDArray votes = stackedMasks(step, mtl, lambda, lambdas, name()).toType(DataType.FLOAT32, false).sum(new int[]{0});
+        NDArray votes = votes(stackedMasks(step, mtl, lambda, lambdas, name()));
         // (1/T) Σ_t m_t ⊙ τ_MTL = τ_MTL ⊙ (Σ_t m_t) / T
         return votes.muli(mtl).divi((float) Math.max(1, taskCount)).addi(step.base());
     }

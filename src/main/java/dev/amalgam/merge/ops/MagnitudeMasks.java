@@ -72,7 +72,7 @@ public final class MagnitudeMasks {
 
     /** x ⊙ [|x| ≥ thresholds], thresholds broadcasting against x (e.g. one per row of a stacked [T, ...]). */
     public static NDArray keepAtLeast(NDArray x, NDArray thresholds) {
-        return x.mul(x.abs().gte(thresholds).toType(DataType.FLOAT32, false));
+        return x.abs().gte(thresholds).toType(DataType.FLOAT32, false).muli(x);
     }
 
     /** {@link #keepTopFraction} applied to each row x[t] of a stacked [T, ...] array, in one top-k. */
@@ -84,7 +84,7 @@ public final class MagnitudeMasks {
         long rows = shape.get(0);
         long n = rows == 0 ? 0 : shape.size() / rows;
         NDArray flat = stacked.reshape(rows, n);
-        return flat.mul(band(flat, true, 0, (long) (density * n))).reshape(shape);
+        return band(flat, true, 0, (long) (density * n)).muli(flat).reshape(shape);
     }
 
     /** MergeKit per-tensor magnitude trim: keep the top int(density·n) entries by |x| (density ≥ 1: x). */
