@@ -3,6 +3,7 @@ package dev.amalgam.merge;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import dev.amalgam.AmalgamException;
+import dev.amalgam.merge.ops.StepMasks;
 import dev.amalgam.merge.ops.TaskReductions;
 
 import java.util.Set;
@@ -81,24 +82,22 @@ public final class Emr implements TaskModulated {
     }
 
     /**
-     * flag = ±1 and ε of one tensor, with the masks M_t = (τ_t ⊙ flag) > 0 stacked [T, ...] (boolean
-     * and 0/1 F32). With a_t = τ_t ⊙ flag (exact, flag = ±1), |τ_t ⊙ M_t| = max(a_t, 0), so
+     * flag = ±1 and ε of one tensor, with the masks M_t = (τ_t ⊙ flag) > 0 stacked [T, ...] as 0/1 F32. With a_t = τ_t ⊙ flag (exact, flag = ±1), |τ_t ⊙ M_t| = max(a_t, 0), so
      * ε = flag ⊙ max(max_t a_t, 0).
      */
-    record Election(NDArray eps, NDArray mask, NDArray maskF) {
+    record Election(NDArray eps, NDArray maskF) {
         static Election of(TensorStep step) {
             NDArray stacked = step.stackedTaskVectors();
             NDArray flag = stacked.sum(new int[]{0}).gt(0).toType(DataType.FLOAT32, false).muli(2f).subi(1f);
             NDArray aligned = stacked.mul(flag);
-            NDArray mask = aligned.gt(0);
             NDArray eps = aligned.max(new int[]{0}).maximum(0f).muli(flag);
-            return new Election(eps, mask, mask.toType(DataType.FLOAT32, false));
+            return new Election(eps, StepMasks.positiveInPlace(aligned));
         }
     }
 
     static Modulation elect(TensorStep step) {
         Election e = Election.of(step);
-        return new Modulation(e.eps, TallMasks.rows(e.mask));
+        return new Modulation(e.eps, TallMasks.rows(e.maskF.toType(DataType.BOOLEAN, false)));
     }
 
     @Override

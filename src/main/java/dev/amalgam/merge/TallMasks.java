@@ -5,6 +5,7 @@ import dev.amalgam.AmalgamException;
 import dev.amalgam.merge.ops.MergeFunction;
 import ai.djl.ndarray.types.DataType;
 import dev.amalgam.merge.ops.ParamLists;
+import dev.amalgam.merge.ops.StepMasks;
 import dev.amalgam.merge.ops.TaskReductions;
 
 import java.util.Arrays;
@@ -109,18 +110,18 @@ public final class TallMasks implements TaskModulated {
         return ties != null ? ties.delta(step) : step.stackedTaskVectors().sum(new int[]{0});
     }
 
-    /** Boolean masks m_t = |τ_t| > λ_t |τ_MTL − τ_t|, stacked [T, ...]. */
+    /** Masks m_t = |τ_t| > λ_t |τ_MTL − τ_t| as 0/1 F32, stacked [T, ...]. */
     static NDArray stackedMasks(TensorStep step, NDArray mtl, double lambda, double[] lambdas, String method) {
         ParamLists.checkPerTask(method, "lambda", lambdas, step.taskCount(), step.name());
         NDArray stacked = step.stackedTaskVectors();
         NDArray rhs = mtl.sub(stacked).abs();
         rhs = lambdas == null ? rhs.muli((float) lambda) : rhs.muli(TaskReductions.perTask(stacked, lambdas));
-        return stacked.abs().gt(rhs);
+        return StepMasks.positiveInPlace(stacked.abs().subi(rhs));
     }
 
-    /** Σ_t m_t as F32 (exact counts), from the stacked boolean masks. */
+    /** Σ_t m_t (exact counts: integers below 2^24), from the stacked 0/1 masks. */
     static NDArray votes(NDArray masks) {
-        return masks.sum(new int[]{0}).toType(DataType.FLOAT32, false);
+        return masks.sum(new int[]{0});
     }
 
     /** The rows of a stacked [T, ...] array. */
@@ -136,7 +137,7 @@ public final class TallMasks implements TaskModulated {
     public Modulation modulate(TensorStep step) {
         taskCount = step.taskCount();
         NDArray mtl = multiTask(step, ties);
-        return new Modulation(mtl, rows(stackedMasks(step, mtl, lambda, lambdas, name())));
+        return new Modulation(mtl, rows(stackedMasks(step, mtl, lambda, lambdas, name()).toType(DataType.BOOLEAN, false)));
     }
 
     /** All 1 (TALL evaluates the per-task models at coefficient 1); length T once a tensor was seen. */

@@ -72,7 +72,7 @@ public final class MagnitudeMasks {
 
     /** x ⊙ [|x| ≥ thresholds], thresholds broadcasting against x (e.g. one per row of a stacked [T, ...]). */
     public static NDArray keepAtLeast(NDArray x, NDArray thresholds) {
-        return x.abs().gte(thresholds).toType(DataType.FLOAT32, false).muli(x);
+        return StepMasks.nonNegativeInPlace(x.abs().subi(thresholds)).muli(x);
     }
 
     /** {@link #keepTopFraction} applied to each row x[t] of a stacked [T, ...] array, in one top-k. */

@@ -57,7 +57,7 @@ public final class TiesCombine {
             case DIS_SUM:
                 return aligned.maximum(0f).muli(selSign).sum(new int[]{0});
             case DIS_MEAN: {
-                NDArray keep = aligned.gt(0).toType(DataType.FLOAT32, false);
+                NDArray keep = StepMasks.positiveInPlace(aligned);
                 NDArray den = weights == null ? keep.sum(new int[]{0}) : TaskReductions.weightedSum(keep, weights);
                 NDArray small = den.abs().lt(DIVISOR_EPS).toType(DataType.FLOAT32, false);
                 den = den.mul(small.neg().add(1f)).add(small);
