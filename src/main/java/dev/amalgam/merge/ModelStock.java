@@ -95,6 +95,10 @@ public final class ModelStock implements MergeMethod {
 
     /** Per row r, the Gram matrix G[r, i, j] = ⟨τ_i[r], τ_j[r]⟩ of the task vectors, row-major [rows, n, n]. */
     private static float[] gram(NDArray stacked, int n, long rows, long cols) {
+        if (rows == 1) {
+            NDArray x = stacked.reshape(n, cols);
+            return x.matMul(x.transpose()).toFloatArray();
+        }
         NDArray x = stacked.reshape(n, rows, cols).transpose(1, 0, 2);
         return x.batchMatMul(x.transpose(0, 2, 1)).toFloatArray();
     }
