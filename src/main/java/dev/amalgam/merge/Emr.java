@@ -90,7 +90,7 @@ public final class Emr implements TaskModulated {
             NDArray stacked = step.stackedTaskVectors();
             NDArray flag = stacked.sum(new int[]{0}).gt(0).toType(DataType.FLOAT32, false).muli(2f).subi(1f);
             NDArray aligned = stacked.mul(flag);
-            NDArray eps = aligned.max(new int[]{0}).maximum(0f).muli(flag);
+            NDArray eps = TaskReductions.max(aligned).maximum(0f).muli(flag);
             return new Election(eps, StepMasks.positiveInPlace(aligned));
         }
     }

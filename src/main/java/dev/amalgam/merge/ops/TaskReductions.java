@@ -34,6 +34,22 @@ public final class TaskReductions {
         return wRow.matMul(stacked.reshape(w.length, row.size())).reshape(row);
     }
 
+    /**
+     * max_t x_t over axis 0, as T − 1 elementwise maxima of rows (exact; several times faster in
+     * libtorch on CPU than max over a dimension, which also computes arg-max indices).
+     */
+    public static NDArray max(NDArray stacked) {
+        long tasks = stacked.getShape().get(0);
+        if (tasks < 2) {
+            return tasks == 1 ? stacked.get(0).duplicate() : stacked.max(new int[]{0});
+        }
+        NDArray acc = stacked.get(0).maximum(stacked.get(1));
+        for (long t = 2; t < tasks; t++) {
+            acc = acc.maximum(stacked.get(t));
+        }
+        return acc;
+    }
+
     /** values as an F32 [T, 1, ..., 1] array that broadcasts against {@code stacked}. */
     public static NDArray perTask(NDArray stacked, double[] values) {
         float[] f = new float[values.length];

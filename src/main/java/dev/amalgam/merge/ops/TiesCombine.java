@@ -64,7 +64,7 @@ public final class TiesCombine {
                 return keep.muli(stacked).sum(new int[]{0}).div(den);
             }
             case DIS_MAX:
-                return aligned.max(new int[]{0}).maximum(0f).mul(s);
+                return TaskReductions.max(aligned).maximum(0f).mul(s);
             default:
                 throw new IllegalStateException(fn.toString());
         }
