@@ -4,8 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
+import dev.amalgam.merge.linalg.GramSvd;
 import dev.amalgam.merge.linalg.LowRank;
 import dev.amalgam.merge.linalg.Svd;
 
@@ -77,10 +77,12 @@ public final class Tsvm implements MergeMethod {
         NDList ss = new NDList();
         NDList vhs = new NDList();
         for (NDArray tv : step.taskVectors()) {
-            Svd.Thin f = Svd.thin(tv);
-            us.add(f.u().get(new NDIndex(":, :{}", k)));
-            ss.add(f.s().get(new NDIndex(":{}", k)));
-            vhs.add(f.vh().get(new NDIndex(":{}, :", k)));
+            try (GramSvd g = GramSvd.of(tv)) {
+                Svd.Thin f = g.top(k);
+                us.add(f.u());
+                ss.add(f.s());
+                vhs.add(f.vh());
+            }
         }
         int pad = r - tasks * k;
         if (pad > 0) {
