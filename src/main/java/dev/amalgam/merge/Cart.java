@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDScope;
 import dev.amalgam.AmalgamException;
+import dev.amalgam.merge.linalg.Concurrent;
 import dev.amalgam.merge.linalg.GramSvd;
 import dev.amalgam.merge.linalg.LowRank;
 
@@ -158,11 +159,14 @@ public final class Cart implements JointTensors {
             } else {
                 int dim = (int) Math.min(base.getShape().get(0), base.getShape().get(1));
                 NDArray sum = base.zerosLike();
-                for (NDArray tv : taskVectors) {
-                    try (NDArray centred = tv.sub(meanTv); GramSvd f = GramSvd.of(centred);
-                         NDArray l = f.truncated(rank(f, dim))) {
-                        sum.addi(l);
+                List<NDArray> lowRanks = Concurrent.map(taskVectors, tv -> {
+                    try (NDArray centred = tv.sub(meanTv); GramSvd f = GramSvd.of(centred)) {
+                        return f.truncated(rank(f, dim));
                     }
+                });
+                for (NDArray l : lowRanks) {
+                    sum.addi(l);
+                    l.close();
                 }
                 result = avg.add(sum.muli(lambda));
             }

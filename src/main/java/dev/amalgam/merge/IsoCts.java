@@ -5,10 +5,12 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
+import dev.amalgam.merge.linalg.Concurrent;
 import dev.amalgam.merge.linalg.GramSvd;
 import dev.amalgam.merge.linalg.LowRank;
 import dev.amalgam.merge.linalg.Svd;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -100,13 +102,15 @@ public final class IsoCts implements MergeMethod {
         NDList ss = new NDList();
         NDList vhs = new NDList();
         if (d > 0) {
-            for (NDArray tv : step.taskVectors()) {
-                try (GramSvd g = GramSvd.of(tv.sub(uc.matMul(ucT.matMul(tv))))) {
-                    Svd.Thin f = g.top(d);
-                    us.add(f.u());
-                    ss.add(f.s());
-                    vhs.add(f.vh());
+            List<Svd.Thin> tops = Concurrent.map(step.taskVectors(), tv -> {
+                try (NDArray w = tv.sub(uc.matMul(ucT.matMul(tv))); GramSvd g = GramSvd.of(w)) {
+                    return g.top(d);
                 }
+            });
+            for (Svd.Thin f : tops) {
+                us.add(f.u());
+                ss.add(f.s());
+                vhs.add(f.vh());
             }
         }
         us.add(uc);

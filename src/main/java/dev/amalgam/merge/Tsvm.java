@@ -5,10 +5,12 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
+import dev.amalgam.merge.linalg.Concurrent;
 import dev.amalgam.merge.linalg.GramSvd;
 import dev.amalgam.merge.linalg.LowRank;
 import dev.amalgam.merge.linalg.Svd;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -76,13 +78,15 @@ public final class Tsvm implements MergeMethod {
         NDList us = new NDList();
         NDList ss = new NDList();
         NDList vhs = new NDList();
-        for (NDArray tv : step.taskVectors()) {
+        List<Svd.Thin> tops = Concurrent.map(step.taskVectors(), tv -> {
             try (GramSvd g = GramSvd.of(tv)) {
-                Svd.Thin f = g.top(k);
-                us.add(f.u());
-                ss.add(f.s());
-                vhs.add(f.vh());
+                return g.top(k);
             }
+        });
+        for (Svd.Thin f : tops) {
+            us.add(f.u());
+            ss.add(f.s());
+            vhs.add(f.vh());
         }
         int pad = r - tasks * k;
         if (pad > 0) {
