@@ -119,8 +119,8 @@ public final class GramSvd implements AutoCloseable {
     }
 
     /**
-     * The best rank-k approximation of x, U_k·diag(S_k)·Vh_k, formed as the projection x·V_k·V_kᵀ
-     * (or U_k·U_kᵀ·x), which needs no division by singular values; float32 on x's manager.
+     * The best rank-k approximation of x, U_k·diag(S_k)·Vh_k, formed as the projection (x·V_k)·V_kᵀ
+     * (or U_k·(U_kᵀ·x)), which needs no division by singular values; float32 on x's manager.
      */
     public NDArray truncated(int k) {
         k = Math.max(0, Math.min(k, rank));
@@ -131,8 +131,8 @@ public final class GramSvd implements AutoCloseable {
             } else {
                 NDArray w = vectors.get(new NDIndex(":, :{}", k));
                 w.attach(tmp);
-                NDArray projector = w.matMul(w.transpose());
-                result = (tall ? x64.matMul(projector) : projector.matMul(x64)).toType(Svd.resultType(x), false);
+                NDArray wt = w.transpose();
+                result = (tall ? x64.matMul(w).matMul(wt) : w.matMul(wt.matMul(x64))).toType(Svd.resultType(x), false);
             }
             result.attach(x.getManager());
             return result;
