@@ -103,7 +103,9 @@ public final class IsoCts implements MergeMethod {
         NDList vhs = new NDList();
         if (d > 0) {
             List<Svd.Thin> tops = Concurrent.map(step.taskVectors(), tv -> {
-                try (NDArray w = tv.sub(uc.matMul(ucT.matMul(tv))); GramSvd g = GramSvd.of(w)) {
+                // worker threads are outside the caller's NDScope: close the temporaries here
+                try (NDArray coeff = ucT.matMul(tv); NDArray proj = uc.matMul(coeff); NDArray w = tv.sub(proj);
+                     GramSvd g = GramSvd.of(w)) {
                     return g.top(d);
                 }
             });

@@ -46,7 +46,7 @@ public final class GramSvd implements AutoCloseable {
         this.x64 = xd;
         NDArray g = tall ? xd.transpose().matMul(xd) : xd.matMul(xd.transpose());
         g.attach(scratch);
-        try (Svd.Eigh e = Svd.eigh(g)) {
+        try (g; Svd.Eigh e = Svd.eigh(g)) {
             // ascending → descending
             NDArray v = e.vectors().flip(1);
             v.attach(scratch);
