@@ -62,12 +62,13 @@ public final class TensorBridge {
     /**
      * Tensor {@code name} of {@code source} as an F32 NDArray. F32 tensors are read straight into the
      * array's memory with {@link TensorSource#readInto} (a positional file read for safetensors), the
-     * fastest path; other dtypes are decoded from the mapping.
+     * fastest path; other dtypes are decoded from a mapping of the tensor that is released right after
+     * ({@link TensorSource#withBytes}), so no file pages stay resident.
      */
     public static NDArray toF32(NDManager manager, TensorSource source, String name) {
         TensorInfo info = source.info(name);
         if (info.dtype() != DType.F32) {
-            return toF32(manager, info, source.bytes(name));
+            return source.withBytes(name, b -> toF32(manager, info, b));
         }
         NDArray out = manager.create(shape(info), DataType.FLOAT32);
         source.readInto(name, out.toByteBuffer(true));
