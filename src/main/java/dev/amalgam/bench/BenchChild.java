@@ -20,7 +20,8 @@ import java.util.Map;
  * One benchmark measurement in a fresh JVM, so that peak RSS (VmHWM) belongs to that run alone.
  * Usage: BenchChild POOL_DIR TASKS OUT_DIR METHOD [key=value ...]; METHOD "floor" streams every
  * input to F32 and writes the base back (the read+convert+write floor), "idle" only starts the engine.
- * Prints one line: {@code RESULT <wall seconds> <peak RSS kB>}.
+ * Prints one line: {@code RESULT <wall seconds> <peak RSS kB> <peak RssAnon kB> <peak RssFile kB>} (VmHWM,
+ * then the sampled peaks of anonymous and file-backed resident memory, see {@link RssSampler}).
  */
 public final class BenchChild {
     private BenchChild() {
@@ -36,6 +37,7 @@ public final class BenchChild {
             int eq = args[i].indexOf('=');
             params.put(args[i].substring(0, eq), args[i].substring(eq + 1));
         }
+        RssSampler sampler = new RssSampler(10);
         long start = System.nanoTime();
         if (method.equals("idle")) {
             try (NDManager m = NDManager.newBaseManager()) {
@@ -57,13 +59,14 @@ public final class BenchChild {
             }
         }
         double wall = (System.nanoTime() - start) / 1e9;
-        System.out.printf(java.util.Locale.ROOT, "RESULT %.3f %d%n", wall, peakRssKb());
+        sampler.close();
+        System.out.printf(java.util.Locale.ROOT, "RESULT %.3f %d %d %d%n", wall, peakRssKb(), sampler.peakAnonKb(), sampler.peakFileKb());
     }
 
     static long peakRssKb() throws java.io.IOException {
         for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
             if (line.startsWith("VmHWM:")) {
-                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                return RssSampler.kb(line);
             }
         }
         return -1;

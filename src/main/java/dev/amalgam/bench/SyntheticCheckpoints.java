@@ -57,13 +57,22 @@ public final class SyntheticCheckpoints {
 
     /** Llama-shaped decoder of about 1.1 B parameters (hidden 2048, 16 layers, GQA 32/8 heads, vocab 32000). */
     public static List<TensorInfo> llama1b() {
+        return llama(16);
+    }
+
+    /**
+     * The same Llama shapes with {@code layers} decoder layers: the largest tensors (embedding and
+     * head, 32000 × 2048) do not change, so pools of different depth show whether memory tracks the
+     * model's size or only its largest tensor.
+     */
+    public static List<TensorInfo> llama(int layers) {
         List<TensorInfo> t = new ArrayList<>();
         int d = 2048;
         int kv = 512;
         int ff = 8192;
         int vocab = 32000;
         t.add(f("model.embed_tokens.weight", vocab, d));
-        for (int i = 0; i < 16; i++) {
+        for (int i = 0; i < layers; i++) {
             String l = "model.layers." + i + ".";
             t.add(f(l + "self_attn.q_proj.weight", d, d));
             t.add(f(l + "self_attn.k_proj.weight", kv, d));

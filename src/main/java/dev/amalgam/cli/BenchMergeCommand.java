@@ -34,6 +34,10 @@ final class BenchMergeCommand implements Callable<Integer> {
     @Option(names = "--suite", defaultValue = "all", description = "vit-b32, llama-1b or all (default ${DEFAULT-VALUE}).")
     String suite;
 
+    @Option(names = "--llama-layers", defaultValue = "16",
+            description = "Decoder layers of the Llama-shaped pool (default ${DEFAULT-VALUE}: 1.1 B; the largest tensor does not depend on it).")
+    int llamaLayers;
+
     @Option(names = "--methods", split = ",", description = "Subset of methods (name or name:key=value).")
     List<String> methods;
 
@@ -54,8 +58,11 @@ final class BenchMergeCommand implements Callable<Integer> {
                     SyntheticCheckpoints.clipVitB32(), DType.F32, 8, methods != null ? methods : VIT_METHODS, "merge-vit-b32");
         }
         if (suite.equals("llama-1b") || suite.equals("all")) {
-            bench(root.resolve("llama-1b"), "Llama-shaped 1.1B, base + 2 tasks, BF16",
-                    SyntheticCheckpoints.llama1b(), DType.BF16, 2, methods != null ? methods : LLAMA_METHODS, "merge-llama-1b");
+            String tag = llamaLayers == 16 ? "llama-1b" : "llama-" + llamaLayers + "l";
+            List<TensorInfo> spec = SyntheticCheckpoints.llama(llamaLayers);
+            double billions = spec.stream().mapToLong(TensorInfo::numel).sum() / 1e9;
+            bench(root.resolve(tag), String.format(java.util.Locale.ROOT, "Llama-shaped %.2fB (%d layers), base + 2 tasks, BF16",
+                    billions, llamaLayers), spec, DType.BF16, 2, methods != null ? methods : LLAMA_METHODS, "merge-" + tag);
         }
         if (!List.of("vit-b32", "llama-1b", "all").contains(suite)) {
             throw new AmalgamException("--suite must be vit-b32, llama-1b or all");
@@ -86,11 +93,14 @@ final class BenchMergeCommand implements Callable<Integer> {
             double budgetMb = ((tasks + 2) * largest) / 1e6 + 300;
             String md = BenchResults.write(out, baseName, "amalgam bench merge: " + title, List.of(
                     params + " float parameters; largest tensor " + largest / 1_000_000 + " MB in F32; inputs memory-mapped, hot page cache",
-                    "each row is a fresh JVM (-Xmx" + heap + "); RSS = VmHWM; 'above idle' subtracts a JVM that only started libtorch ("
-                            + BenchResults.f(idle[1] / 1024, 0) + " MB)",
-                    "memory target (T+2) x largest tensor + 300 MB = " + BenchResults.f(budgetMb, 0) + " MB (compare with 'above idle')",
+                    "each row is a fresh JVM (-Xmx" + heap + "); peak RSS = VmHWM; 'above idle' subtracts a JVM that only started libtorch ("
+                            + BenchResults.f(idle[1] / 1024, 0) + " MB, of which " + BenchResults.f(idle[2] / 1024, 0) + " MB anonymous)",
+                    "anon / file = peaks of RssAnon (allocations: heap, tensors, malloc) and RssFile (mapped file pages, droppable page cache),"
+                            + " sampled every 10 ms from /proc/self/status; 'anon above idle' subtracts the idle JVM's anonymous peak",
+                    "memory target (T+2) x largest tensor + 300 MB = " + BenchResults.f(budgetMb, 0) + " MB (compare with 'anon above idle')",
                     "machine: " + Runtime.getRuntime().availableProcessors() + " cores"),
-                    List.of("method", "wall s", "x floor", "peak RSS MB", "above idle MB"), rows);
+                    List.of("method", "wall s", "x floor", "peak RSS MB", "above idle MB", "peak anon MB", "peak file MB",
+                            "anon above idle MB"), rows);
             System.out.println(md);
         } finally {
             try (var w = Files.walk(outs)) {
@@ -101,10 +111,11 @@ final class BenchMergeCommand implements Callable<Integer> {
 
     private static List<String> row(String m, double[] r, double[] floor, double[] idle) {
         return List.of(m, BenchResults.f(r[0], 2), BenchResults.f(r[0] / floor[0], 2), BenchResults.f(r[1] / 1024, 0),
-                BenchResults.f((r[1] - idle[1]) / 1024, 0));
+                BenchResults.f((r[1] - idle[1]) / 1024, 0), BenchResults.f(r[2] / 1024, 0), BenchResults.f(r[3] / 1024, 0),
+                BenchResults.f((r[2] - idle[2]) / 1024, 0));
     }
 
-    /** Runs one measurement in a fresh JVM; returns {wall seconds, peak RSS kB}. */
+    /** Runs one measurement in a fresh JVM; returns {wall seconds, VmHWM kB, peak RssAnon kB, peak RssFile kB}. */
     private double[] child(Path pool, int tasks, Path outDir, String spec) throws Exception {
         String[] parts = spec.split(":");
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -128,6 +139,6 @@ final class BenchMergeCommand implements Callable<Integer> {
             throw new AmalgamException("bench merge: '" + spec + "' failed: " + log.toString().strip().replace('\n', ' '));
         }
         String[] f = result.split(" ");
-        return new double[]{Double.parseDouble(f[1]), Double.parseDouble(f[2])};
+        return new double[]{Double.parseDouble(f[1]), Double.parseDouble(f[2]), Double.parseDouble(f[3]), Double.parseDouble(f[4])};
     }
 }

@@ -1,6 +1,8 @@
 package dev.amalgam.cli;
 
 import dev.amalgam.AmalgamException;
+import dev.amalgam.eval.clip.ClipTaskOptions;
+import dev.amalgam.eval.clip.ClipTaskRun;
 import dev.amalgam.eval.run.EvalOutput;
 import dev.amalgam.eval.run.LmEvalRun;
 import dev.amalgam.eval.run.SuiteTasks;
@@ -24,11 +26,12 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code amalgam eval MODEL_DIR}: a fine-tuned BERT classifier on the text suite ({@code --suite text}),
- * or a decoder LM's perplexity, multiple-choice accuracy or exact match. Prints a table and writes
+ * a CLIP vision tower on a CLIP task suite ({@code --suite ta8|tall14|tall20}, or {@code clip} with
+ * {@code --tasks}; zero-shot heads from {@code --heads-from}), or a decoder LM's perplexity, multiple-choice accuracy or exact match. Prints a table and writes
  * CSV/Markdown (and report.html for the suite) to {@code --out}.
  */
 @Command(name = "eval", mixinStandardHelpOptions = true,
-        description = "Evaluate a model directory: text suite accuracy (ID test / OOD) or LM metrics.")
+        description = "Evaluate a model directory: text or CLIP task suite accuracy (ID test / OOD) or LM metrics.")
 public final class EvalCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "MODEL_DIR")
@@ -38,7 +41,9 @@ public final class EvalCommand implements Callable<Integer> {
     Mode mode;
 
     static final class Mode {
-        @Option(names = "--suite", paramLabel = "NAME", description = "Suite to evaluate a classifier on (text).")
+        @Option(names = "--suite", paramLabel = "NAME",
+                description = "text (a BERT classifier on --data), or a CLIP task suite: ta8, tall14, tall20, "
+                        + "clip (with --tasks) on --data-root.")
         String suite;
 
         @Option(names = "--lm-perplexity", paramLabel = "FILE", description = "Text file, or .jsonl of {\"text\"}.")
@@ -54,7 +59,8 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--data", paramLabel = "DIR", description = "Suite data: DIR/<task>/{test,ood}.jsonl.")
     Path data;
 
-    @Option(names = "--tasks", split = ",", paramLabel = "TASK", description = "Tasks (default: all in --data).")
+    @Option(names = "--tasks", split = ",", paramLabel = "TASK",
+            description = "Tasks (text: default all in --data; CLIP: a subset of the suite, or any catalog tasks with --suite clip).")
     List<String> tasks;
 
     @Option(names = "--split", split = ",", defaultValue = "test,ood", paramLabel = "SPLIT",
@@ -79,6 +85,40 @@ public final class EvalCommand implements Callable<Integer> {
 
     @Option(names = "--max-new-tokens", defaultValue = "16", description = "Exact match: tokens to generate (default ${DEFAULT-VALUE}).")
     int maxNewTokens;
+
+    @Option(names = "--data-root", paramLabel = "DIR",
+            description = "CLIP suites: DIR/<task>/{test,ood}/<class dirs> or DIR/<task>/manifest.yaml (docs/datasets.md).")
+    Path dataRoot;
+
+    @Option(names = "--corruptions", defaultValue = "all", paramLabel = "all|none|LIST",
+            description = "CLIP suites: corruptions scored as OOD columns (default ${DEFAULT-VALUE}).")
+    String corruptions;
+
+    @Option(names = "--severity", defaultValue = "" + ClipTaskOptions.DEFAULT_SEVERITY,
+            description = "CLIP suites: corruption severity 1..5 (default ${DEFAULT-VALUE}).")
+    int severity;
+
+    @Option(names = "--heads-from", paramLabel = "PRETRAINED_DIR",
+            description = "CLIP suites: pre-trained CLIP whose frozen text tower builds the heads (default: MODEL_DIR).")
+    Path headsFrom;
+
+    @Option(names = "--batch-size", defaultValue = "" + ClipTaskOptions.DEFAULT_BATCH,
+            description = "CLIP suites: images per forward pass (default ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--device", defaultValue = "cpu", description = "CLIP suites: cpu or gpu (default ${DEFAULT-VALUE}).")
+    String device;
+
+    @Option(names = "--head-cache", paramLabel = "DIR",
+            description = "CLIP suites: zero-shot head cache (default ~/.cache/amalgam/heads).")
+    Path headCache;
+
+    @Option(names = "--suites-dir", paramLabel = "DIR",
+            description = "CLIP suites: suite/task YAML directory instead of the built-in catalog (eval/suites layout).")
+    Path suitesDir;
+
+    @Option(names = "--seed", defaultValue = "0", description = "CLIP suites: subsampling and corruption seed.")
+    long seed;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Where to write results (default: eval-<model dir name>).")
     Path out;
@@ -113,7 +153,8 @@ public final class EvalCommand implements Callable<Integer> {
 
     private void suite(Path outDir, PrintWriter pw) {
         if (!mode.suite.equals("text")) {
-            throw new AmalgamException("--suite '" + mode.suite + "' is not supported by eval (use text)");
+            clipSuite(outDir, pw);
+            return;
         }
         if (data == null) {
             throw new AmalgamException("--suite text needs --data DIR");
@@ -122,6 +163,28 @@ public final class EvalCommand implements Callable<Integer> {
         var outcome = TextSuiteRun.run(new TextSuiteRun.Options(modelDir, data, t, splits, heads, maxLength,
                 limit == 0 ? Integer.MAX_VALUE : limit));
         Report report = new Report(modelDir.getFileName() + " — text suite (ID test / OOD)", outcome.table(), List.of(), null);
+        pw.print(MarkdownTable.render(ReportTables.results(outcome.table(), "results"), true));
+        pw.println("wrote " + ReportWriter.write(report, outDir));
+    }
+
+    private void clipSuite(Path outDir, PrintWriter pw) {
+        if (dataRoot == null) {
+            throw new AmalgamException("--suite " + mode.suite + " needs --data-root DIR (see docs/datasets.md)");
+        }
+        boolean explicit = mode.suite.equalsIgnoreCase("clip");
+        if (explicit && (tasks == null || tasks.isEmpty())) {
+            throw new AmalgamException("--suite clip needs --tasks a,b,...");
+        }
+        Path pretrained = headsFrom != null ? headsFrom : modelDir;
+        ClipTaskOptions o = new ClipTaskOptions(pretrained, Map.of(), dataRoot, explicit ? null : mode.suite, tasks,
+                suitesDir, ClipTaskOptions.parseCorruptions(corruptions), severity, limit, batchSize,
+                headCache != null ? headCache : ClipTaskOptions.defaultCacheDir(), MergeCommand.device(device), seed);
+        var outcome = ClipTaskRun.run(modelDir, o);
+        var t = outcome.timing();
+        System.err.printf("eval: heads %d built, %d from cache; load %.1f s, evaluation %.1f s%n", t.headsBuilt(),
+                t.headsCached(), t.openSeconds(), t.evalSeconds());
+        Report report = new Report(modelDir.getFileName() + " — CLIP " + mode.suite + " (ID test / OOD: corruptions at severity "
+                + severity + ", natural shifts)", outcome.table(), List.of(), null);
         pw.print(MarkdownTable.render(ReportTables.results(outcome.table(), "results"), true));
         pw.println("wrote " + ReportWriter.write(report, outDir));
     }

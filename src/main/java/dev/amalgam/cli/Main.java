@@ -23,6 +23,7 @@ import java.io.PrintWriter;
             ExportCommand.class,
             DemoCommand.class,
             EvalCommand.class,
+            RunCommand.class,
         })
 public final class Main implements Runnable {
 

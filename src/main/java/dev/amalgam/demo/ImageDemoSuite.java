@@ -144,6 +144,13 @@ public final class ImageDemoSuite implements EvaluationSuite {
         return new Scores(Map.of(taskId, id), o);
     }
 
+    /** Zero-shot heads come from the frozen pre-trained text tower, so they never depend on the merged tasks. */
+    @Override
+    public Scores evaluateUnseen(String taskId) {
+        ImageTask task = ImageTask.byId(taskId);
+        return new Scores(Map.of(taskId, suite.evaluate(model, task, "test")), Map.of());
+    }
+
     @Override
     public void close() {
         suite.close();

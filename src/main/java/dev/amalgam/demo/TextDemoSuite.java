@@ -18,18 +18,48 @@ import java.util.Optional;
  * fine-tuned head on mean-pooled features; the pre-trained row uses linear probes.
  */
 public final class TextDemoSuite implements EvaluationSuite {
-    private final TextZoo zoo;
+    private final Path pretrained;
+    private final Map<String, Path> models;
+    /** The multi-task model (backbone + {@code <task>.classifier.*} heads), or null. */
+    private final Path multiTask;
     private final List<String> tasks;
     private final TextSuiteEvaluator ev;
     private final Map<String, LinearHead> heads = new LinkedHashMap<>();
 
     public TextDemoSuite(Path zooDir, Path repoRoot, int evalCap) {
-        zoo = new TextZoo(zooDir);
-        tasks = zoo.build(repoRoot);
+        this(new TextZoo(zooDir), repoRoot, evalCap);
+    }
+
+    private TextDemoSuite(TextZoo zoo, Path repoRoot, int evalCap) {
+        this(zoo.pretrained(), zoo.data(), modelDirs(zoo, zoo.build(repoRoot)), zoo.multiTask(), TextZoo.MAX_LENGTH,
+                evalCap);
+    }
+
+    /**
+     * A text suite from directories: a pre-trained BERT-family encoder, {@code data/<task>/{train,test,ood}.jsonl},
+     * and per task a fine-tuned classifier directory with its head (head.json/head.safetensors).
+     */
+    public TextDemoSuite(Path pretrainedDir, Path dataDir, Map<String, Path> taskModels, int maxLength, int evalCap) {
+        this(pretrainedDir, dataDir, taskModels, null, maxLength, evalCap);
+    }
+
+    /** As above, with a multi-task model directory ({@code multiTaskDir} may be null). */
+    public TextDemoSuite(Path pretrainedDir, Path dataDir, Map<String, Path> taskModels, Path multiTaskDir, int maxLength,
+                         int evalCap) {
+        multiTask = multiTaskDir;
+        pretrained = pretrainedDir;
+        models = new LinkedHashMap<>(taskModels);
+        tasks = List.copyOf(models.keySet());
         for (String t : tasks) {
-            heads.put(t, FineTunedHead.read(zoo.model(t)).toLinearHead());
+            heads.put(t, FineTunedHead.read(models.get(t)).toLinearHead());
         }
-        ev = new TextSuiteEvaluator(zoo.pretrained(), zoo.data(), tasks, TextZoo.MAX_LENGTH, evalCap);
+        ev = new TextSuiteEvaluator(pretrainedDir, dataDir, tasks, maxLength, evalCap);
+    }
+
+    private static Map<String, Path> modelDirs(TextZoo zoo, List<String> tasks) {
+        Map<String, Path> m = new LinkedHashMap<>();
+        tasks.forEach(t -> m.put(t, zoo.model(t)));
+        return m;
     }
 
     @Override
@@ -54,12 +84,12 @@ public final class TextDemoSuite implements EvaluationSuite {
 
     @Override
     public Path pretrainedDir() {
-        return zoo.pretrained();
+        return pretrained;
     }
 
     @Override
     public Path taskModelDir(String task) {
-        return zoo.model(task);
+        return models.get(task);
     }
 
     @Override
@@ -72,8 +102,7 @@ public final class TextDemoSuite implements EvaluationSuite {
         Map<String, Double> id = new LinkedHashMap<>();
         Map<String, Double> ood = new LinkedHashMap<>();
         for (String t : tasks) {
-            LinearHead probe = LinearProbe.fit(ev.features(t, "train"), ev.labels(t, "train"),
-                    heads.get(t).numClasses(), 300, 0.05, 1e-4);
+            LinearHead probe = probe(t);
             id.put(t, ev.accuracy(t, "test", probe));
             ood.put(t, ev.accuracy(t, "ood", probe));
         }
@@ -83,17 +112,35 @@ public final class TextDemoSuite implements EvaluationSuite {
     /** The multi-task model with its own per-task heads. */
     @Override
     public Optional<Scores> multiTaskScores() {
-        try (Checkpoint c = Checkpoints.open(zoo.multiTask())) {
+        if (multiTask == null) {
+            return Optional.empty();
+        }
+        try (Checkpoint c = Checkpoints.open(multiTask)) {
             setWeights(c);
         }
         Map<String, Double> id = new LinkedHashMap<>();
         Map<String, Double> ood = new LinkedHashMap<>();
         for (String t : tasks) {
-            LinearHead head = FineTunedHead.read(zoo.multiTask(), t).toLinearHead();
+            LinearHead head = FineTunedHead.read(multiTask, t).toLinearHead();
             id.put(t, ev.accuracy(t, "test", head));
             ood.put(t, ev.accuracy(t, "ood", head));
         }
         return Optional.of(new Scores(id, ood));
+    }
+
+    /** Linear probe fitted on the current (frozen) encoder's features of {@code task}'s train split. */
+    private LinearHead probe(String task) {
+        return LinearProbe.fit(ev.features(task, "train"), ev.labels(task, "train"),
+                heads.get(task).numClasses(), 300, 0.05, 1e-4);
+    }
+
+    /** A held-out task is scored by a linear probe on the current encoder: its fine-tuned head belongs to weights never merged. */
+    @Override
+    public Scores evaluateUnseen(String task) {
+        if (!heads.containsKey(task)) {
+            throw new dev.amalgam.AmalgamException("text suite has no task '" + task + "'; tasks: " + tasks);
+        }
+        return new Scores(Map.of(task, ev.accuracy(task, "test", probe(task))), Map.of());
     }
 
     @Override

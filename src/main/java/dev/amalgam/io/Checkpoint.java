@@ -95,6 +95,11 @@ public final class Checkpoint implements TensorSource {
     }
 
     @Override
+    public <R> R withBytes(String name, java.util.function.Function<ByteBuffer, R> reader) {
+        return tensors.withBytes(name, reader);
+    }
+
+    @Override
     public void readInto(String name, ByteBuffer dst) {
         tensors.readInto(name, dst);
     }

@@ -15,50 +15,46 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
- * A memory-mapped safetensors file of any size. The file is mapped lazily in windows of at most
- * 1 GiB (a {@link MappedByteBuffer} cannot exceed 2 GiB); a tensor inside one window is a slice of it,
- * a tensor straddling a window boundary gets its own mapping (made once). So a file has at most
- * ⌈size / 1 GiB⌉ + (number of straddling tensors) mappings, all made lazily; the file is opened once.
- * Mapping does not read: reading one tensor touches only its own pages. A single tensor must be
- * below 2 GiB (a clear error otherwise). Safe for concurrent readers.
+ * A safetensors file of any size, read tensor by tensor. Nothing stays mapped: {@link #withBytes} maps
+ * exactly one tensor and unmaps it when the reader returns, {@link #readInto} is a positional read, and
+ * {@link #bytes} gives small tensors as a heap copy and large ones as their own mapping, released when
+ * the buffer is garbage-collected. So the resident file-backed pages of a merge are those of the
+ * tensors being read, not of the model (a mapping that stays alive keeps its touched pages in RSS).
+ * A single tensor must be below 2 GiB (a clear error otherwise). Safe for concurrent readers.
  */
 public final class SafetensorsFile implements TensorSource {
-    static final long DEFAULT_WINDOW = 1L << 30;
+    /** Tensors up to this size are returned by {@link #bytes} as a heap copy (no mapping to keep). */
+    static final int DEFAULT_COPY_LIMIT = 1 << 20;
 
     private final Path path;
     private final FileChannel channel;
-    private final long fileSize;
-    private final long window;
+    private final int copyLimit;
     private final SafetensorsHeader header;
     private final Map<String, SafetensorsHeader.Entry> byName = new TreeMap<>();
-    private final MappedByteBuffer[] windows;
-    /** Mappings of the tensors that straddle a window boundary, made once each. */
-    private final Map<String, MappedByteBuffer> straddlers = new java.util.concurrent.ConcurrentHashMap<>();
     private final List<String> names;
 
-    private SafetensorsFile(Path path, FileChannel channel, long window) throws IOException {
+    private SafetensorsFile(Path path, FileChannel channel, int copyLimit) throws IOException {
         this.path = path;
         this.channel = channel;
-        this.fileSize = channel.size();
-        this.window = window;
+        this.copyLimit = copyLimit;
         this.header = SafetensorsHeader.read(channel, path.toString());
         for (SafetensorsHeader.Entry e : header.entries()) {
             byName.put(e.info().name(), e);
         }
         this.names = Collections.unmodifiableList(new ArrayList<>(byName.keySet()));
-        this.windows = new MappedByteBuffer[Math.toIntExact((fileSize + window - 1) / window)];
     }
 
     public static SafetensorsFile open(Path path) {
-        return open(path, DEFAULT_WINDOW);
+        return open(path, DEFAULT_COPY_LIMIT);
     }
 
-    /** Opens with a given window size (tests use tiny windows to exercise the boundary logic). */
-    static SafetensorsFile open(Path path, long window) {
-        if (window <= 0 || window > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("window " + window);
+    /** Opens with a given copy limit for {@link #bytes} (tests use several to exercise both paths). */
+    static SafetensorsFile open(Path path, int copyLimit) {
+        if (copyLimit < 0) {
+            throw new IllegalArgumentException("copy limit " + copyLimit);
         }
         FileChannel ch;
         try {
@@ -69,7 +65,7 @@ public final class SafetensorsFile implements TensorSource {
             throw new AmalgamException(path + ": cannot open (" + e.getMessage() + ")");
         }
         try {
-            return new SafetensorsFile(path, ch, window);
+            return new SafetensorsFile(path, ch, copyLimit);
         } catch (IOException | RuntimeException e) {
             try {
                 ch.close();
@@ -119,31 +115,50 @@ public final class SafetensorsFile implements TensorSource {
         return e;
     }
 
-    @Override
-    public ByteBuffer bytes(String name) {
-        SafetensorsHeader.Entry e = entry(name);
+    /** Byte length of a tensor, refusing 2 GiB or more (a ByteBuffer's limit). */
+    private int length(String name, SafetensorsHeader.Entry e) {
         long len = e.end() - e.begin();
         if (len > Integer.MAX_VALUE) {
             throw new AmalgamException(path + ": tensor '" + name + "' is " + len
                     + " bytes; tensors of 2 GiB or more are not supported");
         }
-        if (len == 0) {
-            return ByteBuffer.allocate(0).order(ByteOrder.LITTLE_ENDIAN).asReadOnlyBuffer();
+        return (int) len;
+    }
+
+    @Override
+    public ByteBuffer bytes(String name) {
+        SafetensorsHeader.Entry e = entry(name);
+        int len = length(name, e);
+        if (len <= copyLimit) {
+            ByteBuffer copy = ByteBuffer.allocate(len).order(ByteOrder.LITTLE_ENDIAN);
+            readInto(name, copy);
+            return copy.flip().asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN);
         }
-        long start = header.dataStart() + e.begin();
-        int w = (int) (start / window);
-        long windowStart = (long) w * window;
+        return map(name, e, len).order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    /** Maps the tensor for the duration of {@code reader} only, then unmaps it. */
+    @Override
+    public <R> R withBytes(String name, Function<ByteBuffer, R> reader) {
+        SafetensorsHeader.Entry e = entry(name);
+        int len = length(name, e);
+        if (len == 0) {
+            return reader.apply(ByteBuffer.allocate(0).order(ByteOrder.LITTLE_ENDIAN).asReadOnlyBuffer());
+        }
+        MappedByteBuffer m = map(name, e, len);
         try {
-            if (start + len <= windowStart + window) {
-                MappedByteBuffer m = window(w);
-                return m.slice((int) (start - windowStart), (int) len).order(ByteOrder.LITTLE_ENDIAN);
-            }
-            MappedByteBuffer own = straddlers.get(name);
-            if (own == null) {
-                own = map(start, len);
-                straddlers.put(name, own);
-            }
-            return own.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+            return reader.apply(m.duplicate().order(ByteOrder.LITTLE_ENDIAN));
+        } finally {
+            Unmapper.unmap(m);
+        }
+    }
+
+    private MappedByteBuffer map(String name, SafetensorsHeader.Entry e, int len) {
+        if (!channel.isOpen()) {
+            throw new IllegalStateException(path + " is closed");
+        }
+        try {
+            return channel.map(FileChannel.MapMode.READ_ONLY, header.dataStart() + e.begin(), len);
         } catch (IOException ex) {
             throw new AmalgamException(path + ": cannot map tensor '" + name + "' (" + ex.getMessage() + ")");
         }
@@ -169,21 +184,6 @@ public final class SafetensorsFile implements TensorSource {
         } catch (IOException ex) {
             throw new AmalgamException(path + ": cannot read tensor '" + name + "' (" + ex.getMessage() + ")");
         }
-    }
-
-    private synchronized MappedByteBuffer window(int w) throws IOException {
-        if (windows[w] == null) {
-            long start = (long) w * window;
-            windows[w] = map(start, Math.min(window, fileSize - start));
-        }
-        return windows[w];
-    }
-
-    private MappedByteBuffer map(long start, long len) throws IOException {
-        if (!channel.isOpen()) {
-            throw new IllegalStateException(path + " is closed");
-        }
-        return channel.map(FileChannel.MapMode.READ_ONLY, start, len);
     }
 
     @Override

@@ -135,6 +135,11 @@ public final class ShardedCheckpoint implements TensorSource {
     }
 
     @Override
+    public <R> R withBytes(String name, java.util.function.Function<ByteBuffer, R> reader) {
+        return shardFor(name).withBytes(name, reader);
+    }
+
+    @Override
     public void readInto(String name, ByteBuffer dst) {
         shardFor(name).readInto(name, dst);
     }

@@ -3,6 +3,7 @@ package dev.amalgam.io;
 import java.io.Closeable;
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * A set of named tensors that can be read lazily, one at a time (a memory-mapped safetensors file,
@@ -36,6 +37,15 @@ public interface TensorSource extends Closeable {
                     + src.remaining());
         }
         dst.put(src);
+    }
+
+    /**
+     * Applies {@code reader} to the tensor's raw little-endian bytes, which are valid only during the
+     * call: file-backed sources map the tensor and unmap it on return, so nothing the reader keeps may
+     * refer to the buffer. This is the way to decode a tensor without its file pages staying resident.
+     */
+    default <R> R withBytes(String name, Function<ByteBuffer, R> reader) {
+        return reader.apply(bytes(name));
     }
 
     /** A short label for messages, usually the path. */

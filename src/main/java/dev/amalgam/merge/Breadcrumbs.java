@@ -5,10 +5,9 @@ import dev.amalgam.AmalgamException;
 import dev.amalgam.merge.ops.MagnitudeMasks;
 import dev.amalgam.merge.ops.MergeFunction;
 import dev.amalgam.merge.ops.ParamLists;
+import dev.amalgam.merge.ops.TaskReductions;
 import dev.amalgam.merge.ops.TiesCombine;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -87,43 +86,44 @@ public final class Breadcrumbs implements MergeMethod {
 
     /** τ̃ for one task vector. */
     public NDArray sparsify(NDArray tv) {
-        long[] shape = tv.getShape().getShape();
+        return sparsifyRows(tv.expandDims(0)).squeeze(0);
+    }
+
+    /** τ̃_t for each row of stacked task vectors [T, ...], with one top-k over all tasks. */
+    NDArray sparsifyRows(NDArray stacked) {
+        long[] shape = stacked.getShape().getShape();
         if (rowWise) {
-            if (shape.length == 0) {
-                return tv;
+            if (shape.length == 1) {
+                return stacked;
             }
             long cols = shape[shape.length - 1];
-            return tv.mul(MagnitudeMasks.band(tv, true, (long) (cols * gamma), (long) (cols * keep)));
+            return MagnitudeMasks.band(stacked, true, (long) (cols * gamma), (long) (cols * keep)).muli(stacked);
         }
         if (keep >= 1.0) {
-            return tv;
+            return stacked;
         }
-        long n = tv.getShape().size();
+        long tasks = shape[0];
+        long n = tasks == 0 ? 0 : stacked.getShape().size() / tasks;
         long target = (long) (keep * n);
         long top = (long) (gamma * n);
         if (n - target - top < 0) {
             top = n - target;
         }
-        return tv.mul(MagnitudeMasks.band(tv, false, top, target));
+        NDArray flat = stacked.reshape(tasks, n);
+        return MagnitudeMasks.band(flat, true, top, target).muli(flat).reshape(stacked.getShape());
     }
 
     @Override
     public NDArray merge(TensorStep step) {
         ParamLists.checkPerTask(name, "weights", weights, step.taskCount(), step.name());
-        List<NDArray> sparse = new ArrayList<>(step.taskCount());
-        for (NDArray tv : step.taskVectors()) {
-            sparse.add(sparsify(tv));
-        }
+        NDArray sparse = sparsifyRows(step.stackedTaskVectors());
         NDArray delta;
         if (tiesMerge == null) {
             delta = TaskArithmetic.weightedSum(step, sparse, weights, name);
         } else {
-            List<NDArray> weighted = new ArrayList<>(sparse.size());
-            for (int t = 0; t < sparse.size(); t++) {
-                weighted.add(sparse.get(t).mul((float) ParamLists.at(weights, t, 1.0)));
-            }
-            delta = TiesCombine.merge(TiesCombine.stack(weighted), weights, tiesMerge, 1f);
+            NDArray weighted = weights == null ? sparse : sparse.mul(TaskReductions.perTask(sparse, weights));
+            delta = TiesCombine.merge(weighted, weights, tiesMerge, 1f);
         }
-        return step.base().add(delta.mul((float) alpha));
+        return delta.muli((float) alpha).addi(step.base());
     }
 }

@@ -5,8 +5,9 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDScope;
 import dev.amalgam.AmalgamException;
+import dev.amalgam.merge.linalg.Concurrent;
+import dev.amalgam.merge.linalg.GramSvd;
 import dev.amalgam.merge.linalg.LowRank;
-import dev.amalgam.merge.linalg.Svd;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -158,11 +159,14 @@ public final class Cart implements JointTensors {
             } else {
                 int dim = (int) Math.min(base.getShape().get(0), base.getShape().get(1));
                 NDArray sum = base.zerosLike();
-                for (NDArray tv : taskVectors) {
-                    try (NDArray centred = tv.sub(meanTv); Svd.Thin f = Svd.thin(centred);
-                         NDArray l = LowRank.truncated(f, rank(f, dim))) {
-                        sum.addi(l);
+                List<NDArray> lowRanks = Concurrent.map(taskVectors, tv -> {
+                    try (NDArray centred = tv.sub(meanTv); GramSvd f = GramSvd.of(centred)) {
+                        return f.truncated(rank(f, dim));
                     }
+                });
+                for (NDArray l : lowRanks) {
+                    sum.addi(l);
+                    l.close();
                 }
                 result = avg.add(sum.muli(lambda));
             }
@@ -171,9 +175,9 @@ public final class Cart implements JointTensors {
         return result;
     }
 
-    private int rank(Svd.Thin f, int dim) {
+    private int rank(GramSvd f, int dim) {
         if (rankMode == RankMode.ENERGY) {
-            return LowRank.energyRank(f.s().toFloatArray(), rankRatio);
+            return LowRank.energyRank(f.singularValues(), rankRatio);
         }
         int k = (int) (rankRatio * dim);
         return rule.kind() == CartKeyRule.Kind.CLIP ? Math.max(1, k) : k;

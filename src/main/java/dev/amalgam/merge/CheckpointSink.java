@@ -68,7 +68,8 @@ public final class CheckpointSink implements MergeSink, AutoCloseable {
 
     @Override
     public void writeMerged(TensorInfo info, NDArray merged) {
-        writer.write(info.name(), TensorBridge.fromF32(merged, dtypeFor(info)));
+        // The writer here is synchronous, so the bytes may alias merged's memory (no per-tensor copy).
+        writer.write(info.name(), TensorBridge.fromF32Transient(merged, dtypeFor(info)));
     }
 
     @Override

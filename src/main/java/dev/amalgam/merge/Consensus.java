@@ -73,12 +73,8 @@ public final class Consensus implements MergeMethod {
     @Override
     public NDArray merge(TensorStep step) {
         NDArray mtl = TallMasks.multiTask(step, ties);
-        NDArray[] masks = TallMasks.masks(step, mtl, lambda, lambdas, name());
-        NDArray votes = step.base().zerosLike();
-        for (NDArray m : masks) {
-            votes = votes.add(m.toType(DataType.FLOAT32, false));
-        }
+        NDArray votes = TallMasks.votes(TallMasks.stackedMasks(step, mtl, lambda, lambdas, name()));
         NDArray c = votes.gte((float) k).toType(DataType.FLOAT32, false);
-        return step.base().add(mtl.mul(c).mul((float) alpha));
+        return mtl.muli(c).muli((float) alpha).addi(step.base());
     }
 }

@@ -1,13 +1,17 @@
 package dev.amalgam.merge;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
 import dev.amalgam.AmalgamException;
 import dev.amalgam.merge.ops.CounterRng;
 import dev.amalgam.merge.ops.MergeFunction;
 import dev.amalgam.merge.ops.ParamLists;
+import dev.amalgam.merge.ops.TaskReductions;
 
-import java.util.ArrayList;
-import java.util.List;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.util.stream.IntStream;
+
 import java.util.Locale;
 import java.util.Set;
 
@@ -130,39 +134,50 @@ public final class Dare implements MergeMethod {
 
     /** The step with τ̃_t in place of τ_t. */
     public TensorStep dropped(TensorStep step) {
-        List<NDArray> out = new ArrayList<>(step.taskCount());
         long n = step.base().getShape().size();
-        if (n > Integer.MAX_VALUE) {
-            throw new AmalgamException(name + ": tensor " + step.name() + " has more than 2^31 elements");
+        int tasks = step.taskCount();
+        if (n * tasks > Integer.MAX_VALUE) {
+            throw new AmalgamException(name + ": tensor " + step.name() + " has more than 2^31 elements over all tasks");
         }
-        for (int t = 0; t < step.taskCount(); t++) {
-            NDArray tv = step.taskVector(t);
-            float[] keep = new CounterRng(seed, step.name(), t).keepMask((int) n, p);
-            NDArray masked = tv.mul(step.manager().create(keep, tv.getShape()));
-            switch (rescale) {
-                case INVERSE:
-                    masked = masked.div((float) (1.0 - p));
-                    break;
-                case L1: {
-                    double before = tv.abs().toType(ai.djl.ndarray.types.DataType.FLOAT64, false).sum().getDouble();
-                    double after = masked.abs().toType(ai.djl.ndarray.types.DataType.FLOAT64, false).sum().getDouble();
-                    if (before >= L1_EPS && after >= L1_EPS) {
-                        masked = masked.mul((float) (before / after));
-                    }
-                    break;
+        NDArray stacked = step.stackedTaskVectors();
+        // The T keep-masks are drawn straight into one [T, ...] F32 array (tasks in parallel: each
+        // element is a pure function of (seed, name, task, index), so the result does not depend on it).
+        NDArray keep = step.manager().create(stacked.getShape(), DataType.FLOAT32);
+        if (n > 0) {
+            FloatBuffer all = keep.toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer();
+            IntStream.range(0, tasks).parallel().forEach(t -> new CounterRng(seed, step.name(), t)
+                    .keepMask(all.duplicate().limit((int) ((t + 1) * n)).position((int) (t * n)), p));
+        }
+        NDArray masked = keep.muli(stacked);
+        switch (rescale) {
+            case INVERSE:
+                masked = masked.divi((float) (1.0 - p));
+                break;
+            case L1: {
+                double[] before = l1PerTask(stacked, tasks);
+                double[] after = l1PerTask(masked, tasks);
+                float[] factor = new float[tasks];
+                for (int t = 0; t < tasks; t++) {
+                    factor[t] = before[t] >= L1_EPS && after[t] >= L1_EPS ? (float) (before[t] / after[t]) : 1f;
                 }
-                default:
-                    break;
+                masked = masked.muli(TaskReductions.perTask(masked, factor));
+                break;
             }
-            out.add(masked);
+            default:
+                break;
         }
-        return step.withTaskVectors(out);
+        return new TensorStep(step.info(), step.group(), step.manager(), step.base(), masked, step.taskNames());
+    }
+
+    /** ‖x_t‖₁ of each row of a stacked [T, ...] array, summed in F64. */
+    private static double[] l1PerTask(NDArray stacked, int tasks) {
+        return stacked.abs().toType(DataType.FLOAT64, false).reshape(tasks, -1).sum(new int[]{1}).toDoubleArray();
     }
 
     @Override
     public NDArray merge(TensorStep step) {
         TensorStep d = dropped(step);
-        NDArray delta = ties != null ? ties.delta(d) : TaskArithmetic.weightedSum(d, d.taskVectors(), weights, name);
-        return step.base().add(delta.mul((float) lambda));
+        NDArray delta = ties != null ? ties.delta(d) : TaskArithmetic.weightedSum(d, d.stackedTaskVectors(), weights, name);
+        return delta.muli((float) lambda).addi(step.base());
     }
 }

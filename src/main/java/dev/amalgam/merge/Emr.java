@@ -3,6 +3,8 @@ package dev.amalgam.merge;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import dev.amalgam.AmalgamException;
+import dev.amalgam.merge.ops.StepMasks;
+import dev.amalgam.merge.ops.TaskReductions;
 
 import java.util.Set;
 
@@ -53,11 +55,17 @@ public final class Emr implements TaskModulated {
             throw new AmalgamException("emr: tensor " + step.name() + " has " + tasks + " task vectors, expected "
                     + numerators.length);
         }
-        Modulation mod = elect(step);
-        NDArray absEps = mod.shared().abs();
+        long n = step.base().getShape().size();
+        if (n == 0) {
+            return;
+        }
+        Election e = Election.of(step);
+        // Σ_i |τ_t[i]| / n and Σ_i M_t[i]·|ε[i]| / n for all t at once (an L1 norm and one [T,n]×[n,1] product).
+        float[] num = step.stackedTaskVectors().reshape(tasks, n).norm(1, new int[]{1}, false).toFloatArray();
+        float[] den = e.maskF.reshape(tasks, n).matMul(e.eps.abs().reshape(n, 1)).toFloatArray();
         for (int t = 0; t < tasks; t++) {
-            numerators[t] += step.taskVector(t).abs().mean().getFloat();
-            denominators[t] += absEps.mul(mod.masks()[t].toType(DataType.FLOAT32, false)).mean().getFloat();
+            numerators[t] += num[t] / n;
+            denominators[t] += den[t] / n;
         }
     }
 
@@ -73,21 +81,23 @@ public final class Emr implements TaskModulated {
         }
     }
 
-    /** flag, masks and ε of one tensor. */
+    /**
+     * flag = ±1 and ε of one tensor, with the masks M_t = (τ_t ⊙ flag) > 0 stacked [T, ...] as 0/1 F32. With a_t = τ_t ⊙ flag (exact, flag = ±1), |τ_t ⊙ M_t| = max(a_t, 0), so
+     * ε = flag ⊙ max(max_t a_t, 0).
+     */
+    record Election(NDArray eps, NDArray maskF) {
+        static Election of(TensorStep step) {
+            NDArray stacked = step.stackedTaskVectors();
+            NDArray flag = stacked.sum(new int[]{0}).gt(0).toType(DataType.FLOAT32, false).muli(2f).subi(1f);
+            NDArray aligned = stacked.mul(flag);
+            NDArray eps = TaskReductions.max(aligned).maximum(0f).muli(flag);
+            return new Election(eps, StepMasks.positiveInPlace(aligned));
+        }
+    }
+
     static Modulation elect(TensorStep step) {
-        NDArray sum = step.base().zerosLike();
-        for (NDArray tv : step.taskVectors()) {
-            sum = sum.add(tv);
-        }
-        NDArray flag = sum.gt(0).toType(DataType.FLOAT32, false).mul(2f).sub(1f);
-        NDArray[] masks = new NDArray[step.taskCount()];
-        NDArray maxAbs = step.base().zerosLike();
-        for (int t = 0; t < masks.length; t++) {
-            NDArray tv = step.taskVector(t);
-            masks[t] = tv.mul(flag).gt(0);
-            maxAbs = maxAbs.maximum(tv.mul(masks[t].toType(DataType.FLOAT32, false)).abs());
-        }
-        return new Modulation(maxAbs.mul(flag), masks);
+        Election e = Election.of(step);
+        return new Modulation(e.eps, TallMasks.rows(e.maskF.toType(DataType.BOOLEAN, false)));
     }
 
     @Override
@@ -108,11 +118,10 @@ public final class Emr implements TaskModulated {
         if (scales == null) {
             throw new IllegalStateException("emr: merge before the statistic pass");
         }
-        Modulation mod = elect(step);
-        NDArray acc = step.base().zerosLike();
-        for (int t = 0; t < mod.masks().length; t++) {
-            acc = acc.add(mod.shared().mul(mod.masks()[t].toType(DataType.FLOAT32, false)).mul((float) scales[t]));
-        }
-        return step.base().add(acc.div((float) Math.max(1, mod.masks().length)));
+        Election e = Election.of(step);
+        int tasks = step.taskCount();
+        // (1/T) Σ_t λ_t M_t ⊙ ε = ε ⊙ (Σ_t λ_t M_t) / T
+        NDArray weighted = TaskReductions.weightedSum(e.maskF, scales);
+        return weighted.muli(e.eps).divi((float) Math.max(1, tasks)).addi(step.base());
     }
 }

@@ -4,11 +4,13 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
+import dev.amalgam.merge.linalg.Concurrent;
+import dev.amalgam.merge.linalg.GramSvd;
 import dev.amalgam.merge.linalg.LowRank;
 import dev.amalgam.merge.linalg.Svd;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -90,23 +92,32 @@ public final class IsoCts implements MergeMethod {
         int[] kd = split(r, tasks, commonFraction);
         int kc = kd[0];
         int d = kd[1];
-        Svd.Thin common = Svd.thin(SvdMethodSupport.mean(step.taskVectors()).muli(tasks));
-        NDArray uc = common.u().get(new NDIndex(":, :{}", kc));
+        Svd.Thin common;
+        try (GramSvd g = GramSvd.of(SvdMethodSupport.mean(step.taskVectors()).muli(tasks))) {
+            common = g.top(kc);
+        }
+        NDArray uc = common.u();
         NDArray ucT = uc.transpose();
         NDList us = new NDList();
         NDList ss = new NDList();
         NDList vhs = new NDList();
         if (d > 0) {
-            for (NDArray tv : step.taskVectors()) {
-                Svd.Thin f = Svd.thin(tv.sub(uc.matMul(ucT.matMul(tv))));
-                us.add(f.u().get(new NDIndex(":, :{}", d)));
-                ss.add(f.s().get(new NDIndex(":{}", d)));
-                vhs.add(f.vh().get(new NDIndex(":{}, :", d)));
+            List<Svd.Thin> tops = Concurrent.map(step.taskVectors(), tv -> {
+                // worker threads are outside the caller's NDScope: close the temporaries here
+                try (NDArray coeff = ucT.matMul(tv); NDArray proj = uc.matMul(coeff); NDArray w = tv.sub(proj);
+                     GramSvd g = GramSvd.of(w)) {
+                    return g.top(d);
+                }
+            });
+            for (Svd.Thin f : tops) {
+                us.add(f.u());
+                ss.add(f.s());
+                vhs.add(f.vh());
             }
         }
         us.add(uc);
-        ss.add(common.s().get(new NDIndex(":{}", kc)));
-        vhs.add(common.vh().get(new NDIndex(":{}, :", kc)));
+        ss.add(common.s());
+        vhs.add(common.vh());
         int pad = r - tasks * d - kc;
         if (pad > 0) {
             us.add(step.manager().zeros(new Shape(m, pad)));

@@ -1,7 +1,6 @@
 package dev.amalgam.merge;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.DataType;
 import dev.amalgam.AmalgamException;
 import dev.amalgam.merge.ops.ParamLists;
 
@@ -78,42 +77,56 @@ public final class ModelStock implements MergeMethod {
         if (n < 2) {
             throw new AmalgamException("model_stock: needs at least 2 fine-tuned models, got " + n + " (tensor " + step.name() + ")");
         }
-        NDArray mean = TaskArithmetic.weightedSum(step, step.taskVectors(), null, name()).div((float) n);
+        NDArray stacked = step.stackedTaskVectors();
+        NDArray mean = TaskArithmetic.weightedSum(step, stacked, null, name()).divi((float) n);
         for (Pattern p : ignore) {
             if (p.matcher(step.name()).find()) {
-                return step.base().add(mean);
+                return mean.addi(step.base());
             }
         }
         long[] shape = step.base().getShape().getShape();
         long size = step.base().getShape().size();
         long cols = filterWise && shape.length >= 2 ? shape[shape.length - 1] : size;
         long rows = cols == 0 ? 0 : size / cols;
-        List<NDArray> xs = new ArrayList<>(n);
-        List<NDArray> norms = new ArrayList<>(n);
-        for (NDArray tv : step.taskVectors()) {
-            NDArray x = tv.reshape(rows, cols);
-            xs.add(x);
-            norms.add(x.norm(new int[]{1}));
+        float[] t = interpolation(gram(stacked, n, rows, cols), n, (int) rows);
+        NDArray tb = step.manager().create(t).reshape(rows, 1);
+        return mean.reshape(rows, cols).muli(tb).reshape(step.base().getShape()).addi(step.base());
+    }
+
+    /** Per row r, the Gram matrix G[r, i, j] = ⟨τ_i[r], τ_j[r]⟩ of the task vectors, row-major [rows, n, n]. */
+    private static float[] gram(NDArray stacked, int n, long rows, long cols) {
+        if (rows == 1) {
+            NDArray x = stacked.reshape(n, cols);
+            return x.matMul(x.transpose()).toFloatArray();
         }
-        NDArray acc = null;
-        int pairs = 0;
-        for (int i = 0; i < n; i++) {
-            for (int j = i + 1; j < n; j++) {
-                NDArray cos = xs.get(i).mul(xs.get(j)).sum(new int[]{1})
-                        .div(norms.get(i).mul(norms.get(j)).maximum(NORM_EPS)).clip(-1f, 1f);
-                NDArray term = angleAverage ? cos.acos() : cos;
-                acc = acc == null ? term : acc.add(term);
-                pairs++;
+        NDArray x = stacked.reshape(n, rows, cols).transpose(1, 0, 2);
+        return x.batchMatMul(x.transpose(0, 2, 1)).toFloatArray();
+    }
+
+    /**
+     * t = N·c / (1 + (N − 1)·c) per row from the Gram matrices, c the average pairwise cosine (or the
+     * cosine of the average angle); a zero denominator gives t = 0.
+     */
+    private float[] interpolation(float[] gram, int n, int rows) {
+        float[] t = new float[rows];
+        int pairs = n * (n - 1) / 2;
+        for (int r = 0; r < rows; r++) {
+            int off = r * n * n;
+            float acc = 0f;
+            for (int i = 0; i < n; i++) {
+                for (int j = i + 1; j < n; j++) {
+                    float norms = (float) Math.sqrt(gram[off + i * n + i]) * (float) Math.sqrt(gram[off + j * n + j]);
+                    float cos = Math.max(-1f, Math.min(1f, gram[off + i * n + j] / Math.max(norms, NORM_EPS)));
+                    acc += angleAverage ? (float) Math.acos(cos) : cos;
+                }
             }
+            float c = acc / pairs;
+            if (angleAverage) {
+                c = (float) Math.cos(c);
+            }
+            float den = c * (n - 1) + 1f;
+            t[r] = Math.abs(den) < 1e-8f ? 0f : c * n / den;
         }
-        NDArray c = acc.div((float) pairs);
-        if (angleAverage) {
-            c = c.cos();
-        }
-        NDArray den = c.mul((float) (n - 1)).add(1f);
-        NDArray zero = den.abs().lt(1e-8f).toType(DataType.FLOAT32, false);
-        NDArray t = c.mul((float) n).div(den.add(zero)).mul(zero.neg().add(1f));
-        NDArray tb = t.reshape(rows, 1);
-        return step.base().add(mean.reshape(rows, cols).mul(tb).reshape(step.base().getShape()));
+        return t;
     }
 }

@@ -3,10 +3,17 @@ package dev.amalgam.merge;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import dev.amalgam.AmalgamException;
+import dev.amalgam.io.DType;
 import dev.amalgam.io.TensorInfo;
 import dev.amalgam.io.TensorSource;
+import dev.amalgam.tensor.DTypeConversion;
 import dev.amalgam.tensor.TensorBridge;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -115,10 +122,30 @@ public final class StreamingExecutor {
         return merged;
     }
 
-    /** Loads one tensor of every input; NaN/Inf are checked the first time a tensor is read. */
+    /**
+     * Loads one tensor of every input; NaN/Inf are checked the first time a tensor is read. The T
+     * fine-tuned tensors are read straight into the rows of one [T, ...] array, which then becomes the
+     * stacked task vectors in place (θ_t − θ_0, one broadcast op, no per-task temporaries).
+     */
     private TensorStep loadStep(String name, MergeInputs in, NDManager m, boolean check) {
         TensorInfo info = in.base().info(name);
         NDArray base = load(in.base(), info, m, check);
+        long rowBytes = base.getShape().size() * Float.BYTES;
+        if (rowBytes * in.taskCount() <= Integer.MAX_VALUE) {
+            NDArray stacked = m.create(new Shape(in.taskCount()).addAll(base.getShape()), DataType.FLOAT32);
+            ByteBuffer all = rowBytes == 0 ? null : stacked.toByteBuffer(true).order(ByteOrder.LITTLE_ENDIAN);
+            for (int t = 0; all != null && t < in.taskCount(); t++) {
+                TensorSource src = in.models().get(t);
+                readF32(src, src.info(name), all.slice((int) (t * rowBytes), (int) rowBytes).order(ByteOrder.LITTLE_ENDIAN));
+            }
+            if (check && checkFinite && !finiteSum(stacked)) {
+                for (int t = 0; t < in.taskCount(); t++) {
+                    checkFinite(in.models().get(t), info, stacked.get(t));
+                }
+            }
+            stacked.subi(base);
+            return new TensorStep(info, grouping.apply(name), m, base, stacked, in.taskNames());
+        }
         List<NDArray> models = new ArrayList<>(in.taskCount());
         for (TensorSource src : in.models()) {
             models.add(load(src, src.info(name), m, check));
@@ -129,13 +156,32 @@ public final class StreamingExecutor {
     private NDArray load(TensorSource src, TensorInfo info, NDManager m, boolean check) {
         NDArray a = TensorBridge.toF32(m, src, info.name());
         if (check && checkFinite && !finiteSum(a)) {
-            try (NDArray bad = a.isNaN().logicalOr(a.isInfinite()); NDArray any = bad.any()) {
-                if (any.getBoolean()) {
-                    throw new AmalgamException(src.describe() + ": tensor '" + info.name()
-                            + "' contains NaN or Inf values (use --allow-nonfinite to merge anyway)");
-                }
-            }
+            checkFinite(src, info, a);
         }
         return a;
+    }
+
+    /** The exact check behind a non-finite sum (an overflowing sum of finite values passes). */
+    private static void checkFinite(TensorSource src, TensorInfo info, NDArray a) {
+        try (NDArray bad = a.isNaN().logicalOr(a.isInfinite()); NDArray any = bad.any()) {
+            if (any.getBoolean()) {
+                throw new AmalgamException(src.describe() + ": tensor '" + info.name()
+                        + "' contains NaN or Inf values (use --allow-nonfinite to merge anyway)");
+            }
+        }
+    }
+
+    /** Tensor {@code info} of {@code src} as F32 into {@code dst} (exactly its size, little-endian). */
+    private static void readF32(TensorSource src, TensorInfo info, ByteBuffer dst) {
+        if (info.dtype() == DType.F32) {
+            src.readInto(info.name(), dst);
+            return;
+        }
+        ByteBuffer bytes = src.bytes(info.name());
+        if (bytes.remaining() != info.numel() * info.dtype().byteSize()) {
+            throw new AmalgamException(src.describe() + ": tensor '" + info.name() + "' has " + bytes.remaining()
+                    + " bytes, expected " + info.numel() * info.dtype().byteSize());
+        }
+        DTypeConversion.toFloat32(bytes, info.dtype(), dst.asFloatBuffer());
     }
 }

@@ -3,7 +3,10 @@ package dev.amalgam.merge;
 import ai.djl.ndarray.NDArray;
 import dev.amalgam.AmalgamException;
 import dev.amalgam.merge.ops.MergeFunction;
+import ai.djl.ndarray.types.DataType;
 import dev.amalgam.merge.ops.ParamLists;
+import dev.amalgam.merge.ops.StepMasks;
+import dev.amalgam.merge.ops.TaskReductions;
 
 import java.util.Arrays;
 import java.util.Locale;
@@ -104,33 +107,37 @@ public final class TallMasks implements TaskModulated {
 
     /** τ_MTL for this tensor. */
     static NDArray multiTask(TensorStep step, Ties ties) {
-        if (ties != null) {
-            return ties.delta(step);
-        }
-        NDArray acc = step.base().zerosLike();
-        for (NDArray tv : step.taskVectors()) {
-            acc = acc.add(tv);
-        }
-        return acc;
+        return ties != null ? ties.delta(step) : step.stackedTaskVectors().sum(new int[]{0});
     }
 
-    /** Boolean masks m_t = |τ_t| > λ_t |τ_MTL − τ_t|. */
-    static NDArray[] masks(TensorStep step, NDArray mtl, double lambda, double[] lambdas, String method) {
+    /** Masks m_t = |τ_t| > λ_t |τ_MTL − τ_t| as 0/1 F32, stacked [T, ...]. */
+    static NDArray stackedMasks(TensorStep step, NDArray mtl, double lambda, double[] lambdas, String method) {
         ParamLists.checkPerTask(method, "lambda", lambdas, step.taskCount(), step.name());
-        NDArray[] m = new NDArray[step.taskCount()];
-        for (int t = 0; t < m.length; t++) {
-            NDArray tv = step.taskVector(t);
-            float l = (float) ParamLists.at(lambdas, t, lambda);
-            m[t] = tv.abs().gt(mtl.sub(tv).abs().mul(l));
+        NDArray stacked = step.stackedTaskVectors();
+        NDArray rhs = mtl.sub(stacked).abs();
+        rhs = lambdas == null ? rhs.muli((float) lambda) : rhs.muli(TaskReductions.perTask(stacked, lambdas));
+        return StepMasks.positiveInPlace(stacked.abs().subi(rhs));
+    }
+
+    /** Σ_t m_t (exact counts: integers below 2^24), from the stacked 0/1 masks. */
+    static NDArray votes(NDArray masks) {
+        return masks.sum(new int[]{0});
+    }
+
+    /** The rows of a stacked [T, ...] array. */
+    static NDArray[] rows(NDArray stacked) {
+        NDArray[] out = new NDArray[(int) stacked.getShape().get(0)];
+        for (int t = 0; t < out.length; t++) {
+            out[t] = stacked.get(t);
         }
-        return m;
+        return out;
     }
 
     @Override
     public Modulation modulate(TensorStep step) {
         taskCount = step.taskCount();
         NDArray mtl = multiTask(step, ties);
-        return new Modulation(mtl, masks(step, mtl, lambda, lambdas, name()));
+        return new Modulation(mtl, rows(stackedMasks(step, mtl, lambda, lambdas, name()).toType(DataType.BOOLEAN, false)));
     }
 
     /** All 1 (TALL evaluates the per-task models at coefficient 1); length T once a tensor was seen. */
@@ -146,11 +153,10 @@ public final class TallMasks implements TaskModulated {
 
     @Override
     public NDArray merge(TensorStep step) {
-        Modulation mod = modulate(step);
-        NDArray acc = step.base().zerosLike();
-        for (NDArray m : mod.masks()) {
-            acc = acc.add(mod.shared().mul(m.toType(ai.djl.ndarray.types.DataType.FLOAT32, false)));
-        }
-        return step.base().add(acc.div((float) Math.max(1, mod.masks().length)));
+        taskCount = step.taskCount();
+        NDArray mtl = multiTask(step, ties);
+        NDArray votes = votes(stackedMasks(step, mtl, lambda, lambdas, name()));
+        // (1/T) Σ_t m_t ⊙ τ_MTL = τ_MTL ⊙ (Σ_t m_t) / T
+        return votes.muli(mtl).divi((float) Math.max(1, taskCount)).addi(step.base());
     }
 }

@@ -2,6 +2,7 @@ package dev.amalgam.merge;
 
 import ai.djl.ndarray.NDArray;
 import dev.amalgam.merge.ops.ParamLists;
+import dev.amalgam.merge.ops.TaskReductions;
 
 import java.util.Set;
 
@@ -36,19 +37,14 @@ public final class TaskArithmetic implements MergeMethod {
         return "task_arithmetic(lambda=" + lambda + ", weights=" + ParamLists.format(weights) + ")";
     }
 
-    /** Σ_t w_t τ_t for an explicit list of task vectors (shared with DARE and Breadcrumbs). */
-    static NDArray weightedSum(TensorStep step, java.util.List<NDArray> taskVectors, double[] weights, String method) {
-        ParamLists.checkPerTask(method, "weights", weights, taskVectors.size(), step.name());
-        NDArray acc = step.base().zerosLike();
-        for (int t = 0; t < taskVectors.size(); t++) {
-            double w = ParamLists.at(weights, t, 1.0);
-            acc = acc.add(w == 1.0 ? taskVectors.get(t) : taskVectors.get(t).mul((float) w));
-        }
-        return acc;
+    /** Σ_t w_t τ_t of stacked task vectors [T, ...] (shared with DARE, Breadcrumbs and Model Stock). */
+    static NDArray weightedSum(TensorStep step, NDArray stacked, double[] weights, String method) {
+        ParamLists.checkPerTask(method, "weights", weights, (int) stacked.getShape().get(0), step.name());
+        return TaskReductions.weightedSum(stacked, weights);
     }
 
     @Override
     public NDArray merge(TensorStep step) {
-        return step.base().add(weightedSum(step, step.taskVectors(), weights, name()).mul((float) lambda));
+        return weightedSum(step, step.stackedTaskVectors(), weights, name()).muli((float) lambda).addi(step.base());
     }
 }

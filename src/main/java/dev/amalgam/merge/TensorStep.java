@@ -1,7 +1,10 @@
 package dev.amalgam.merge;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import dev.amalgam.io.TensorInfo;
 
 import java.util.ArrayList;
@@ -13,13 +16,19 @@ import java.util.List;
  * NDArrays attached to {@link #manager()}, which the executor closes when the step ends. Methods that
  * work on raw weights use {@link #model(int)} (θ_0 + τ_t). Only floating-point tensors reach a method;
  * the executor copies the others from the base.
+ *
+ * <p>The task vectors may be held as one stacked [T, ...] array ({@link #stackedTaskVectors()}), which
+ * lets methods reduce over tasks with a few whole-tensor ops; {@link #taskVector(int)} is then a view
+ * of row t. Either form is built from the other on first use.
  */
 public final class TensorStep {
     private final TensorInfo info;
     private final String group;
     private final NDManager manager;
     private final NDArray base;
-    private final List<NDArray> taskVectors;
+    private List<NDArray> taskVectors;
+    private NDArray stacked;
+    private final int taskCount;
     private final List<String> taskNames;
 
     public TensorStep(TensorInfo info, String group, NDManager manager, NDArray base,
@@ -32,6 +41,24 @@ public final class TensorStep {
         this.manager = manager;
         this.base = base;
         this.taskVectors = Collections.unmodifiableList(new ArrayList<>(taskVectors));
+        this.taskCount = taskVectors.size();
+        this.taskNames = List.copyOf(taskNames);
+    }
+
+    /** A step whose T task vectors are the rows of {@code stacked} ([T, ...base shape], on {@code manager}). */
+    public TensorStep(TensorInfo info, String group, NDManager manager, NDArray base, NDArray stacked,
+                      List<String> taskNames) {
+        if (stacked.getShape().dimension() != base.getShape().dimension() + 1
+                || stacked.getShape().get(0) != taskNames.size()) {
+            throw new IllegalArgumentException("stacked task vectors " + stacked.getShape() + " do not match base "
+                    + base.getShape() + " and " + taskNames.size() + " tasks");
+        }
+        this.info = info;
+        this.group = group;
+        this.manager = manager;
+        this.base = base;
+        this.stacked = stacked;
+        this.taskCount = taskNames.size();
         this.taskNames = List.copyOf(taskNames);
     }
 
@@ -69,7 +96,7 @@ public final class TensorStep {
     }
 
     public int taskCount() {
-        return taskVectors.size();
+        return taskCount;
     }
 
     public List<String> taskNames() {
@@ -78,16 +105,32 @@ public final class TensorStep {
 
     /** τ_t in F32. */
     public NDArray taskVector(int t) {
-        return taskVectors.get(t);
+        return taskVectors().get(t);
     }
 
     public List<NDArray> taskVectors() {
+        if (taskVectors == null) {
+            List<NDArray> rows = new ArrayList<>(taskCount);
+            for (int t = 0; t < taskCount; t++) {
+                rows.add(stacked.get(t));
+            }
+            taskVectors = Collections.unmodifiableList(rows);
+        }
         return taskVectors;
+    }
+
+    /** The task vectors as one [T, ...] F32 array (row t = τ_t); do not modify it. */
+    public NDArray stackedTaskVectors() {
+        if (stacked == null) {
+            stacked = taskCount == 0 ? manager.create(new Shape(0).addAll(base.getShape()))
+                    : NDArrays.stack(new NDList(taskVectors), 0);
+        }
+        return stacked;
     }
 
     /** θ_t = θ_0 + τ_t in F32 (a new array on this step's manager). */
     public NDArray model(int t) {
-        return base.add(taskVectors.get(t));
+        return base.add(taskVector(t));
     }
 
     /** The same step with other task vectors (used by wrappers such as LwPTV). */

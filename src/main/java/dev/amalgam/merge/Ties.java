@@ -6,12 +6,15 @@ import dev.amalgam.merge.ops.MagnitudeMasks;
 import dev.amalgam.merge.ops.MagnitudeRadixSelect;
 import dev.amalgam.merge.ops.MergeFunction;
 import dev.amalgam.merge.ops.ParamLists;
+import dev.amalgam.merge.ops.TaskReductions;
 import dev.amalgam.merge.ops.TiesCombine;
 
-import java.util.ArrayList;
-import java.util.List;
+import java.nio.ByteOrder;
+import java.nio.IntBuffer;
+
 import java.util.Locale;
 import java.util.Set;
+import java.util.stream.IntStream;
 
 /**
  * TIES-Merging (merge-methods.md §3): trim, elect sign, disjoint merge; θ = θ_0 + λ·τ_m.
@@ -125,18 +128,22 @@ public final class Ties implements MergeMethod {
         } else if (selectors.length != tasks) {
             throw new AmalgamException("ties: tensor " + step.name() + " has " + tasks + " task vectors, expected " + selectors.length);
         }
-        if (pass == 0) {
-            for (int t = 0; t < tasks; t++) {
-                selectors[t].addHigh(step.taskVector(t).toFloatArray(), step.name());
-            }
-        } else if (pass == 1) {
-            if (!keepAll) {
-                for (int t = 0; t < tasks; t++) {
-                    selectors[t].addLow(step.taskVector(t).toFloatArray());
+        if (pass == 0 || (pass == 1 && !keepAll)) {
+            // Read |τ_t| bit patterns straight from the stacked array's memory (no copy to the Java heap).
+            NDArray stacked = step.stackedTaskVectors();
+            int n = Math.toIntExact(step.base().getShape().size());
+            IntBuffer bits = stacked.toByteBuffer(true).order(ByteOrder.nativeOrder()).asIntBuffer();
+            // One selector per task, so tasks can be counted in parallel (counts do not depend on order).
+            IntStream.range(0, tasks).parallel().forEach(t -> {
+                IntBuffer row = bits.duplicate().limit((t + 1) * n).position(t * n);
+                if (pass == 0) {
+                    selectors[t].addHigh(row, step.name());
+                } else {
+                    selectors[t].addLow(row);
                 }
-            }
+            });
         } else if (pass == 2) {
-            signSum += TiesCombine.signSum(TiesCombine.rawSign(TiesCombine.stack(trimmedWeighted(step))));
+            signSum += TiesCombine.signSum(TiesCombine.rawSign(trimmedWeighted(step)));
         }
     }
 
@@ -176,21 +183,17 @@ public final class Ties implements MergeMethod {
         return majoritySign;
     }
 
-    /** Trimmed task vectors, times the per-model weights when given. */
-    List<NDArray> trimmedWeighted(TensorStep step) {
+    /** Trimmed task vectors, times the per-model weights when given, stacked [T, ...]. */
+    NDArray trimmedWeighted(TensorStep step) {
         ParamLists.checkPerTask("ties", "weights", weights, step.taskCount(), step.name());
-        List<NDArray> out = new ArrayList<>(step.taskCount());
-        for (int t = 0; t < step.taskCount(); t++) {
-            NDArray tv = step.taskVector(t);
-            NDArray trimmed;
-            if (scope == Scope.GLOBAL) {
-                trimmed = keepAll ? tv : MagnitudeMasks.keepAtLeast(tv, thresholds[t]);
-            } else {
-                trimmed = MagnitudeMasks.keepTopFraction(tv, keepFraction);
-            }
-            out.add(weights == null ? trimmed : trimmed.mul((float) weights[t]));
+        NDArray stacked = step.stackedTaskVectors();
+        NDArray trimmed;
+        if (scope == Scope.GLOBAL) {
+            trimmed = keepAll ? stacked : MagnitudeMasks.keepAtLeast(stacked, TaskReductions.perTask(stacked, thresholds));
+        } else {
+            trimmed = MagnitudeMasks.keepTopFractionPerRow(stacked, keepFraction);
         }
-        return out;
+        return weights == null ? trimmed : trimmed.mul(TaskReductions.perTask(stacked, weights));
     }
 
     /** The merged task vector τ_m (before λ). */
@@ -199,11 +202,11 @@ public final class Ties implements MergeMethod {
             throw new IllegalStateException("ties(global): merge before the statistic passes");
         }
         float zeroSign = scope == Scope.GLOBAL ? majoritySign : 1f;
-        return TiesCombine.merge(TiesCombine.stack(trimmedWeighted(step)), weights, mergeFunction, zeroSign);
+        return TiesCombine.merge(trimmedWeighted(step), weights, mergeFunction, zeroSign);
     }
 
     @Override
     public NDArray merge(TensorStep step) {
-        return step.base().add(delta(step).mul((float) lambda));
+        return delta(step).muli((float) lambda).addi(step.base());
     }
 }

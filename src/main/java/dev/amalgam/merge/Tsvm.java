@@ -4,11 +4,13 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
+import dev.amalgam.merge.linalg.Concurrent;
+import dev.amalgam.merge.linalg.GramSvd;
 import dev.amalgam.merge.linalg.LowRank;
 import dev.amalgam.merge.linalg.Svd;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -76,11 +78,15 @@ public final class Tsvm implements MergeMethod {
         NDList us = new NDList();
         NDList ss = new NDList();
         NDList vhs = new NDList();
-        for (NDArray tv : step.taskVectors()) {
-            Svd.Thin f = Svd.thin(tv);
-            us.add(f.u().get(new NDIndex(":, :{}", k)));
-            ss.add(f.s().get(new NDIndex(":{}", k)));
-            vhs.add(f.vh().get(new NDIndex(":{}, :", k)));
+        List<Svd.Thin> tops = Concurrent.map(step.taskVectors(), tv -> {
+            try (GramSvd g = GramSvd.of(tv)) {
+                return g.top(k);
+            }
+        });
+        for (Svd.Thin f : tops) {
+            us.add(f.u());
+            ss.add(f.s());
+            vhs.add(f.vh());
         }
         int pad = r - tasks * k;
         if (pad > 0) {

@@ -3,6 +3,7 @@ package dev.amalgam.merge;
 import ai.djl.ndarray.NDArray;
 import dev.amalgam.AmalgamException;
 import dev.amalgam.merge.ops.ParamLists;
+import dev.amalgam.merge.ops.TaskReductions;
 
 import java.util.Set;
 
@@ -51,11 +52,17 @@ public final class WeightAverage implements MergeMethod {
             throw new AmalgamException(name + ": weights sum to 0, cannot normalize (tensor " + step.name() + ")");
         }
         double scale = normalize ? 1.0 / total : 1.0;
-        NDArray acc = null;
-        for (int t = 0; t < tasks; t++) {
-            NDArray term = step.model(t).mul((float) (ParamLists.at(weights, t, 1.0) * scale));
-            acc = acc == null ? term : acc.add(term);
+        if (tasks == 0) {
+            return step.base().duplicate();
         }
-        return acc == null ? step.base().duplicate() : acc;
+        // Σ_t c_t θ_t = (Σ_t c_t) θ_0 + Σ_t c_t τ_t with c_t = w_t·scale: one reduction over the stacked τ.
+        double[] c = new double[tasks];
+        double cSum = 0;
+        for (int t = 0; t < tasks; t++) {
+            c[t] = ParamLists.at(weights, t, 1.0) * scale;
+            cSum += c[t];
+        }
+        NDArray delta = TaskReductions.weightedSum(step.stackedTaskVectors(), c);
+        return normalize ? delta.addi(step.base()) : delta.addi(step.base().mul((float) cSum));
     }
 }

@@ -5,7 +5,9 @@ import tech.tablesaw.api.Table;
 import tech.tablesaw.columns.Column;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A self-contained HTML page: inline CSS, tables, and charts as inline SVG (no scripts, no fonts,
@@ -40,13 +42,22 @@ public final class HtmlReport {
         }
         sb.append("<figure>").append(BarChartSvg.render("ID vs OOD average accuracy", methods, List.of("ID avg", "OOD avg"), avgs))
                 .append("<figcaption>Mean accuracy per method, in-domain and out-of-domain.</figcaption></figure>\n");
-        if (!report.sweeps().isEmpty()) {
-            sb.append("<h2>Accuracy vs λ</h2><figure>").append(LineChartSvg.render("Accuracy vs λ", report.sweeps()))
-                    .append("</figure>\n");
+        sb.append("<figure>").append(ScatterSvg.render("ID vs OOD average accuracy", r))
+                .append("<figcaption>One point per row: ID average (x) against OOD average (y).</figcaption></figure>\n");
+        Map<String, List<Sweep>> charts = new LinkedHashMap<>();
+        report.sweeps().forEach(s -> charts.computeIfAbsent(s.chart(), k -> new ArrayList<>()).add(s));
+        for (Map.Entry<String, List<Sweep>> c : charts.entrySet()) {
+            String axis = c.getValue().get(0).axis();
+            String title = (c.getKey().isEmpty() ? "" : c.getKey() + ": ") + "accuracy vs " + axis;
+            sb.append("<h2>").append(Svg.esc(title)).append("</h2><figure>")
+                    .append(LineChartSvg.render(title, c.getValue(), axis)).append("</figure>\n");
         }
         if (report.saliency() != null) {
             sb.append("<h2>Task × layer saliency</h2><figure>")
                     .append(HeatmapSvg.render("Task × layer saliency", report.saliency())).append("</figure>\n");
+        }
+        for (Table extra : report.tables()) {
+            sb.append("<h2>").append(Svg.esc(extra.name())).append("</h2>\n").append(table(extra));
         }
         return sb.append("</body></html>\n").toString();
     }

@@ -2,16 +2,20 @@ package dev.amalgam.report;
 
 import java.util.List;
 
-/** Accuracy (percent) against λ, one polyline with markers per sweep. */
+/** Accuracy (percent) against λ (or another swept value), one polyline with markers per sweep. */
 public final class LineChartSvg {
     private LineChartSvg() {
     }
 
     public static String render(String title, List<Sweep> sweeps) {
+        return render(title, sweeps, "λ");
+    }
+
+    public static String render(String title, List<Sweep> sweeps, String axis) {
         int width = 560;
         int height = 320;
         int left = 50;
-        int right = 130;
+        int right = 190;
         int top = 30;
         int bottom = 40;
         double lo = Double.POSITIVE_INFINITY;
@@ -41,7 +45,7 @@ public final class LineChartSvg {
             double x = left + plotW * (t - xlo) / xspan;
             sb.append(Svg.text(x, top + plotH + 16, String.format(java.util.Locale.ROOT, "%.2f", t), "middle", 10));
         }
-        sb.append(Svg.text(left + plotW / 2, height - 6, "λ", "middle", 12));
+        sb.append(Svg.text(left + plotW / 2, height - 6, axis, "middle", 12));
         for (int i = 0; i < sweeps.size(); i++) {
             Sweep s = sweeps.get(i);
             StringBuilder pts = new StringBuilder();
@@ -50,7 +54,7 @@ public final class LineChartSvg {
                 double y = top + plotH * (1 - Math.max(0, Math.min(1, s.accuracies()[k])));
                 pts.append(Svg.n(x)).append(',').append(Svg.n(y)).append(' ');
                 sb.append("<circle cx=\"").append(Svg.n(x)).append("\" cy=\"").append(Svg.n(y)).append("\" r=\"3\" fill=\"")
-                        .append(Svg.color(i)).append("\"><title>").append(Svg.esc(s.name() + " λ=" + s.lambdas()[k] + ": "
+                        .append(Svg.color(i)).append("\"><title>").append(Svg.esc(s.name() + " " + axis + "=" + s.lambdas()[k] + ": "
                                 + MarkdownTable.number(s.accuracies()[k], true))).append("</title></circle>");
             }
             sb.append("<polyline fill=\"none\" stroke-width=\"2\" stroke=\"").append(Svg.color(i)).append("\" points=\"")

@@ -33,19 +33,23 @@ public final class ReportTables {
         return t;
     }
 
-    /** Long format of a λ sweep: series, lambda, accuracy. */
+    /** Long format of the sweeps: chart, series, axis, lambda (the swept value), accuracy. */
     public static Table sweep(List<Sweep> sweeps) {
+        StringColumn chart = StringColumn.create("chart");
+        StringColumn axis = StringColumn.create("axis");
         StringColumn series = StringColumn.create("series");
         DoubleColumn lambda = DoubleColumn.create("lambda");
         DoubleColumn acc = DoubleColumn.create("accuracy");
         for (Sweep s : sweeps) {
             for (int i = 0; i < s.lambdas().length; i++) {
+                chart.append(s.chart());
+                axis.append(s.axis());
                 series.append(s.name());
                 lambda.append(s.lambdas()[i]);
                 acc.append(s.accuracies()[i]);
             }
         }
-        return Table.create("sweep", series, lambda, acc);
+        return Table.create("sweep", chart, series, axis, lambda, acc);
     }
 
     /** Saliency matrix: one row per task, one column per layer. */

@@ -62,12 +62,13 @@ public final class TensorBridge {
     /**
      * Tensor {@code name} of {@code source} as an F32 NDArray. F32 tensors are read straight into the
      * array's memory with {@link TensorSource#readInto} (a positional file read for safetensors), the
-     * fastest path; other dtypes are decoded from the mapping.
+     * fastest path; other dtypes are decoded from a mapping of the tensor that is released right after
+     * ({@link TensorSource#withBytes}), so no file pages stay resident.
      */
     public static NDArray toF32(NDManager manager, TensorSource source, String name) {
         TensorInfo info = source.info(name);
         if (info.dtype() != DType.F32) {
-            return toF32(manager, info, source.bytes(name));
+            return source.withBytes(name, b -> toF32(manager, info, b));
         }
         NDArray out = manager.create(shape(info), DataType.FLOAT32);
         source.readInto(name, out.toByteBuffer(true));
@@ -94,12 +95,26 @@ public final class TensorBridge {
         return out;
     }
 
-    /** Encodes an F32 NDArray as little-endian bytes of float dtype {@code target}. */
+    /** Encodes an F32 NDArray as little-endian bytes of float dtype {@code target} (a buffer of its own). */
     public static ByteBuffer fromF32(NDArray array, DType target) {
+        return encode(array, target, false);
+    }
+
+    /**
+     * Like {@link #fromF32}, for bytes consumed before {@code array} is closed (a synchronous write):
+     * an F32 result may be a view of the array's native memory, so no copy of the tensor is made.
+     */
+    public static ByteBuffer fromF32Transient(NDArray array, DType target) {
+        return encode(array, target, true);
+    }
+
+    private static ByteBuffer encode(NDArray array, DType target, boolean mayAlias) {
         if (array.getDataType() != DataType.FLOAT32) {
             throw new IllegalArgumentException("expected FLOAT32, got " + array.getDataType());
         }
-        ByteBuffer raw = array.toByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+        // A conversion writes a new buffer, so its F32 source may be the array's own memory.
+        boolean view = mayAlias || target != DType.F32;
+        ByteBuffer raw = array.toByteBuffer(view).order(ByteOrder.LITTLE_ENDIAN);
         if (target == DType.F32) {
             return raw;
         }

@@ -15,13 +15,13 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The >2 GiB path in miniature: tiny mapping windows, tensors inside and across window boundaries. */
+/** Every read path (heap copy, own mapping, mapping released after use, positional read) on odd offsets, and >2 GiB files. */
 class SafetensorsWindowingTest {
     @TempDir
     Path tmp;
 
     @Test
-    void everyTensorIsExactWhateverTheWindow() {
+    void everyTensorIsExactOnEveryPath() {
         Random r = new Random(3);
         Map<String, byte[]> data = new LinkedHashMap<>();
         StringBuilder header = new StringBuilder("{");
@@ -39,19 +39,52 @@ class SafetensorsWindowingTest {
         }
         header.append('}'); // unpadded on purpose: data starts at an odd offset
         Path file = RawSafetensors.write(tmp.resolve("w.safetensors"), header.toString(), all.toByteArray());
-        for (long window : new long[] {1, 7, 8, 13, 64, 333, 1 << 20}) {
-            try (SafetensorsFile f = SafetensorsFile.open(file, window)) {
+        for (int copyLimit : new int[] {0, 1, 7, 8, 13, 64, 333, 1 << 20}) {
+            try (SafetensorsFile f = SafetensorsFile.open(file, copyLimit)) {
                 assertEquals(40, f.names().size());
                 for (Map.Entry<String, byte[]> e : data.entrySet()) {
                     ByteBuffer got = f.bytes(e.getKey());
                     assertTrue(got.isReadOnly());
                     byte[] g = new byte[got.remaining()];
                     got.get(g);
-                    assertArrayEquals(e.getValue(), g, "window " + window + " " + e.getKey());
+                    assertArrayEquals(e.getValue(), g, "copy limit " + copyLimit + " " + e.getKey());
+                    byte[] viaWith = f.withBytes(e.getKey(), b -> {
+                        byte[] c = new byte[b.remaining()];
+                        b.get(c);
+                        return c;
+                    });
+                    assertArrayEquals(e.getValue(), viaWith, "withBytes " + e.getKey());
                     ByteBuffer direct = ByteBuffer.allocateDirect(g.length);
                     f.readInto(e.getKey(), direct);
                     assertEquals(ByteBuffer.wrap(e.getValue()), direct.flip());
                 }
+            }
+        }
+    }
+
+    /** withBytes leaves no mapping of the file behind (what keeps file pages resident in RSS). */
+    @Test
+    void withBytesReleasesItsMapping() throws Exception {
+        byte[] data = new byte[3 << 20];
+        new Random(5).nextBytes(data);
+        String header = "{\"a\":{\"dtype\":\"U8\",\"shape\":[" + data.length + "],\"data_offsets\":[0," + data.length + "]}}";
+        Path file = RawSafetensors.write(tmp.resolve("released.safetensors"), header, data);
+        try (SafetensorsFile f = SafetensorsFile.open(file)) {
+            long sum = f.withBytes("a", b -> {
+                long s = 0;
+                while (b.hasRemaining()) {
+                    s += b.get();
+                }
+                return s;
+            });
+            long want = 0;
+            for (byte b : data) {
+                want += b;
+            }
+            assertEquals(want, sum);
+            if (Unmapper.available()) {
+                String maps = java.nio.file.Files.readString(Path.of("/proc/self/maps"));
+                assertTrue(!maps.contains(file.getFileName().toString()), "mapping still present after withBytes");
             }
         }
     }

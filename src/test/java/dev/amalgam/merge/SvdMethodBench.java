@@ -10,16 +10,15 @@ import dev.amalgam.io.TensorInfo;
 import dev.amalgam.merge.linalg.Svd;
 
 import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
 /**
  * Timing of the SVD methods on one ViT-B/32 transformer layer (width 768) × 8 tasks. Not a test
- * (surefire does not pick it up). Prints wall time and the calling thread's CPU time; with one
- * intra-op thread all libtorch work runs on the calling thread, so CPU time is the work itself even
- * on a loaded machine.
+ * (surefire does not pick it up). Prints wall time and the process's CPU time (all threads: the
+ * methods run per-task decompositions on every core), which is the work itself even on a loaded
+ * machine; wall ≈ CPU / cores on an idle one.
  * <pre>
  *   mvn -q -B -o test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
  *   java -cp target/classes:target/test-classes:$(cat target/cp.txt) dev.amalgam.merge.SvdMethodBench [threads] [methods]
@@ -30,7 +29,8 @@ public final class SvdMethodBench {
     static final long[][] LAYER = {{2304, 768}, {768, 768}, {3072, 768}, {768, 3072}};
     static final String[] NAMES = {"resblocks.0.attn.in_proj_weight", "resblocks.0.attn.out_proj.weight",
             "resblocks.0.mlp.c_fc.weight", "resblocks.0.mlp.c_proj.weight"};
-    static final ThreadMXBean MX = ManagementFactory.getThreadMXBean();
+    static final com.sun.management.OperatingSystemMXBean OS =
+            (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
     private SvdMethodBench() {
     }
@@ -48,10 +48,10 @@ public final class SvdMethodBench {
                 for (long[] s : LAYER) {
                     NDArray x = root.randomNormal(new Shape(s)).muli(0.01f);
                     Svd.thin(x).close(); // warm-up
-                    long w = System.nanoTime(), c = MX.getCurrentThreadCpuTime();
+                    long w = System.nanoTime(), c = OS.getProcessCpuTime();
                     Svd.thin(x).close();
                     System.out.printf(Locale.ROOT, "svd %dx%d: wall %.3f s, cpu %.3f s%n", s[0], s[1],
-                            (System.nanoTime() - w) / 1e9, (MX.getCurrentThreadCpuTime() - c) / 1e9);
+                            (System.nanoTime() - w) / 1e9, (OS.getProcessCpuTime() - c) / 1e9);
                 }
             }
         }
@@ -79,9 +79,9 @@ public final class SvdMethodBench {
                         names.add("t" + t);
                     }
                     TensorStep step = new TensorStep(new TensorInfo(NAMES[i], DType.F32, LAYER[i]), "layer0", mgr, base, tvs, names);
-                    long w = System.nanoTime(), c = MX.getCurrentThreadCpuTime();
+                    long w = System.nanoTime(), c = OS.getProcessCpuTime();
                     m.merge(step).close();
-                    double ws = (System.nanoTime() - w) / 1e9, cs = (MX.getCurrentThreadCpuTime() - c) / 1e9;
+                    double ws = (System.nanoTime() - w) / 1e9, cs = (OS.getProcessCpuTime() - c) / 1e9;
                     wall += ws;
                     cpu += cs;
                     per.append(String.format(Locale.ROOT, " %dx%d %.2f/%.2fs", LAYER[i][0], LAYER[i][1], ws, cs));

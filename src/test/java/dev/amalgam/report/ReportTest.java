@@ -69,7 +69,7 @@ class ReportTest {
         assertFalse(html.contains("<script") || html.contains("<link") || html.contains("@import") || html.contains("url("));
         assertTrue(html.contains("<td class=\"num\">87.0</td>"));
         assertTrue(html.contains("Tiny &lt;report&gt;"));
-        assertEquals(3, count(html, "<svg "));
+        assertEquals(4, count(html, "<svg "));                      // bars, ID-vs-OOD scatter, λ curve, heatmap
         assertEquals(3, count(html, "<title>mnist / layer"));       // heatmap: 2 tasks x 3 layers
         assertEquals(3, count(html, "<title>svhn / layer"));
         assertTrue(html.contains("<title>svhn / layer1: n/a</title>"));

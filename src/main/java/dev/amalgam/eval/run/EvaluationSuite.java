@@ -49,6 +49,15 @@ public interface EvaluationSuite extends AutoCloseable {
         return java.util.Optional.empty();
     }
 
+    /**
+     * Accuracy of the current weights on a task that was NOT merged (unseen-task generalisation),
+     * scored with a head that does not depend on the merged task set (zero-shot heads, or a linear
+     * probe fitted on the frozen current encoder): {@code id} holds {task: accuracy}.
+     */
+    default Scores evaluateUnseen(String task) {
+        throw new dev.amalgam.AmalgamException(name() + " suite has no unseen-task protocol");
+    }
+
     @Override
     void close();
 

@@ -26,8 +26,9 @@ public final class LowRank {
      * result as long as the non-zero blocks have full rank.
      */
     public static NDArray orthogonalRecombine(NDArray u, NDArray s, NDArray vh) {
-        NDArray uOrth = Svd.polar(u);
-        NDArray vhOrth = Svd.polar(vh);
+        java.util.List<NDArray> polars = Concurrent.map(java.util.List.of(u, vh), Svd::polar);
+        NDArray uOrth = polars.get(0);
+        NDArray vhOrth = polars.get(1);
         return uOrth.mul(s.reshape(1, s.getShape().get(0))).matMul(vhOrth);
     }
 

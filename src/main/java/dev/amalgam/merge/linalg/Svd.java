@@ -78,10 +78,48 @@ public final class Svd {
     /**
      * The orthogonal polar factor P·Qᵀ of x = P·Σ·Qᵀ (thin SVD): the matrix with orthonormal
      * columns (or rows, when m &lt; n) nearest to x in Frobenius norm (orthogonal Procrustes).
+     * Computed as x·(xᵀx)^(-1/2) (or (xxᵀ)^(-1/2)·x) from a float64 eigendecomposition of the smaller
+     * Gram matrix, about twice as fast as an SVD; when x is far from full rank (condition number above
+     * {@value #POLAR_MAX_CONDITION}), where the polar factor is not unique and squaring would lose
+     * precision, from the SVD as before.
      */
     public static NDArray polar(NDArray x) {
+        NDArray viaGram = polarByGram(x);
+        if (viaGram != null) {
+            return viaGram;
+        }
         try (Thin f = thin(x)) {
             return f.u().matMul(f.vh());
+        }
+    }
+
+    static final double POLAR_MAX_CONDITION = 1e4;
+
+    /** x·(xᵀx)^(-1/2) or (xxᵀ)^(-1/2)·x in float64, as float32 on x's manager; null if ill-conditioned. */
+    static NDArray polarByGram(NDArray x) {
+        requireMatrix(x, "polar");
+        boolean tall = x.getShape().get(0) >= x.getShape().get(1);
+        try (ai.djl.ndarray.NDManager tmp = x.getManager().newSubManager()) {
+            NDArray xd = x.toType(DataType.FLOAT64, true);
+            xd.attach(tmp);
+            NDArray g = tall ? xd.transpose().matMul(xd) : xd.matMul(xd.transpose());
+            try (Eigh e = eigh(g)) {
+                double[] w = e.values().toDoubleArray();
+                double max = w[w.length - 1];
+                if (!(w[0] > 0) || max / w[0] > POLAR_MAX_CONDITION * POLAR_MAX_CONDITION) {
+                    return null;
+                }
+                double[] invSqrt = new double[w.length];
+                for (int i = 0; i < w.length; i++) {
+                    invSqrt[i] = 1.0 / Math.sqrt(w[i]);
+                }
+                NDArray q = e.vectors();
+                NDArray root = q.mul(tmp.create(invSqrt).reshape(1, w.length)).matMul(q.transpose());
+                root.attach(tmp);
+                NDArray p = (tall ? xd.matMul(root) : root.matMul(xd)).toType(resultType(x), false);
+                p.attach(x.getManager());
+                return p;
+            }
         }
     }
 
@@ -89,6 +127,11 @@ public final class Svd {
         if (x.getShape().dimension() != 2) {
             throw new IllegalArgumentException(op + " needs a 2-D array, got shape " + x.getShape());
         }
+    }
+
+    /** float64 stays float64; everything else gives float32 (as {@link #thin} does). */
+    static DataType resultType(NDArray x) {
+        return x.getDataType() == DataType.FLOAT64 ? DataType.FLOAT64 : DataType.FLOAT32;
     }
 
     private static NDArray upcast(NDArray x) {

@@ -1,5 +1,6 @@
 package dev.amalgam.merge.ops;
 
+import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -26,10 +27,24 @@ public final class CounterRng {
     /** A keep-mask: element i is 1 with probability 1 − p (kept when uniform(i) ≥ p), else 0. */
     public float[] keepMask(int n, double p) {
         float[] m = new float[n];
-        for (int i = 0; i < n; i++) {
-            m[i] = uniform(i) >= p ? 1f : 0f;
-        }
+        keepMask(FloatBuffer.wrap(m), p);
         return m;
+    }
+
+    /**
+     * The same keep-mask written into dst from its position to its limit (element i at position + i),
+     * e.g. straight into an NDArray's memory. uniform(i) = (z >>> 11)·2⁻⁵³ ≥ p is tested as the exact
+     * integer comparison (z >>> 11) ≥ ⌈p·2⁵³⌉, which gives the same bits without the double.
+     */
+    public void keepMask(FloatBuffer dst, double p) {
+        int n = dst.remaining();
+        int start = dst.position();
+        long threshold = (long) Math.ceil(p * 0x1.0p53);
+        long z = key;
+        for (int i = 0; i < n; i++) {
+            z += GOLDEN;
+            dst.put(start + i, (mix(z) >>> 11) >= threshold ? 1f : 0f);
+        }
     }
 
     static long mix(long z) {

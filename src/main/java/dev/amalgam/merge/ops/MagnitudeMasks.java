@@ -1,9 +1,13 @@
 package dev.amalgam.merge.ops;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+
+import java.nio.ByteOrder;
+import java.nio.IntBuffer;
 
 /**
  * Magnitude rank masks built with topK thresholds (never percentile: it fails above 16M elements).
@@ -28,20 +32,59 @@ public final class MagnitudeMasks {
             return x.zerosLike();
         }
         long hiRank = Math.min(cols, skipTop + keep);
-        NDArray abs = x.abs().reshape(n / cols, cols);
-        NDArray values = abs.topK((int) hiRank, 1, true, true).get(0);
-        NDArray low = values.get(new NDIndex(":, " + (hiRank - 1))).expandDims(1);
-        NDArray mask = abs.gte(low);
+        long rows = n / cols;
+        NDArray abs = x.abs().reshape(rows, cols);
+        NDArray[] bounds = cols >= RADIX_MIN_COLS && n <= Integer.MAX_VALUE ? radixBounds(x, rows, cols, skipTop, hiRank) : null;
+        if (bounds == null) {
+            NDArray values = abs.topK((int) hiRank, 1, true, true).get(0);
+            bounds = new NDArray[]{values.get(new NDIndex(":, " + (hiRank - 1))).expandDims(1),
+                    skipTop > 0 ? values.get(new NDIndex(":, " + (skipTop - 1))).expandDims(1) : null};
+        }
+        NDArray mask = abs.gte(bounds[0]);
         if (skipTop > 0) {
-            NDArray high = values.get(new NDIndex(":, " + (skipTop - 1))).expandDims(1);
-            mask = mask.logicalAnd(abs.lt(high));
+            mask = mask.logicalAnd(abs.lt(bounds[1]));
         }
         return mask.toType(DataType.FLOAT32, false).reshape(shape);
+    }
+
+    /** Rows at least this long get their rank thresholds from a radix select instead of a top-k sort. */
+    static final long RADIX_MIN_COLS = 1 << 16;
+
+    /**
+     * {hiRank-th largest |x|, skipTop-th largest |x| or null} per row as [rows, 1] arrays, by an exact
+     * radix select over x's bit patterns; null when x holds a NaN.
+     */
+    private static NDArray[] radixBounds(NDArray x, long rows, long cols, long skipTop, long hiRank) {
+        IntBuffer bits = x.toByteBuffer(true).order(ByteOrder.nativeOrder()).asIntBuffer();
+        float[][] t = skipTop > 0 ? RowMagnitudeSelect.select(bits, (int) rows, (int) cols, hiRank, skipTop)
+                : RowMagnitudeSelect.select(bits, (int) rows, (int) cols, hiRank);
+        if (t == null) {
+            return null;
+        }
+        NDManager m = x.getManager();
+        return new NDArray[]{m.create(t[0]).reshape(rows, 1), skipTop > 0 ? m.create(t[1]).reshape(rows, 1) : null};
     }
 
     /** x ⊙ [|x| ≥ threshold]. */
     public static NDArray keepAtLeast(NDArray x, float threshold) {
         return x.mul(x.abs().gte(threshold).toType(DataType.FLOAT32, false));
+    }
+
+    /** x ⊙ [|x| ≥ thresholds], thresholds broadcasting against x (e.g. one per row of a stacked [T, ...]). */
+    public static NDArray keepAtLeast(NDArray x, NDArray thresholds) {
+        return StepMasks.nonNegativeInPlace(x.abs().subi(thresholds)).muli(x);
+    }
+
+    /** {@link #keepTopFraction} applied to each row x[t] of a stacked [T, ...] array, in one top-k. */
+    public static NDArray keepTopFractionPerRow(NDArray stacked, double density) {
+        if (density >= 1.0) {
+            return stacked;
+        }
+        Shape shape = stacked.getShape();
+        long rows = shape.get(0);
+        long n = rows == 0 ? 0 : shape.size() / rows;
+        NDArray flat = stacked.reshape(rows, n);
+        return band(flat, true, 0, (long) (density * n)).muli(flat).reshape(shape);
     }
 
     /** MergeKit per-tensor magnitude trim: keep the top int(density·n) entries by |x| (density ≥ 1: x). */

@@ -2,6 +2,8 @@ package dev.amalgam.merge.ops;
 
 import dev.amalgam.AmalgamException;
 
+import java.nio.IntBuffer;
+
 /**
  * Exact r-th largest |x| over a stream of floats with bounded memory, in two passes.
  *
@@ -33,6 +35,32 @@ public final class MagnitudeRadixSelect {
             high[bits >>> 16]++;
         }
         count += xs.length;
+    }
+
+    /** Pass 1 on raw F32 bit patterns (e.g. a view of an NDArray's memory), from position to limit. */
+    public void addHigh(IntBuffer bits, String tensor) {
+        int n = bits.remaining();
+        int start = bits.position();
+        for (int i = 0; i < n; i++) {
+            int b = bits.get(start + i) & ABS_MASK;
+            if (b > INF_BITS) {
+                throw new AmalgamException("tensor " + tensor + ": task vector contains NaN");
+            }
+            high[b >>> 16]++;
+        }
+        count += n;
+    }
+
+    /** Pass 2 on raw F32 bit patterns, from position to limit. */
+    public void addLow(IntBuffer bits) {
+        int n = bits.remaining();
+        int start = bits.position();
+        for (int i = 0; i < n; i++) {
+            int b = bits.get(start + i) & ABS_MASK;
+            if ((b >>> 16) == highBin) {
+                low[b & 0xffff]++;
+            }
+        }
     }
 
     /** Number of values seen in pass 1. */

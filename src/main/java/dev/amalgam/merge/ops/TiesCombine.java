@@ -50,30 +50,21 @@ public final class TiesCombine {
             s = s.add(s.eq(0).toType(DataType.FLOAT32, false).mul(zeroSign));
         }
         NDArray selSign = s.gt(0).toType(DataType.FLOAT32, false).mul(2f).sub(1f);
-        NDArray keep = stacked.mul(selSign).gt(0).toType(DataType.FLOAT32, false);
-        NDArray sel = stacked.mul(keep);
+        // aligned = τ̂_t·σ (σ = ±1, exact); an entry is selected iff aligned > 0, and then
+        // |sel_t| = aligned and sel_t = aligned·σ, so max(aligned, 0)·σ is sel_t without a mask array.
+        NDArray aligned = stacked.mul(selSign);
         switch (fn) {
             case DIS_SUM:
-                return sel.sum(new int[]{0});
+                return aligned.maximum(0f).muli(selSign).sum(new int[]{0});
             case DIS_MEAN: {
-                NDArray w = keep;
-                if (weights != null) {
-                    long[] wShape = new long[stacked.getShape().dimension()];
-                    java.util.Arrays.fill(wShape, 1L);
-                    wShape[0] = weights.length;
-                    float[] wf = new float[weights.length];
-                    for (int i = 0; i < wf.length; i++) {
-                        wf[i] = (float) weights[i];
-                    }
-                    w = keep.mul(stacked.getManager().create(wf).reshape(wShape));
-                }
-                NDArray den = w.sum(new int[]{0});
+                NDArray keep = StepMasks.positiveInPlace(aligned);
+                NDArray den = weights == null ? keep.sum(new int[]{0}) : TaskReductions.weightedSum(keep, weights);
                 NDArray small = den.abs().lt(DIVISOR_EPS).toType(DataType.FLOAT32, false);
                 den = den.mul(small.neg().add(1f)).add(small);
-                return sel.sum(new int[]{0}).div(den);
+                return keep.muli(stacked).sum(new int[]{0}).div(den);
             }
             case DIS_MAX:
-                return sel.abs().max(new int[]{0}).mul(s);
+                return TaskReductions.max(aligned).maximum(0f).mul(s);
             default:
                 throw new IllegalStateException(fn.toString());
         }

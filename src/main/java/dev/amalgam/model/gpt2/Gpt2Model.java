@@ -5,9 +5,8 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
-import dev.amalgam.model.CausalLanguageModel;
 import dev.amalgam.model.HfConfig;
-import dev.amalgam.model.HfModelBlock;
+import dev.amalgam.model.HfCausalLmBlock;
 import dev.amalgam.model.KvCache;
 import dev.amalgam.model.ModelWeights;
 import dev.amalgam.model.NamedParameters;
@@ -19,12 +18,12 @@ import dev.amalgam.model.WeightLookup;
  * (weights stored [in, out], so {@code x·W + b}), {@code gelu_new}, LM head tied to {@code wte}.
  * Block input: [input_ids]; output: [logits].
  */
-public final class Gpt2Model extends HfModelBlock implements CausalLanguageModel {
+public final class Gpt2Model extends HfCausalLmBlock {
     private static final String P = "transformer.";
     private final Gpt2Config cfg;
 
     private Gpt2Model(Gpt2Config cfg, NamedParameters params, NDManager manager) {
-        super(params, manager);
+        super(params, manager, cfg.nLayer(), cfg.vocabSize(), cfg.eosTokenId());
         this.cfg = cfg;
     }
 
@@ -71,6 +70,7 @@ public final class Gpt2Model extends HfModelBlock implements CausalLanguageModel
     }
 
     /** Final hidden states (after {@code ln_f}) [B, T, n_embd]. */
+    @Override
     public NDArray hiddenStates(WeightLookup w, NDArray ids, KvCache cache) {
         long t = ids.getShape().get(1);
         long offset = cache == null ? 0 : cache.length();
@@ -109,43 +109,12 @@ public final class Gpt2Model extends HfModelBlock implements CausalLanguageModel
     }
 
     @Override
-    public NDArray logits(WeightLookup w, NDArray ids, KvCache cache) {
-        NDArray head = w.get(cfg.tieWordEmbeddings() ? P + "wte.weight" : "lm_head.weight");
-        return Ops.linear(hiddenStates(w, ids, cache), head, null);
-    }
-
-    @Override
-    public NDList forward(WeightLookup weights, NDList inputs) {
-        return new NDList(logits(weights, inputs.head(), null));
-    }
-
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return new Shape[] {new Shape(inputShapes[0].get(0), inputShapes[0].get(1), cfg.vocabSize())};
-    }
-
-    @Override
-    public WeightLookup ownWeights() {
-        return params;
-    }
-
-    @Override
-    public KvCache newCache() {
-        return new KvCache(manager, cfg.nLayer());
-    }
-
-    @Override
-    public int vocabSize() {
-        return cfg.vocabSize();
+    protected String lmHeadWeightName() {
+        return cfg.tieWordEmbeddings() ? P + "wte.weight" : "lm_head.weight";
     }
 
     @Override
     public long maxSequenceLength() {
         return cfg.nPositions();
-    }
-
-    @Override
-    public long eosTokenId() {
-        return cfg.eosTokenId();
     }
 }

@@ -4,9 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import dev.amalgam.model.CausalLanguageModel;
 import dev.amalgam.model.HfConfig;
-import dev.amalgam.model.HfModelBlock;
+import dev.amalgam.model.HfCausalLmBlock;
 import dev.amalgam.model.KvCache;
 import dev.amalgam.model.ModelWeights;
 import dev.amalgam.model.NamedParameters;
@@ -19,11 +18,11 @@ import dev.amalgam.model.WeightLookup;
  * optional tied LM head. Block input: [input_ids]; output: [logits]. Mistral's sliding window is not
  * applied (it only matters beyond {@code sliding_window} tokens).
  */
-public final class LlamaModel extends HfModelBlock implements CausalLanguageModel {
+public final class LlamaModel extends HfCausalLmBlock {
     private final LlamaConfig cfg;
 
     private LlamaModel(LlamaConfig cfg, NamedParameters params, NDManager manager) {
-        super(params, manager);
+        super(params, manager, cfg.layers(), cfg.vocabSize(), cfg.eosTokenId());
         this.cfg = cfg;
     }
 
@@ -71,6 +70,7 @@ public final class LlamaModel extends HfModelBlock implements CausalLanguageMode
     }
 
     /** Final hidden states (after {@code model.norm}) [B, T, hidden]. */
+    @Override
     public NDArray hiddenStates(WeightLookup w, NDArray ids, KvCache cache) {
         long t = ids.getShape().get(1);
         long offset = cache == null ? 0 : cache.length();
@@ -107,38 +107,7 @@ public final class LlamaModel extends HfModelBlock implements CausalLanguageMode
     }
 
     @Override
-    public NDArray logits(WeightLookup w, NDArray ids, KvCache cache) {
-        NDArray head = w.get(cfg.tieWordEmbeddings() ? "model.embed_tokens.weight" : "lm_head.weight");
-        return Ops.linear(hiddenStates(w, ids, cache), head, null);
-    }
-
-    @Override
-    public NDList forward(WeightLookup weights, NDList inputs) {
-        return new NDList(logits(weights, inputs.head(), null));
-    }
-
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return new Shape[] {new Shape(inputShapes[0].get(0), inputShapes[0].get(1), cfg.vocabSize())};
-    }
-
-    @Override
-    public WeightLookup ownWeights() {
-        return params;
-    }
-
-    @Override
-    public KvCache newCache() {
-        return new KvCache(manager, cfg.layers());
-    }
-
-    @Override
-    public int vocabSize() {
-        return cfg.vocabSize();
-    }
-
-    @Override
-    public long eosTokenId() {
-        return cfg.eosTokenId();
+    protected String lmHeadWeightName() {
+        return cfg.tieWordEmbeddings() ? "model.embed_tokens.weight" : "lm_head.weight";
     }
 }

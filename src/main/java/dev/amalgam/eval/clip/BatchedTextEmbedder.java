@@ -1,0 +1,65 @@
+package dev.amalgam.eval.clip;
+
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import dev.amalgam.eval.heads.PromptTemplates;
+import dev.amalgam.eval.heads.TextEmbedder;
+import dev.amalgam.model.Tokenizers;
+import dev.amalgam.model.clip.ClipModel;
+import dev.amalgam.serving.ClipZeroShot;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A CLIP text tower as a {@link TextEmbedder} that embeds all prompts of a task (every class × every
+ * template) up front in batches of {@link #BATCH}, instead of one forward pass per class: SUN397's
+ * 397 classes then take a handful of passes. Each prompt is padded to the same fixed length either
+ * way, so rows equal one-prompt-at-a-time embeddings up to float rounding.
+ */
+final class BatchedTextEmbedder {
+    static final int BATCH = 256;
+
+    private BatchedTextEmbedder() {
+    }
+
+    /** An embedder that answers from the precomputed embeddings of {@code classes} × {@code templates}. */
+    static TextEmbedder forTask(ClipModel clip, Path tokenizerDir, List<String> classes, List<String> templates) {
+        LinkedHashSet<String> prompts = new LinkedHashSet<>();
+        for (String c : classes) {
+            for (String t : templates) {
+                prompts.add(PromptTemplates.fill(t, c));
+            }
+        }
+        Map<String, float[]> byText = new HashMap<>();
+        List<String> all = new ArrayList<>(prompts);
+        try (HuggingFaceTokenizer tok = Tokenizers.clip(tokenizerDir, ClipZeroShot.textLength(clip))) {
+            for (int from = 0; from < all.size(); from += BATCH) {
+                List<String> part = all.subList(from, Math.min(all.size(), from + BATCH));
+                try (NDManager m = clip.manager().newSubManager()) {
+                    NDList batch = Tokenizers.batch(tok, part, m);
+                    float[] flat = clip.textFeatures(batch.get(0), batch.get(1)).toFloatArray();
+                    int d = flat.length / part.size();
+                    for (int i = 0; i < part.size(); i++) {
+                        byText.put(part.get(i), java.util.Arrays.copyOfRange(flat, i * d, (i + 1) * d));
+                    }
+                }
+            }
+        }
+        return texts -> {
+            float[][] out = new float[texts.size()][];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = byText.get(texts.get(i));
+                if (out[i] == null) {
+                    throw new IllegalStateException("prompt not precomputed: " + texts.get(i));
+                }
+            }
+            return out;
+        };
+    }
+}

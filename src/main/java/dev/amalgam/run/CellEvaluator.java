@@ -1,0 +1,161 @@
+package dev.amalgam.run;
+
+import ai.djl.Device;
+import dev.amalgam.eval.run.EvaluationSuite;
+import dev.amalgam.io.Checkpoint;
+import dev.amalgam.io.Checkpoints;
+import dev.amalgam.merge.LwptvTables;
+import dev.amalgam.merge.Materializer;
+import dev.amalgam.merge.MergeJob;
+import dev.amalgam.merge.StreamingExecutor;
+import dev.amalgam.merge.TaskModulated;
+import dev.amalgam.merge.lwptv.Lwptv;
+import dev.amalgam.recipe.MergeRecipe;
+import dev.amalgam.report.Saliency;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Computes one cell on an open suite. Baselines: the suite's pre-trained protocol, and each task's
+ * fine-tune on its own task. Merges: the ID tasks' fine-tunes merged into {@code merges/<id>}, then
+ * evaluated on every ID task (EMR/TALL: each task on its own reconstruction) and every held-out task
+ * via {@link EvaluationSuite#evaluateUnseen}; the merged checkpoint is deleted unless kept, and an
+ * LwPTV cell's task × layer keep masks are written to {@code masks/<id>.csv}.
+ */
+final class CellEvaluator {
+    private static final long SHARD = 5L << 30;
+
+    private final EvaluationSuite suite;
+    private final List<String> tasks;
+    private final List<String> heldout;
+    private final Path merges;
+    private final Path masks;
+    private final boolean keep;
+
+    CellEvaluator(EvaluationSuite suite, List<String> tasks, List<String> heldout, Path merges, Path masks, boolean keep) {
+        this.masks = masks;
+        this.suite = suite;
+        this.tasks = tasks;
+        this.heldout = heldout;
+        this.merges = merges;
+        this.keep = keep;
+    }
+
+    CellResult evaluate(Cell c) {
+        long start = System.nanoTime();
+        Map<String, Double> id = new LinkedHashMap<>();
+        Map<String, Double> ood = new LinkedHashMap<>();
+        Map<String, Double> unseen = new LinkedHashMap<>();
+        String label = c.label();
+        Saliency saliency = null;
+        switch (c.kind()) {
+            case PRETRAINED -> {
+                load(suite.pretrainedDir());
+                EvaluationSuite.Scores pre = suite.pretrainedScores();
+                id.putAll(pre.id());
+                ood.putAll(pre.ood());
+                load(suite.pretrainedDir());
+                unseen(unseen);
+                label = suite.pretrainedLabel();
+            }
+            case INDIVIDUAL -> {
+                for (String t : tasks) {
+                    load(suite.taskModelDir(t));
+                    add(suite.evaluate(t), id, ood);
+                }
+            }
+            case MULTITASK -> add(suite.multiTaskScores().orElseThrow(() -> new dev.amalgam.AmalgamException(
+                    suite.name() + " suite has no multi-task model")), id, ood);
+            default -> saliency = merged(c, id, ood, unseen);
+        }
+        return new CellResult(c, label, id, ood, unseen, (System.nanoTime() - start) / 1e9, saliency);
+    }
+
+    private Saliency merged(Cell c, Map<String, Double> id, Map<String, Double> ood, Map<String, Double> unseen) {
+        Path out = merges.resolve(c.id());
+        delete(out);
+        List<MergeRecipe.ModelEntry> models = new ArrayList<>();
+        for (String t : tasks) {
+            models.add(new MergeRecipe.ModelEntry(suite.taskModelDir(t), t, Map.of()));
+        }
+        MergeRecipe r = new MergeRecipe(c.label(), c.method(), suite.pretrainedDir(), models, c.params(), null, "base",
+                null, 0L, c.lwptv());
+        MergeJob.Result res = MergeJob.run(r, new MergeJob.Options(out, null, SHARD, Device.cpu(), false,
+                StreamingExecutor.Progress.NONE));
+        Lwptv lw = res.lwptv();
+        boolean modulated = (lw != null ? lw : res.method()) instanceof TaskModulated;
+        try {
+            if (modulated) {
+                Path taskModel = merges.resolve(c.id() + "-task");
+                for (String t : tasks) {
+                    Materializer.materialize(out, t, taskModel, null, SHARD);
+                    load(taskModel);
+                    delete(taskModel);
+                    add(suite.evaluate(t), id, ood);
+                }
+                // a held-out task has no reconstruction of its own: left empty (docs/run.md)
+                heldout.forEach(h -> unseen.put(h, Double.NaN));
+            } else {
+                load(out);
+                for (String t : tasks) {
+                    add(suite.evaluate(t), id, ood);
+                }
+                unseen(unseen);
+            }
+        } finally {
+            if (!keep) {
+                delete(out);
+            }
+        }
+        if (lw != null) {
+            writeMasks(c, lw);
+        }
+        return lw == null ? null : new Saliency(lw.taskNames(), lw.layerNames(), lw.saliency());
+    }
+
+    /** {@code masks/<id>.csv}: which task × layer entries LwPTV kept (see LwptvTables). */
+    private void writeMasks(Cell c, Lwptv lw) {
+        try {
+            Files.createDirectories(masks);
+            Files.writeString(masks.resolve(c.id() + ".csv"), LwptvTables.csv(lw, true));
+        } catch (IOException e) {
+            throw new dev.amalgam.AmalgamException(masks + ": cannot write LwPTV masks (" + e.getMessage() + ")");
+        }
+    }
+
+    private void unseen(Map<String, Double> unseen) {
+        for (String h : heldout) {
+            unseen.put(h, suite.evaluateUnseen(h).id().getOrDefault(h, Double.NaN));
+        }
+    }
+
+    private void load(Path dir) {
+        try (Checkpoint c = Checkpoints.open(dir)) {
+            suite.setWeights(c);
+        }
+    }
+
+    private static void add(EvaluationSuite.Scores s, Map<String, Double> id, Map<String, Double> ood) {
+        id.putAll(s.id());
+        ood.putAll(s.ood());
+    }
+
+    static void delete(Path p) {
+        if (!Files.exists(p)) {
+            return;
+        }
+        try (Stream<Path> w = Files.walk(p)) {
+            w.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException ignored) {
+            // temporary merge outputs only
+        }
+    }
+}

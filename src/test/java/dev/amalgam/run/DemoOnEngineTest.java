@@ -1,0 +1,50 @@
+package dev.amalgam.run;
+
+import dev.amalgam.demo.DemoMethods;
+import dev.amalgam.demo.DemoRunner;
+import dev.amalgam.demo.TextDemoSuite;
+import dev.amalgam.report.ResultTable;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The demo runs on the run engine: its rows, order, labels and files are those of the demo. */
+class DemoOnEngineTest {
+    @TempDir
+    Path root;
+
+    @Test
+    void demoRowsAndFiles() throws IOException {
+        TinyTextZoo.write(root);
+        Map<String, Path> models = new LinkedHashMap<>();
+        TinyTextZoo.TASKS.forEach(t -> models.put(t, root.resolve("models").resolve(t)));
+        List<DemoMethods.Method> methods = DemoMethods.all().stream()
+                .filter(m -> m.name().equals("task_arithmetic") || m.name().equals("emr")).toList();
+        Path out = root.resolve("demo/text");
+        ResultTable t;
+        try (TextDemoSuite suite = new TextDemoSuite(root.resolve("pretrained"), root.resolve("data"), models, 64, 200)) {
+            t = DemoRunner.run(suite, new DemoRunner.Options(out, methods, Map.of("", Map.of())));
+        }
+        assertEquals(List.of("Pre-trained (linear probe)", "Individual fine-tuned", "Task Arithmetic (λ=0.3)",
+                "Task Arithmetic (λ=0.3) + LwPTV", "EMR", "EMR + LwPTV"), t.rows().stream().map(ResultTable.Row::method).toList());
+        assertEquals(TinyTextZoo.TASKS, t.tasks());
+        for (ResultTable.Row r : t.rows()) {
+            for (String task : TinyTextZoo.TASKS) {
+                assertTrue(ResultTable.id(r, task) >= 0 && ResultTable.ood(r, task) >= 0, r.method() + " " + task);
+            }
+        }
+        for (String f : List.of("results.csv", "results.md", "report.html", "lwptv-masks.csv")) {
+            assertTrue(Files.isRegularFile(out.resolve(f)), f);
+        }
+        assertTrue(!Files.exists(out.resolve("merges")));
+    }
+}
