@@ -40,7 +40,9 @@ public final class DemoRunner {
         List<Cell> cells = new ArrayList<>();
         cells.add(CellGrid.baseline(context, ResultTable.Kind.PRETRAINED, suite.pretrainedLabel()));
         cells.add(CellGrid.baseline(context, ResultTable.Kind.INDIVIDUAL, "Individual fine-tuned"));
-        cells.add(CellGrid.baseline(context, ResultTable.Kind.MULTITASK, "Multi-task fine-tuned (upper bound)"));
+        if (suite.hasMultiTaskModel()) {
+            cells.add(CellGrid.baseline(context, ResultTable.Kind.MULTITASK, "Multi-task fine-tuned (upper bound)"));
+        }
         Cell firstLwptv = null;
         for (int i = 0; i < o.methods().size(); i++) {
             DemoMethods.Method m = o.methods().get(i);

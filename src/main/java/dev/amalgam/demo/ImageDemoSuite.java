@@ -100,6 +100,11 @@ public final class ImageDemoSuite implements EvaluationSuite {
         return new Scores(id, o);
     }
 
+    @Override
+    public boolean hasMultiTaskModel() {
+        return java.nio.file.Files.isDirectory(ImageZoo.modelDir(zoo, ImageZoo.MULTITASK));
+    }
+
     /** The vision tower fine-tuned on all tasks at once, with the same frozen zero-shot heads. */
     @Override
     public java.util.Optional<Scores> multiTaskScores() {

@@ -109,6 +109,11 @@ public final class TextDemoSuite implements EvaluationSuite {
         return new Scores(id, ood);
     }
 
+    @Override
+    public boolean hasMultiTaskModel() {
+        return multiTask != null;
+    }
+
     /** The multi-task model with its own per-task heads. */
     @Override
     public Optional<Scores> multiTaskScores() {

@@ -49,6 +49,11 @@ public interface EvaluationSuite extends AutoCloseable {
         return java.util.Optional.empty();
     }
 
+    /** Whether {@link #multiTaskScores()} has a model to score (checked before a run plans that row). */
+    default boolean hasMultiTaskModel() {
+        return false;
+    }
+
     /**
      * Accuracy of the current weights on a task that was NOT merged (unseen-task generalisation),
      * scored with a head that does not depend on the merged task set (zero-shot heads, or a linear
