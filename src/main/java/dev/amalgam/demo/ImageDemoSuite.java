@@ -87,17 +87,7 @@ public final class ImageDemoSuite implements EvaluationSuite {
 
     @Override
     public Scores pretrainedScores() {
-        try (dev.amalgam.io.Checkpoint c = dev.amalgam.io.Checkpoints.open(pretrainedDir())) {
-            setWeights(c);
-        }
-        Map<String, Double> id = new LinkedHashMap<>();
-        Map<String, Double> o = new LinkedHashMap<>();
-        for (String t : tasks) {
-            Scores s = evaluate(t);
-            id.putAll(s.id());
-            o.putAll(s.ood());
-        }
-        return new Scores(id, o);
+        return scoresOf(pretrainedDir());
     }
 
     @Override
@@ -108,7 +98,12 @@ public final class ImageDemoSuite implements EvaluationSuite {
     /** The vision tower fine-tuned on all tasks at once, with the same frozen zero-shot heads. */
     @Override
     public java.util.Optional<Scores> multiTaskScores() {
-        try (dev.amalgam.io.Checkpoint c = dev.amalgam.io.Checkpoints.open(ImageZoo.modelDir(zoo, ImageZoo.MULTITASK))) {
+        return java.util.Optional.of(scoresOf(ImageZoo.modelDir(zoo, ImageZoo.MULTITASK)));
+    }
+
+    /** Every task's scores of the model in {@code dir} (loaded into the evaluator first). */
+    private Scores scoresOf(java.nio.file.Path dir) {
+        try (dev.amalgam.io.Checkpoint c = dev.amalgam.io.Checkpoints.open(dir)) {
             setWeights(c);
         }
         Map<String, Double> id = new LinkedHashMap<>();
@@ -118,7 +113,7 @@ public final class ImageDemoSuite implements EvaluationSuite {
             id.putAll(s.id());
             o.putAll(s.ood());
         }
-        return java.util.Optional.of(new Scores(id, o));
+        return new Scores(id, o);
     }
 
     @Override
