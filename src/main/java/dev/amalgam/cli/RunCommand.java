@@ -4,6 +4,7 @@ import dev.amalgam.AmalgamException;
 import dev.amalgam.report.MarkdownTable;
 import dev.amalgam.report.ReportTables;
 import dev.amalgam.run.Cell;
+import dev.amalgam.run.InputFingerprint;
 import dev.amalgam.run.RunEngine;
 import dev.amalgam.run.RunPlan;
 import dev.amalgam.run.RunRecipe;
@@ -47,15 +48,23 @@ public final class RunCommand implements Callable<Integer> {
         RunRecipe r = RunRecipeParser.parse(recipe);
         Path home = Path.of(System.getProperty("amalgam.home", "."));
         Path dir = out != null ? out : home.resolve("runs").resolve(r.name());
-        RunPlan plan = RunPlan.of(r, dir, fresh);
+        String inputs = InputFingerprint.of(r.suite(), home);
+        boolean stale = !fresh && InputFingerprint.stale(dir, inputs);
+        if (stale) {
+            System.err.println("amalgam run: the checkpoints behind the suite changed since the cached cells were computed ("
+                    + dir.resolve(InputFingerprint.FILE) + "); recomputing every cell");
+        }
+        RunPlan plan = RunPlan.of(r, dir, fresh || stale);
         if (dryRun) {
             for (Cell c : plan.cells()) {
-                boolean cached = !fresh && java.nio.file.Files.isRegularFile(dir.resolve("cells").resolve(c.id() + ".json"));
+                boolean cached = !fresh && !stale && java.nio.file.Files.isRegularFile(dir.resolve("cells").resolve(c.id() + ".json"));
                 System.out.printf("%s  %-6s  %s%n", c.id(), cached ? "cached" : "todo", c.label());
             }
             return 0;
         }
         RunEngine.Summary s = RunEngine.run(plan, () -> SuiteKinds.open(r.suite(), home, r.file().toString()), true);
+        // after the run: a demo suite may have built its zoo on first use
+        InputFingerprint.record(dir, InputFingerprint.of(r.suite(), home));
         System.out.println("## " + s.report().title() + "\n");
         System.out.println(MarkdownTable.render(ReportTables.results(s.report().results(), "results"), true));
         return 0;
