@@ -1,7 +1,6 @@
 package dev.amalgam.merge;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDScope;
 import dev.amalgam.merge.linalg.Svd;
 
 import java.util.Locale;
@@ -44,20 +43,9 @@ public final class IsoC implements MergeMethod {
 
     @Override
     public NDArray merge(TensorStep step) {
-        NDArray result;
-        try (NDScope scope = new NDScope()) {
-            scope.suppressNotUsedWarning();
-            NDArray delta;
-            if (SvdMethodSupport.isMatrix(step, exclude)) {
-                NDArray sum = SvdMethodSupport.mean(step.taskVectors()).muli(step.taskCount());
-                Svd.Thin f = Svd.thin(sum);
-                delta = f.u().matMul(f.vh()).muli(f.s().mean());
-            } else {
-                delta = SvdMethodSupport.mean(step.taskVectors());
-            }
-            result = step.base().add(delta.muli(alpha));
-            NDScope.unregister(result);
-        }
-        return result;
+        return SvdMethodSupport.mergeDelta(step, exclude, alpha, s -> {
+            Svd.Thin f = Svd.thin(SvdMethodSupport.mean(s.taskVectors()).muli(s.taskCount()));
+            return f.u().matMul(f.vh()).muli(f.s().mean());
+        });
     }
 }

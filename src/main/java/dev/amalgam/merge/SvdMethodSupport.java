@@ -1,9 +1,11 @@
 package dev.amalgam.merge;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDScope;
 import dev.amalgam.AmalgamException;
 
 import java.util.List;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -15,6 +17,21 @@ final class SvdMethodSupport {
     /** A 2-D tensor not excluded by the regex (find); the rest are merged by the mean of τ_t. */
     static boolean isMatrix(TensorStep step, Pattern exclude) {
         return step.info().shape().length == 2 && (exclude == null || !exclude.matcher(step.name()).find());
+    }
+
+    /**
+     * θ_0 + α·Δ with Δ = {@code matrixDelta} for a 2-D tensor not excluded, else the mean of the task
+     * vectors; every intermediate is closed on return.
+     */
+    static NDArray mergeDelta(TensorStep step, Pattern exclude, double alpha, Function<TensorStep, NDArray> matrixDelta) {
+        NDArray result;
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            NDArray delta = isMatrix(step, exclude) ? matrixDelta.apply(step) : mean(step.taskVectors());
+            result = step.base().add(delta.muli(alpha));
+            NDScope.unregister(result);
+        }
+        return result;
     }
 
     /** The {@code exclude_keys} regex, or null when empty. */

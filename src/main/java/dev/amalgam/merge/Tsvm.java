@@ -3,7 +3,6 @@ package dev.amalgam.merge;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import dev.amalgam.merge.linalg.Concurrent;
 import dev.amalgam.merge.linalg.GramSvd;
@@ -56,14 +55,7 @@ public final class Tsvm implements MergeMethod {
 
     @Override
     public NDArray merge(TensorStep step) {
-        NDArray result;
-        try (NDScope scope = new NDScope()) {
-            scope.suppressNotUsedWarning();
-            NDArray delta = SvdMethodSupport.isMatrix(step, exclude) ? delta(step) : SvdMethodSupport.mean(step.taskVectors());
-            result = step.base().add(delta.muli(alpha));
-            NDScope.unregister(result);
-        }
-        return result;
+        return SvdMethodSupport.mergeDelta(step, exclude, alpha, Tsvm::delta);
     }
 
     private static NDArray delta(TensorStep step) {
