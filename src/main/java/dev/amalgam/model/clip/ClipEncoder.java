@@ -1,6 +1,8 @@
 package dev.amalgam.model.clip;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.jni.JniUtils;
 import dev.amalgam.model.Ops;
 import dev.amalgam.model.WeightLookup;
 
@@ -9,21 +11,43 @@ final class ClipEncoder {
     private ClipEncoder() {
     }
 
-    /** x [B, T, H]; {@code mask} is additive [.., T, T] or null. */
+    /**
+     * x [B, T, H]; {@code mask} is additive [.., T, T] or null. Outside gradient recording each layer's
+     * intermediates live in a manager of their own that closes when the layer is done, so activation
+     * memory is one layer's worth instead of the whole stack's (as PyTorch frees them under no_grad).
+     */
     static NDArray forward(WeightLookup w, String prefix, ClipConfig.Tower t, NDArray x, NDArray mask) {
         double scale = 1.0 / Math.sqrt(t.hiddenSize() / (double) t.heads());
+        boolean release = !JniUtils.isGradMode();
+        NDManager outer = x.getManager();
         for (int i = 0; i < t.layers(); i++) {
             String l = prefix + ".layers." + i + ".";
-            NDArray h = Ops.layerNorm(x, w.get(l + "layer_norm1.weight"), w.get(l + "layer_norm1.bias"), t.layerNormEps());
-            NDArray q = Ops.splitHeads(linear(h, w, l + "self_attn.q_proj"), t.heads());
-            NDArray k = Ops.splitHeads(linear(h, w, l + "self_attn.k_proj"), t.heads());
-            NDArray v = Ops.splitHeads(linear(h, w, l + "self_attn.v_proj"), t.heads());
-            x = x.add(linear(Ops.mergeHeads(Ops.attention(q, k, v, mask, scale)), w, l + "self_attn.out_proj"));
-            h = Ops.layerNorm(x, w.get(l + "layer_norm2.weight"), w.get(l + "layer_norm2.bias"), t.layerNormEps());
-            h = Ops.activation(t.hiddenAct(), linear(h, w, l + "mlp.fc1"));
-            x = x.add(linear(h, w, l + "mlp.fc2"));
+            if (!release) {
+                x = layer(w, l, t, x, mask, scale);
+                continue;
+            }
+            NDArray in = x;
+            try (NDManager step = outer.newSubManager()) {
+                in.tempAttach(step);
+                x = layer(w, l, t, in, mask, scale);
+                x.attach(outer);
+            }
+            if (i > 0) {
+                in.close(); // the previous layer's output; the first layer's input belongs to the caller
+            }
         }
         return x;
+    }
+
+    private static NDArray layer(WeightLookup w, String l, ClipConfig.Tower t, NDArray x, NDArray mask, double scale) {
+        NDArray h = Ops.layerNorm(x, w.get(l + "layer_norm1.weight"), w.get(l + "layer_norm1.bias"), t.layerNormEps());
+        NDArray q = Ops.splitHeads(linear(h, w, l + "self_attn.q_proj"), t.heads());
+        NDArray k = Ops.splitHeads(linear(h, w, l + "self_attn.k_proj"), t.heads());
+        NDArray v = Ops.splitHeads(linear(h, w, l + "self_attn.v_proj"), t.heads());
+        x = x.add(linear(Ops.mergeHeads(Ops.attention(q, k, v, mask, scale)), w, l + "self_attn.out_proj"));
+        h = Ops.layerNorm(x, w.get(l + "layer_norm2.weight"), w.get(l + "layer_norm2.bias"), t.layerNormEps());
+        h = Ops.activation(t.hiddenAct(), linear(h, w, l + "mlp.fc1"));
+        return x.add(linear(h, w, l + "mlp.fc2"));
     }
 
     private static NDArray linear(NDArray x, WeightLookup w, String prefix) {
