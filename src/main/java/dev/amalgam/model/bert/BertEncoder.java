@@ -18,6 +18,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import dev.amalgam.AmalgamException;
 import dev.amalgam.io.TensorSource;
+import dev.amalgam.model.LayerStack;
 import dev.amalgam.tensor.TensorBridge;
 
 import java.util.ArrayList;
@@ -181,9 +182,7 @@ public final class BertEncoder extends AbstractBlock implements AutoCloseable {
         // additive mask: 0 where attended, the lowest float where padded, as HF does
         NDArray maskBias = mask.toType(DataType.FLOAT32, false).reshape(b, 1, 1, t).neg().add(1f)
                 .mul(-Float.MAX_VALUE);
-        for (int l = 0; l < config.numLayers(); l++) {
-            x = layer(c, x, maskBias, "encoder.layer." + l + ".", b, t);
-        }
+        x = LayerStack.run(x, config.numLayers(), (l, in) -> layer(c, in, maskBias, "encoder.layer." + l + ".", b, t));
         if (!pooler) {
             return new NDList(x);
         }

@@ -1,8 +1,7 @@
 package dev.amalgam.model.clip;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.pytorch.jni.JniUtils;
+import dev.amalgam.model.LayerStack;
 import dev.amalgam.model.Ops;
 import dev.amalgam.model.WeightLookup;
 
@@ -11,32 +10,10 @@ final class ClipEncoder {
     private ClipEncoder() {
     }
 
-    /**
-     * x [B, T, H]; {@code mask} is additive [.., T, T] or null. Outside gradient recording each layer's
-     * intermediates live in a manager of their own that closes when the layer is done, so activation
-     * memory is one layer's worth instead of the whole stack's (as PyTorch frees them under no_grad).
-     */
+    /** x [B, T, H]; {@code mask} is additive [.., T, T] or null. */
     static NDArray forward(WeightLookup w, String prefix, ClipConfig.Tower t, NDArray x, NDArray mask) {
         double scale = 1.0 / Math.sqrt(t.hiddenSize() / (double) t.heads());
-        boolean release = !JniUtils.isGradMode();
-        NDManager outer = x.getManager();
-        for (int i = 0; i < t.layers(); i++) {
-            String l = prefix + ".layers." + i + ".";
-            if (!release) {
-                x = layer(w, l, t, x, mask, scale);
-                continue;
-            }
-            NDArray in = x;
-            try (NDManager step = outer.newSubManager()) {
-                in.tempAttach(step);
-                x = layer(w, l, t, in, mask, scale);
-                x.attach(outer);
-            }
-            if (i > 0) {
-                in.close(); // the previous layer's output; the first layer's input belongs to the caller
-            }
-        }
-        return x;
+        return LayerStack.run(x, t.layers(), (i, in) -> layer(w, prefix + ".layers." + i + ".", t, in, mask, scale));
     }
 
     private static NDArray layer(WeightLookup w, String l, ClipConfig.Tower t, NDArray x, NDArray mask, double scale) {
