@@ -2,6 +2,11 @@ package dev.amalgam.merge;
 
 import ai.djl.ndarray.NDArray;
 import dev.amalgam.AmalgamException;
+import dev.amalgam.merge.kernels.Combine;
+import dev.amalgam.merge.kernels.MagnitudeTrim;
+import dev.amalgam.merge.kernels.RankSelect;
+import dev.amalgam.merge.kernels.StepViews;
+import dev.amalgam.merge.kernels.TrimCombineKernel;
 import dev.amalgam.merge.ops.MagnitudeMasks;
 import dev.amalgam.merge.ops.MergeFunction;
 import dev.amalgam.merge.ops.ParamLists;
@@ -113,9 +118,69 @@ public final class Breadcrumbs implements MergeMethod {
         return MagnitudeMasks.band(flat, true, top, target).muli(flat).reshape(stacked.getShape());
     }
 
+    /**
+     * The band of each task vector as a trim: per segment (a row, or the flattened tensor) keep ranks
+     * [skipTop, skipTop + keep) of |τ_t|; null when the step has no kernel views or holds a NaN, and
+     * {@link #UNCHANGED} when nothing is trimmed.
+     */
+    private MagnitudeTrim band(TensorStep step) {
+        StepViews v = step.views();
+        if (v == null) {
+            return null;
+        }
+        long[] shape = step.base().getShape().getShape();
+        int n = v.n();
+        long segment;
+        long skipTop;
+        long keepCount;
+        if (rowWise) {
+            if (shape.length == 0) {
+                return UNCHANGED;
+            }
+            segment = shape[shape.length - 1];
+            skipTop = (long) (segment * gamma);
+            keepCount = (long) (segment * keep);
+        } else {
+            if (keep >= 1.0) {
+                return UNCHANGED;
+            }
+            segment = n;
+            keepCount = (long) (keep * n);
+            skipTop = (long) (gamma * n);
+            if (n - keepCount - skipTop < 0) {
+                skipTop = n - keepCount;
+            }
+        }
+        int segments = segment == 0 ? 0 : (int) (n / segment);
+        float[][] lo = new float[v.tasks()][segments];
+        float[][] hi = skipTop > 0 ? new float[v.tasks()][segments] : null;
+        if (keepCount <= 0 || segment == 0 || skipTop >= segment) {
+            for (float[] row : lo) {
+                java.util.Arrays.fill(row, Float.NaN);
+            }
+            return new MagnitudeTrim(lo, hi, (int) Math.max(1, segment));
+        }
+        long hiRank = Math.min(segment, skipTop + keepCount);
+        float[][][] b = skipTop > 0 ? RankSelect.magnitudes(v, (int) segment, hiRank, skipTop)
+                : RankSelect.magnitudes(v, (int) segment, hiRank);
+        if (b == null) {
+            return null;
+        }
+        return new MagnitudeTrim(b[0], skipTop > 0 ? b[1] : null, (int) segment);
+    }
+
+    /** Marks "no trim" (a 0-d tensor in the rows variant, or keep ≥ 1). */
+    private static final MagnitudeTrim UNCHANGED = MagnitudeTrim.atLeast(new float[0], 1);
+
     @Override
     public NDArray merge(TensorStep step) {
         ParamLists.checkPerTask(name, "weights", weights, step.taskCount(), step.name());
+        MagnitudeTrim trim = band(step);
+        if (trim != null) {
+            Combine combine = tiesMerge == null ? Combine.sum() : Combine.ties(tiesMerge, weights, 1f);
+            return new TrimCombineKernel(null, trim == UNCHANGED ? null : trim, weights, combine)
+                    .merge(step.views(), step.manager(), step.base().getShape(), (float) alpha, true);
+        }
         NDArray sparse = sparsifyRows(step.stackedTaskVectors());
         NDArray delta;
         if (tiesMerge == null) {

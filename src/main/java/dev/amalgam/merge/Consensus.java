@@ -3,6 +3,7 @@ package dev.amalgam.merge;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import dev.amalgam.AmalgamException;
+import dev.amalgam.merge.kernels.TallKernel;
 
 import java.util.Set;
 
@@ -72,6 +73,10 @@ public final class Consensus implements MergeMethod {
 
     @Override
     public NDArray merge(TensorStep step) {
+        TallKernel kernel = TallMasks.kernel(step, ties, lambda, lambdas, name());
+        if (kernel != null) {
+            return kernel.consensus(step.views(), step.manager(), step.base().getShape(), k, (float) alpha);
+        }
         NDArray mtl = TallMasks.multiTask(step, ties);
         NDArray votes = TallMasks.votes(TallMasks.stackedMasks(step, mtl, lambda, lambdas, name()));
         NDArray c = votes.gte((float) k).toType(DataType.FLOAT32, false);

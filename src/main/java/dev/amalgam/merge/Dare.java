@@ -3,6 +3,11 @@ package dev.amalgam.merge;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import dev.amalgam.AmalgamException;
+import ai.djl.ndarray.types.Shape;
+import dev.amalgam.merge.kernels.Combine;
+import dev.amalgam.merge.kernels.Dropout;
+import dev.amalgam.merge.kernels.StepViews;
+import dev.amalgam.merge.kernels.TrimCombineKernel;
 import dev.amalgam.merge.ops.CounterRng;
 import dev.amalgam.merge.ops.MergeFunction;
 import dev.amalgam.merge.ops.ParamLists;
@@ -119,23 +124,37 @@ public final class Dare implements MergeMethod {
     }
 
     @Override
-    public void observe(int pass, TensorStep step) {
-        if (ties != null) {
-            ties.observe(pass, dropped(step));
-        }
-    }
-
-    @Override
     public void endPass(int pass) {
         if (ties != null) {
             ties.endPass(pass);
         }
     }
 
+    /** The drop-and-rescale of this step for the fused kernels (L1 factors need one reduction pass). */
+    private Dropout dropout(TensorStep step) {
+        Dropout.Rescale mode = rescale == Rescale.INVERSE ? Dropout.Rescale.INVERSE : Dropout.Rescale.NONE;
+        Dropout d = Dropout.of(seed, step.name(), step.taskCount(), p, mode);
+        if (rescale != Rescale.L1) {
+            return d;
+        }
+        double[][] norms = new TrimCombineKernel(d, null, null, Combine.sum()).l1Norms(step.views());
+        float[] factor = new float[norms.length];
+        for (int t = 0; t < factor.length; t++) {
+            factor[t] = norms[t][0] >= L1_EPS && norms[t][1] >= L1_EPS ? (float) (norms[t][0] / norms[t][1]) : 1f;
+        }
+        return d.withFactors(factor);
+    }
+
     /** The step with τ̃_t in place of τ_t. */
     public TensorStep dropped(TensorStep step) {
         long n = step.base().getShape().size();
         int tasks = step.taskCount();
+        StepViews v = step.views();
+        if (v != null && n * tasks <= Integer.MAX_VALUE / Float.BYTES) {
+            NDArray stacked = new TrimCombineKernel(dropout(step), null, null, Combine.sum())
+                    .prepared(v, step.manager(), new Shape(tasks).addAll(step.base().getShape()));
+            return new TensorStep(step.info(), step.group(), step.manager(), step.base(), stacked, step.taskNames());
+        }
         if (n * tasks > Integer.MAX_VALUE) {
             throw new AmalgamException(name + ": tensor " + step.name() + " has more than 2^31 elements over all tasks");
         }
@@ -175,7 +194,35 @@ public final class Dare implements MergeMethod {
     }
 
     @Override
+    public void observe(int pass, TensorStep step) {
+        if (ties == null) {
+            return;
+        }
+        if (pass == 2 && step.views() != null) {
+            // The majority-sign pass needs only the fused drop–trim–sign, not the dropped vectors.
+            TrimCombineKernel k = ties.kernel(step, dropout(step));
+            if (k != null) {
+                ties.addSignSum(k.signSum(step.views()));
+                return;
+            }
+        }
+        ties.observe(pass, dropped(step));
+    }
+
+    @Override
     public NDArray merge(TensorStep step) {
+        Shape shape = step.base().getShape();
+        if (step.views() != null) {
+            ParamLists.checkPerTask(name, "weights", weights, step.taskCount(), step.name());
+            if (ties != null) {
+                ties.checkMergeable();
+            }
+            TrimCombineKernel k = ties == null ? new TrimCombineKernel(dropout(step), null, weights, Combine.sum())
+                    : ties.kernel(step, dropout(step));
+            if (k != null) {
+                return k.merge(step.views(), step.manager(), shape, (float) lambda, true);
+            }
+        }
         TensorStep d = dropped(step);
         NDArray delta = ties != null ? ties.delta(d) : TaskArithmetic.weightedSum(d, d.stackedTaskVectors(), weights, name);
         return delta.muli((float) lambda).addi(step.base());

@@ -3,6 +3,7 @@ package dev.amalgam.merge;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import dev.amalgam.AmalgamException;
+import dev.amalgam.merge.kernels.ElectionKernel;
 import dev.amalgam.merge.ops.StepMasks;
 import dev.amalgam.merge.ops.TaskReductions;
 
@@ -59,6 +60,14 @@ public final class Emr implements TaskModulated {
         if (n == 0) {
             return;
         }
+        if (step.views() != null) {
+            double[][] sums = ElectionKernel.sums(step.views());
+            for (int t = 0; t < tasks; t++) {
+                numerators[t] += sums[t][0] / n;
+                denominators[t] += sums[t][1] / n;
+            }
+            return;
+        }
         Election e = Election.of(step);
         // Σ_i |τ_t[i]| / n and Σ_i M_t[i]·|ε[i]| / n for all t at once (an L1 norm and one [T,n]×[n,1] product).
         float[] num = step.stackedTaskVectors().reshape(tasks, n).norm(1, new int[]{1}, false).toFloatArray();
@@ -96,6 +105,10 @@ public final class Emr implements TaskModulated {
     }
 
     static Modulation elect(TensorStep step) {
+        if (step.views() != null) {
+            NDArray[] r = ElectionKernel.modulation(step.views(), step.manager(), step.base().getShape());
+            return new Modulation(r[0], java.util.Arrays.copyOfRange(r, 1, r.length));
+        }
         Election e = Election.of(step);
         return new Modulation(e.eps, TallMasks.rows(e.maskF.toType(DataType.BOOLEAN, false)));
     }
@@ -117,6 +130,9 @@ public final class Emr implements TaskModulated {
     public NDArray merge(TensorStep step) {
         if (scales == null) {
             throw new IllegalStateException("emr: merge before the statistic pass");
+        }
+        if (step.views() != null) {
+            return ElectionKernel.merge(step.views(), step.manager(), step.base().getShape(), scales);
         }
         Election e = Election.of(step);
         int tasks = step.taskCount();

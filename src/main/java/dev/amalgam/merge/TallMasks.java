@@ -2,6 +2,8 @@ package dev.amalgam.merge;
 
 import ai.djl.ndarray.NDArray;
 import dev.amalgam.AmalgamException;
+import dev.amalgam.merge.kernels.TallKernel;
+import dev.amalgam.merge.kernels.TrimCombineKernel;
 import dev.amalgam.merge.ops.MergeFunction;
 import ai.djl.ndarray.types.DataType;
 import dev.amalgam.merge.ops.ParamLists;
@@ -105,6 +107,28 @@ public final class TallMasks implements TaskModulated {
         }
     }
 
+    /** The fused τ_MTL–masks–votes pass of this step, or null when it has no kernel views. */
+    static TallKernel kernel(TensorStep step, Ties ties, double lambda, double[] lambdas, String method) {
+        if (step.views() == null) {
+            return null;
+        }
+        ParamLists.checkPerTask(method, "lambda", lambdas, step.taskCount(), step.name());
+        TrimCombineKernel mtl = null;
+        if (ties != null) {
+            ties.checkMergeable();
+            mtl = ties.kernel(step, null);
+            if (mtl == null) {
+                return null;
+            }
+        }
+        double[] perTask = lambdas;
+        if (perTask == null) {
+            perTask = new double[step.taskCount()];
+            Arrays.fill(perTask, lambda);
+        }
+        return new TallKernel(mtl, perTask);
+    }
+
     /** τ_MTL for this tensor. */
     static NDArray multiTask(TensorStep step, Ties ties) {
         return ties != null ? ties.delta(step) : step.stackedTaskVectors().sum(new int[]{0});
@@ -136,6 +160,11 @@ public final class TallMasks implements TaskModulated {
     @Override
     public Modulation modulate(TensorStep step) {
         taskCount = step.taskCount();
+        TallKernel k = kernel(step, ties, lambda, lambdas, name());
+        if (k != null) {
+            NDArray[] r = k.modulation(step.views(), step.manager(), step.base().getShape());
+            return new Modulation(r[0], Arrays.copyOfRange(r, 1, r.length));
+        }
         NDArray mtl = multiTask(step, ties);
         return new Modulation(mtl, rows(stackedMasks(step, mtl, lambda, lambdas, name()).toType(DataType.BOOLEAN, false)));
     }
@@ -154,6 +183,10 @@ public final class TallMasks implements TaskModulated {
     @Override
     public NDArray merge(TensorStep step) {
         taskCount = step.taskCount();
+        TallKernel k = kernel(step, ties, lambda, lambdas, name());
+        if (k != null) {
+            return k.mergeMean(step.views(), step.manager(), step.base().getShape());
+        }
         NDArray mtl = multiTask(step, ties);
         NDArray votes = votes(stackedMasks(step, mtl, lambda, lambdas, name()));
         // (1/T) Σ_t m_t ⊙ τ_MTL = τ_MTL ⊙ (Σ_t m_t) / T

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.amalgam.io.TensorInfo;
+import dev.amalgam.merge.kernels.StepViews;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -30,6 +31,8 @@ public final class TensorStep {
     private NDArray stacked;
     private final int taskCount;
     private final List<String> taskNames;
+    private StepViews views;
+    private boolean kernels = true;
 
     public TensorStep(TensorInfo info, String group, NDManager manager, NDArray base,
                       List<NDArray> taskVectors, List<String> taskNames) {
@@ -126,6 +129,26 @@ public final class TensorStep {
                     : NDArrays.stack(new NDList(taskVectors), 0);
         }
         return stacked;
+    }
+
+    /**
+     * Float views of θ_0 and the task vectors for the fused kernels ({@link dev.amalgam.merge.kernels}),
+     * or null when a tensor is too large for one view (methods then use whole-array ops).
+     */
+    public StepViews views() {
+        if (views == null && kernels && StepViews.fits(base.getShape().size())) {
+            views = StepViews.of(base, stacked, taskVectors);
+        }
+        return views;
+    }
+
+    /** The same step with {@link #views()} null, so methods take their whole-array path (tests compare the two). */
+    TensorStep withoutKernels() {
+        TensorStep s = stacked != null && taskVectors == null
+                ? new TensorStep(info, group, manager, base, stacked, taskNames)
+                : new TensorStep(info, group, manager, base, taskVectors(), taskNames);
+        s.kernels = false;
+        return s;
     }
 
     /** θ_t = θ_0 + τ_t in F32 (a new array on this step's manager). */

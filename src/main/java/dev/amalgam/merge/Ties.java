@@ -2,6 +2,12 @@ package dev.amalgam.merge;
 
 import ai.djl.ndarray.NDArray;
 import dev.amalgam.AmalgamException;
+import dev.amalgam.merge.kernels.Combine;
+import dev.amalgam.merge.kernels.Dropout;
+import dev.amalgam.merge.kernels.MagnitudeTrim;
+import dev.amalgam.merge.kernels.RankSelect;
+import dev.amalgam.merge.kernels.StepViews;
+import dev.amalgam.merge.kernels.TrimCombineKernel;
 import dev.amalgam.merge.ops.MagnitudeMasks;
 import dev.amalgam.merge.ops.MagnitudeRadixSelect;
 import dev.amalgam.merge.ops.MergeFunction;
@@ -143,7 +149,9 @@ public final class Ties implements MergeMethod {
                 }
             });
         } else if (pass == 2) {
-            signSum += TiesCombine.signSum(TiesCombine.rawSign(trimmedWeighted(step)));
+            TrimCombineKernel k = kernel(step, null);
+            signSum += k != null ? k.signSum(step.views())
+                    : TiesCombine.signSum(TiesCombine.rawSign(trimmedWeighted(step)));
         }
     }
 
@@ -173,6 +181,11 @@ public final class Ties implements MergeMethod {
         passesDone = pass + 1;
     }
 
+    /** Adds a tensor's contribution to the majority-sign sum (third global pass, computed by a caller's kernel). */
+    void addSignSum(long sum) {
+        signSum += sum;
+    }
+
     /** Per-task global thresholds thr_t (valid after pass 2 in global scope; 0 when K = 100). */
     public float[] thresholds() {
         return thresholds == null ? null : thresholds.clone();
@@ -196,17 +209,78 @@ public final class Ties implements MergeMethod {
         return weights == null ? trimmed : trimmed.mul(TaskReductions.perTask(stacked, weights));
     }
 
-    /** The merged task vector τ_m (before λ). */
-    public NDArray delta(TensorStep step) {
+    /**
+     * The fused trim–elect–merge of this step (after {@code drop} when given), or null when the step
+     * has no kernel views, or a per-tensor selection meets a NaN or has to see dropped values.
+     */
+    TrimCombineKernel kernel(TensorStep step, Dropout drop) {
+        StepViews v = step.views();
+        if (v == null) {
+            return null;
+        }
+        ParamLists.checkPerTask("ties", "weights", weights, step.taskCount(), step.name());
+        MagnitudeTrim trim;
+        if (scope == Scope.GLOBAL) {
+            trim = keepAll || thresholds == null ? null : MagnitudeTrim.atLeast(thresholds, v.n());
+        } else if (keepFraction >= 1.0) {
+            trim = null;
+        } else if (drop != null) {
+            return null;
+        } else {
+            trim = topFraction(v);
+            if (trim == null) {
+                return null;
+            }
+        }
+        return new TrimCombineKernel(drop, trim, weights, Combine.ties(mergeFunction, weights, zeroSign()));
+    }
+
+    /** Per task: keep the top int(keepFraction·n) by |τ_t| (none when that is 0); null on NaN. */
+    private MagnitudeTrim topFraction(StepViews v) {
+        int n = v.n();
+        long k = (long) (keepFraction * n);
+        float[] lo = new float[v.tasks()];
+        if (k <= 0 || n == 0) {
+            java.util.Arrays.fill(lo, Float.NaN);
+            return MagnitudeTrim.atLeast(lo, n);
+        }
+        float[][][] bounds = RankSelect.magnitudes(v, n, Math.min(k, n));
+        if (bounds == null) {
+            return null;
+        }
+        for (int t = 0; t < lo.length; t++) {
+            lo[t] = bounds[0][t][0];
+        }
+        return MagnitudeTrim.atLeast(lo, n);
+    }
+
+    private float zeroSign() {
+        return scope == Scope.GLOBAL ? majoritySign : 1f;
+    }
+
+    void checkMergeable() {
         if (scope == Scope.GLOBAL && passesDone < 3) {
             throw new IllegalStateException("ties(global): merge before the statistic passes");
         }
-        float zeroSign = scope == Scope.GLOBAL ? majoritySign : 1f;
-        return TiesCombine.merge(trimmedWeighted(step), weights, mergeFunction, zeroSign);
+    }
+
+    /** The merged task vector τ_m (before λ). */
+    public NDArray delta(TensorStep step) {
+        checkMergeable();
+        TrimCombineKernel k = kernel(step, null);
+        if (k != null) {
+            return k.merge(step.views(), step.manager(), step.base().getShape(), 1f, false);
+        }
+        return TiesCombine.merge(trimmedWeighted(step), weights, mergeFunction, zeroSign());
     }
 
     @Override
     public NDArray merge(TensorStep step) {
+        checkMergeable();
+        TrimCombineKernel k = kernel(step, null);
+        if (k != null) {
+            return k.merge(step.views(), step.manager(), step.base().getShape(), (float) lambda, true);
+        }
         return delta(step).muli((float) lambda).addi(step.base());
     }
 }

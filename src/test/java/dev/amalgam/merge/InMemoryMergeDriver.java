@@ -45,6 +45,11 @@ public final class InMemoryMergeDriver {
 
     /** Builds a step for x on a fresh sub-manager, applies f, closes the manager. */
     public static <R> R withStep(Tensor x, Function<TensorStep, R> f) {
+        return withStep(x, true, f);
+    }
+
+    /** As {@link #withStep(Tensor, Function)}; {@code kernels=false} makes methods take their whole-array path. */
+    public static <R> R withStep(Tensor x, boolean kernels, Function<TensorStep, R> f) {
         try (NDManager m = ROOT.newSubManager()) {
             Shape shape = new Shape(x.shape());
             NDArray base = m.create(x.base(), shape);
@@ -55,16 +60,20 @@ public final class InMemoryMergeDriver {
                 names.add("task" + t);
             }
             TensorStep step = new TensorStep(new TensorInfo(x.name(), DType.F32, x.shape()), "g", m, base, tvs, names);
-            return f.apply(step);
+            return f.apply(kernels ? step : step.withoutKernels());
         }
     }
 
     public static void runPasses(MergeMethod method, List<Tensor> tensors) {
+        runPasses(method, tensors, true);
+    }
+
+    public static void runPasses(MergeMethod method, List<Tensor> tensors, boolean kernels) {
         List<Tensor> s = sorted(tensors);
         for (int pass = 0; pass < method.statisticPasses(); pass++) {
             final int p = pass;
             for (Tensor x : s) {
-                withStep(x, step -> {
+                withStep(x, kernels, step -> {
                     method.observe(p, step);
                     return null;
                 });
@@ -75,10 +84,15 @@ public final class InMemoryMergeDriver {
 
     /** Statistic passes, then merge of every tensor: name → merged θ (flat). */
     public static Map<String, float[]> merge(MergeMethod method, List<Tensor> tensors) {
-        runPasses(method, tensors);
+        return merge(method, tensors, true);
+    }
+
+    /** As {@link #merge(MergeMethod, List)}; {@code kernels=false} takes the whole-array path. */
+    public static Map<String, float[]> merge(MergeMethod method, List<Tensor> tensors, boolean kernels) {
+        runPasses(method, tensors, kernels);
         Map<String, float[]> out = new LinkedHashMap<>();
         for (Tensor x : sorted(tensors)) {
-            out.put(x.name(), withStep(x, step -> {
+            out.put(x.name(), withStep(x, kernels, step -> {
                 NDArray r = method.merge(step);
                 if (r.getDataType() != DataType.FLOAT32) {
                     throw new AssertionError("merge must return F32, got " + r.getDataType());
@@ -94,10 +108,14 @@ public final class InMemoryMergeDriver {
 
     /** Statistic passes, then the per-task models of a task-modulated method. */
     public static Map<String, TaskModels> taskModels(TaskModulated method, List<Tensor> tensors) {
-        runPasses(method, tensors);
+        return taskModels(method, tensors, true);
+    }
+
+    public static Map<String, TaskModels> taskModels(TaskModulated method, List<Tensor> tensors, boolean kernels) {
+        runPasses(method, tensors, kernels);
         Map<String, TaskModels> out = new LinkedHashMap<>();
         for (Tensor x : sorted(tensors)) {
-            out.put(x.name(), withStep(x, step -> {
+            out.put(x.name(), withStep(x, kernels, step -> {
                 TaskModulated.Modulation mod = method.modulate(step);
                 double[] scales = method.taskScales();
                 int tasks = mod.masks().length;

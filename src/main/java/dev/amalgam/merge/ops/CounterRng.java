@@ -47,6 +47,19 @@ public final class CounterRng {
         }
     }
 
+    /**
+     * Zeroes the dropped entries of x[0..len), which hold elements [start, start + len) of the stream's
+     * tensor: x[j] is kept iff uniform(start + j) ≥ p (the same draws as {@link #keepMask}).
+     */
+    public void dropInPlace(float[] x, long start, int len, double p) {
+        long threshold = (long) Math.ceil(p * 0x1.0p53);
+        long z = key + start * GOLDEN;
+        for (int j = 0; j < len; j++) {
+            z += GOLDEN;
+            x[j] = (mix(z) >>> 11) >= threshold ? x[j] : 0f;
+        }
+    }
+
     static long mix(long z) {
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;

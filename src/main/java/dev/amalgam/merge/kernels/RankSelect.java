@@ -1,0 +1,173 @@
+package dev.amalgam.merge.kernels;
+
+import java.nio.FloatBuffer;
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.IntStream;
+
+/**
+ * Exact magnitude ranks of task vectors, per task and per segment (a row of the tensor, or all of
+ * it), read straight from the native arrays: out[j][t][s] = the ranks[j]-th largest |τ_t| in segment
+ * s (1 ≤ rank ≤ segment). Non-negative floats order like their bit patterns, so long segments use a
+ * two-pass radix select (a histogram of the high 16 bits, then of the low 16 bits inside the chosen
+ * bin) and short ones a quickselect on the bit patterns; both give the value a descending top-k
+ * would. Segments run in parallel.
+ */
+public final class RankSelect {
+    /** Segments at least this long use the radix select; shorter ones a quickselect. */
+    static final int RADIX_MIN = 1 << 16;
+    private static final int BINS = 1 << 16;
+    private static final int ABS_MASK = 0x7fffffff;
+    private static final int INF_BITS = 0x7f800000;
+
+    private RankSelect() {
+    }
+
+    /**
+     * @param segment elements per segment; must divide n
+     * @param ranks   1-based ranks, each in [1, segment]
+     * @return out[j][t][s], or null when a task vector holds a NaN (callers fall back to top-k)
+     */
+    public static float[][][] magnitudes(StepViews v, int segment, long... ranks) {
+        int n = v.n();
+        if (segment <= 0 || n % segment != 0) {
+            throw new IllegalArgumentException("segment " + segment + " does not divide " + n);
+        }
+        for (long r : ranks) {
+            if (r < 1 || r > segment) {
+                throw new IllegalArgumentException("rank " + r + " outside [1, " + segment + "]");
+            }
+        }
+        int tasks = v.tasks();
+        int segments = n / segment;
+        float[][][] out = new float[ranks.length][tasks][segments];
+        AtomicBoolean nan = new AtomicBoolean();
+        if (segment >= RADIX_MIN) {
+            IntStream.range(0, tasks * segments).parallel().forEach(job -> {
+                int t = job / segments;
+                int s = job % segments;
+                float[] got = radix(v.rows()[t], s * segment, segment, ranks);
+                if (got == null) {
+                    nan.set(true);
+                    return;
+                }
+                for (int j = 0; j < ranks.length; j++) {
+                    out[j][t][s] = got[j];
+                }
+            });
+        } else {
+            int perJob = Math.max(1, (1 << 18) / segment);
+            int jobsPerTask = (segments + perJob - 1) / perJob;
+            IntStream.range(0, tasks * jobsPerTask).parallel().forEach(job -> {
+                int t = job / jobsPerTask;
+                int first = (job % jobsPerTask) * perJob;
+                int end = Math.min(segments, first + perJob);
+                float[] chunk = new float[segment];
+                int[] bits = new int[segment];
+                for (int s = first; s < end; s++) {
+                    v.rows()[t].get(s * segment, chunk, 0, segment);
+                    for (int i = 0; i < segment; i++) {
+                        bits[i] = Float.floatToRawIntBits(chunk[i]) & ABS_MASK;
+                        if (bits[i] > INF_BITS) {
+                            nan.set(true);
+                            return;
+                        }
+                    }
+                    selectInto(bits, ranks, out, t, s);
+                }
+            });
+        }
+        return nan.get() ? null : out;
+    }
+
+    /** Quickselects every rank of one segment (ranks in any order). */
+    private static void selectInto(int[] bits, long[] ranks, float[][][] out, int t, int s) {
+        int len = bits.length;
+        for (int j = 0; j < ranks.length; j++) {
+            int idx = (int) (len - ranks[j]);
+            out[j][t][s] = Float.intBitsToFloat(selectAscending(bits, 0, len - 1, idx));
+        }
+    }
+
+    /** The value at ascending index idx of a[lo..hi] (Hoare partitions; reorders a). */
+    static int selectAscending(int[] a, int lo, int hi, int idx) {
+        while (hi > lo) {
+            int mid = (lo + hi) >>> 1;
+            int pivot = median(a[lo], a[mid], a[hi]);
+            int i = lo;
+            int j = hi;
+            while (i <= j) {
+                while (a[i] < pivot) {
+                    i++;
+                }
+                while (a[j] > pivot) {
+                    j--;
+                }
+                if (i <= j) {
+                    int tmp = a[i];
+                    a[i] = a[j];
+                    a[j] = tmp;
+                    i++;
+                    j--;
+                }
+            }
+            if (idx <= j) {
+                hi = j;
+            } else if (idx >= i) {
+                lo = i;
+            } else {
+                return a[idx];
+            }
+        }
+        return a[idx];
+    }
+
+    private static int median(int a, int b, int c) {
+        return Math.max(Math.min(a, b), Math.min(Math.max(a, b), c));
+    }
+
+    /** Radix select of every rank over elements [from, from + len) of row; null on NaN. */
+    private static float[] radix(FloatBuffer row, int from, int len, long[] ranks) {
+        int[] high = new int[BINS];
+        float[] chunk = new float[ChunkedPass.CHUNK];
+        for (int off = 0; off < len; off += chunk.length) {
+            int m = Math.min(chunk.length, len - off);
+            row.get(from + off, chunk, 0, m);
+            for (int i = 0; i < m; i++) {
+                int b = Float.floatToRawIntBits(chunk[i]) & ABS_MASK;
+                if (b > INF_BITS) {
+                    return null;
+                }
+                high[b >>> 16]++;
+            }
+        }
+        float[] out = new float[ranks.length];
+        int[] low = new int[BINS];
+        for (int j = 0; j < ranks.length; j++) {
+            long above = 0;
+            int bin = BINS - 1;
+            while (above + high[bin] < ranks[j]) {
+                above += high[bin--];
+            }
+            long rankInBin = ranks[j] - above;
+            Arrays.fill(low, 0);
+            for (int off = 0; off < len; off += chunk.length) {
+                int m = Math.min(chunk.length, len - off);
+                row.get(from + off, chunk, 0, m);
+                for (int i = 0; i < m; i++) {
+                    int b = Float.floatToRawIntBits(chunk[i]) & ABS_MASK;
+                    if ((b >>> 16) == bin) {
+                        low[b & 0xffff]++;
+                    }
+                }
+            }
+            long seen = 0;
+            int lb = BINS - 1;
+            while (seen + low[lb] < rankInBin) {
+                seen += low[lb--];
+            }
+            out[j] = Float.intBitsToFloat((bin << 16) | lb);
+        }
+        return out;
+    }
+}
