@@ -44,8 +44,11 @@ public final class Combine {
         return f;
     }
 
-    /** delta[j] for j in [0, len) from x[t][j]; {@code sum} is scratch of at least len floats. */
-    void apply(float[][] x, int tasks, int len, float[] sum, float[] delta) {
+    /**
+     * delta[j] for j in [0, len) from x[t][j]; {@code sum} and {@code sel} are scratch of at least len
+     * floats. Loops run over elements innermost with mask arithmetic ({@link Bits}) instead of branches.
+     */
+    void apply(float[][] x, int tasks, int len, float[] sum, float[] sel, float[] delta) {
         java.util.Arrays.fill(sum, 0, len, 0f);
         for (int t = 0; t < tasks; t++) {
             float[] xt = x[t];
@@ -57,46 +60,53 @@ public final class Combine {
             System.arraycopy(sum, 0, delta, 0, len);
             return;
         }
+        // σ = +1 where Σ > 0, or Σ = 0 and the zero sign is +1; else −1.
+        int zeroPositive = zeroSign > 0f ? -1 : 0;
         for (int j = 0; j < len; j++) {
-            float s = Math.signum(sum[j]);
-            if (s == 0f) {
-                s = zeroSign;
+            sel[j] = Bits.plusMinusOne(Bits.positive(sum[j]) | (Bits.zero(sum[j]) & zeroPositive));
+        }
+        java.util.Arrays.fill(delta, 0, len, 0f);
+        switch (fn) {
+            case DIS_SUM:
+                for (int t = 0; t < tasks; t++) {
+                    float[] xt = x[t];
+                    for (int j = 0; j < len; j++) {
+                        delta[j] += Bits.keep(xt[j], Bits.positive(xt[j] * sel[j]));
+                    }
+                }
+                break;
+            case DIS_MEAN: {
+                float[] den = sum;
+                java.util.Arrays.fill(den, 0, len, 0f);
+                for (int t = 0; t < tasks; t++) {
+                    float[] xt = x[t];
+                    float w = weights == null ? 1f : weights[t];
+                    for (int j = 0; j < len; j++) {
+                        int agree = Bits.positive(xt[j] * sel[j]);
+                        delta[j] += Bits.keep(xt[j], agree);
+                        den[j] += Bits.keep(w, agree);
+                    }
+                }
+                for (int j = 0; j < len; j++) {
+                    delta[j] = delta[j] / (Math.abs(den[j]) < DIVISOR_EPS ? 1f : den[j]);
+                }
+                break;
             }
-            float sel = s > 0f ? 1f : -1f;
-            switch (fn) {
-                case DIS_SUM: {
-                    float acc = 0f;
-                    for (int t = 0; t < tasks; t++) {
-                        float v = x[t][j];
-                        acc += v * sel > 0f ? v : 0f;
+            case DIS_MAX: {
+                for (int t = 0; t < tasks; t++) {
+                    float[] xt = x[t];
+                    for (int j = 0; j < len; j++) {
+                        delta[j] = Math.max(delta[j], xt[j] * sel[j]);
                     }
-                    delta[j] = acc;
-                    break;
                 }
-                case DIS_MEAN: {
-                    float acc = 0f;
-                    float den = 0f;
-                    for (int t = 0; t < tasks; t++) {
-                        float v = x[t][j];
-                        if (v * sel > 0f) {
-                            acc += v;
-                            den += weights == null ? 1f : weights[t];
-                        }
-                    }
-                    delta[j] = acc / (Math.abs(den) < DIVISOR_EPS ? 1f : den);
-                    break;
+                for (int j = 0; j < len; j++) {
+                    float s = Math.signum(sum[j]);
+                    delta[j] = delta[j] * (s == 0f ? zeroSign : s);
                 }
-                case DIS_MAX: {
-                    float best = 0f;
-                    for (int t = 0; t < tasks; t++) {
-                        best = Math.max(best, x[t][j] * sel);
-                    }
-                    delta[j] = best * s;
-                    break;
-                }
-                default:
-                    throw new IllegalStateException(fn.toString());
+                break;
             }
+            default:
+                throw new IllegalStateException(fn.toString());
         }
     }
 
@@ -111,8 +121,8 @@ public final class Combine {
         }
         long total = 0;
         for (int j = 0; j < len; j++) {
-            total += sum[j] > 0f ? 1 : sum[j] < 0f ? -1 : 0;
+            total += Bits.positive(sum[j]) - Bits.positive(-sum[j]);
         }
-        return total;
+        return -total;
     }
 }

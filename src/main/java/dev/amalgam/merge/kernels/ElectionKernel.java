@@ -49,7 +49,7 @@ public final class ElectionKernel {
         float[] best = b.eps;
         java.util.Arrays.fill(best, 0, len, 0f);
         for (int j = 0; j < len; j++) {
-            sum[j] = sum[j] > 0f ? 1f : -1f;
+            sum[j] = Bits.plusMinusOne(Bits.positive(sum[j]));
         }
         for (int t = 0; t < tasks; t++) {
             float[] x = b.tv[t];
@@ -77,7 +77,7 @@ public final class ElectionKernel {
                 double den = 0;
                 for (int j = 0; j < len; j++) {
                     num += Math.abs(x[j]);
-                    den += x[j] * b.flag[j] > 0f ? Math.abs(b.eps[j]) : 0.0;
+                    den += Bits.keep(Math.abs(b.eps[j]), Bits.positive(x[j] * b.flag[j]));
                 }
                 b.sums[t] += num;
                 b.sums[tasks + t] += den;
@@ -107,7 +107,7 @@ public final class ElectionKernel {
                 float[] x = b.tv[t];
                 float st = s[t];
                 for (int j = 0; j < len; j++) {
-                    o[j] += x[j] * b.flag[j] > 0f ? st : 0f;
+                    o[j] += Bits.keep(st, Bits.positive(x[j] * b.flag[j]));
                 }
             }
             for (int j = 0; j < len; j++) {
@@ -135,7 +135,7 @@ public final class ElectionKernel {
             for (int t = 0; t < tasks; t++) {
                 float[] x = b.tv[t];
                 for (int j = 0; j < len; j++) {
-                    row[j] = x[j] * b.flag[j] > 0f ? (byte) 1 : (byte) 0;
+                    row[j] = (byte) -Bits.positive(x[j] * b.flag[j]);
                 }
                 maskBytes[t].put(start, row, 0, len);
             }

@@ -41,16 +41,17 @@ public final class MagnitudeTrim {
         while (j < len) {
             int s = (start + j) / segment;
             int end = Math.min(len, (s + 1) * segment - start);
-            float l = lo[t][s];
+            int l = Float.floatToRawIntBits(lo[t][s]);
             if (hi == null) {
                 for (; j < end; j++) {
-                    x[j] = Math.abs(x[j]) >= l ? x[j] : 0f;
+                    int a = Float.floatToRawIntBits(x[j]) & Bits.ABS;
+                    x[j] = Bits.keep(x[j], Bits.atLeast(a, l));
                 }
             } else {
-                float h = hi[t][s];
+                int h = Float.floatToRawIntBits(hi[t][s]);
                 for (; j < end; j++) {
-                    float a = Math.abs(x[j]);
-                    x[j] = a >= l && a < h ? x[j] : 0f;
+                    int a = Float.floatToRawIntBits(x[j]) & Bits.ABS;
+                    x[j] = Bits.keep(x[j], Bits.atLeast(a, l) & Bits.greater(h, a));
                 }
             }
         }

@@ -31,12 +31,14 @@ public final class TallKernel {
         final float[] votes = new float[ChunkedPass.CHUNK];
         final float[][] copy;
         final float[] sum;
+        final float[] sel;
         byte[] bytes;
 
         State(int tasks) {
             super(tasks);
             copy = mtl == null ? null : new float[tasks][ChunkedPass.CHUNK];
             sum = mtl == null ? null : new float[ChunkedPass.CHUNK];
+            sel = mtl == null ? null : new float[ChunkedPass.CHUNK];
         }
     }
 
@@ -56,20 +58,24 @@ public final class TallKernel {
         for (int t = 0; t < tasks; t++) {
             System.arraycopy(b.tv[t], 0, b.copy[t], 0, len);
         }
-        mtl.delta(b.copy, tasks, start, len, b.sum, out);
+        mtl.delta(b.copy, tasks, start, len, b.sum, b.sel, out);
     }
 
-    private boolean mask(State b, int t, int j) {
-        float x = b.tv[t][j];
-        return Math.abs(x) > Math.abs(b.mtlChunk[j] - x) * lambdas[t];
+    /** −1 where m_t = [|τ_t| &gt; λ_t |τ_MTL − τ_t|] holds for element j of the chunk, else 0. */
+    private static int mask(float x, float mtl, float lambda) {
+        int a = Float.floatToRawIntBits(x) & Bits.ABS;
+        int r = Float.floatToRawIntBits(Math.abs(mtl - x) * lambda);
+        return Bits.greater(a, r);
     }
 
     private void votes(State b, int tasks, int start, int len) {
         multiTask(b, tasks, start, len);
         java.util.Arrays.fill(b.votes, 0, len, 0f);
         for (int t = 0; t < tasks; t++) {
+            float[] x = b.tv[t];
+            float lambda = lambdas[t];
             for (int j = 0; j < len; j++) {
-                b.votes[j] += mask(b, t, j) ? 1f : 0f;
+                b.votes[j] += Bits.keep(1f, mask(x[j], b.mtlChunk[j], lambda));
             }
         }
     }
@@ -119,8 +125,10 @@ public final class TallKernel {
                 b.bytes = new byte[ChunkedPass.CHUNK];
             }
             for (int t = 0; t < tasks; t++) {
+                float[] x = b.tv[t];
+                float lambda = lambdas[t];
                 for (int j = 0; j < len; j++) {
-                    b.bytes[j] = mask(b, t, j) ? (byte) 1 : (byte) 0;
+                    b.bytes[j] = (byte) -mask(x[j], b.mtlChunk[j], lambda);
                 }
                 maskBytes[t].put(start, b.bytes, 0, len);
             }

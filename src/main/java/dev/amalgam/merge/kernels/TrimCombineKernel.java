@@ -35,6 +35,7 @@ public final class TrimCombineKernel {
 
     private static final class State extends ChunkedPass.Block {
         final float[] sum = new float[ChunkedPass.CHUNK];
+        final float[] sel = new float[ChunkedPass.CHUNK];
         long signSum;
         double[] l1;
 
@@ -62,9 +63,9 @@ public final class TrimCombineKernel {
     }
 
     /** delta of one chunk: x (overwritten) holds the T task-vector chunks, sum is scratch. */
-    void delta(float[][] x, int tasks, int start, int len, float[] sum, float[] delta) {
+    void delta(float[][] x, int tasks, int start, int len, float[] sum, float[] sel, float[] delta) {
         prepare(x, tasks, start, len);
-        combine.apply(x, tasks, len, sum, delta);
+        combine.apply(x, tasks, len, sum, sel, delta);
     }
 
     /**
@@ -77,7 +78,7 @@ public final class TrimCombineKernel {
         int tasks = v.tasks();
         ChunkedPass.run(v, addBase, dst, () -> new State(tasks), (b, start, len) -> {
             prepare(b.tv, tasks, start, len);
-            combine.apply(b.tv, tasks, len, b.sum, b.out);
+            combine.apply(b.tv, tasks, len, b.sum, b.sel, b.out);
             float[] o = b.out;
             if (addBase) {
                 for (int j = 0; j < len; j++) {

@@ -56,7 +56,9 @@ public final class CounterRng {
         long z = key + start * GOLDEN;
         for (int j = 0; j < len; j++) {
             z += GOLDEN;
-            x[j] = (mix(z) >>> 11) >= threshold ? x[j] : 0f;
+            // keep iff (mix(z) >>> 11) ≥ threshold; both are below 2^54, so the difference's sign is the test.
+            int drop = (int) (((mix(z) >>> 11) - threshold) >> 63);
+            x[j] = Float.intBitsToFloat(Float.floatToRawIntBits(x[j]) & ~drop);
         }
     }
 
