@@ -93,9 +93,9 @@ public final class ModulatedSink implements MergeSink, AutoCloseable {
 
     @Override
     public void writeModulation(TensorInfo info, TaskModulated.Modulation m) {
-        shared.write(info.name(), TensorBridge.fromF32(m.shared(), DType.F32));
+        shared.write(info.name(), TensorBridge.fromF32Transient(m.shared(), DType.F32));
         for (int t = 0; t < masks.size(); t++) {
-            masks.get(t).write(info.name(), BitMasks.pack(m.masks()[t].toBooleanArray()));
+            masks.get(t).write(info.name(), BitMasks.pack(m.masks()[t]));
         }
     }
 
