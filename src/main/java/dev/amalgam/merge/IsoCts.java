@@ -84,28 +84,53 @@ public final class IsoCts implements MergeMethod {
         int[] kd = split(r, tasks, commonFraction);
         int kc = kd[0];
         int d = kd[1];
-        Svd.Thin common;
-        try (GramSvd g = GramSvd.of(SvdMethodSupport.mean(step.taskVectors()).muli(tasks))) {
-            common = g.top(kc);
+        NDArray sum = SvdMethodSupport.mean(step.taskVectors()).muli(tasks);
+        Svd.Thin common = null;
+        List<Svd.Thin> tops = List.of();
+        if (m <= n) {
+            // W_t = (I − Uc·Ucᵀ)·τ_t = Q·(Qᵀ·τ_t) with Q the other m − kc left singular vectors of Σ τ_t, so
+            // the SVD of W_t is Q times the SVD of the small (m − kc) × n matrix Qᵀ·τ_t: the same
+            // triplets from a Gram matrix of (m − kc)² instead of m². Needs Uc from the same
+            // eigenbasis, i.e. no numerically zero singular value among the leading kc.
+            try (GramSvd g = GramSvd.ofLeft(sum)) {
+                if (g.gramTop(kc)) {
+                    common = g.top(kc);
+                    NDArray q = g.leftComplement(kc);
+                    NDArray qT = q.transpose();
+                    if (d > 0) {
+                        tops = Concurrent.map(step.taskVectors(), tv -> {
+                            try (NDArray a = qT.matMul(tv); GramSvd ga = GramSvd.of(a); Svd.Thin small = ga.top(d)) {
+                                return new Svd.Thin(q.matMul(small.u()), small.s().duplicate(), small.vh().duplicate());
+                            }
+                        });
+                    }
+                }
+            }
+        }
+        if (common == null) {
+            try (GramSvd g = GramSvd.of(sum)) {
+                common = g.top(kc);
+            }
+            NDArray uc = common.u();
+            NDArray ucT = uc.transpose();
+            if (d > 0) {
+                tops = Concurrent.map(step.taskVectors(), tv -> {
+                    // worker threads are outside the caller's NDScope: close the temporaries here
+                    try (NDArray coeff = ucT.matMul(tv); NDArray proj = uc.matMul(coeff); NDArray w = tv.sub(proj);
+                         GramSvd g = GramSvd.of(w)) {
+                        return g.top(d);
+                    }
+                });
+            }
         }
         NDArray uc = common.u();
-        NDArray ucT = uc.transpose();
         NDList us = new NDList();
         NDList ss = new NDList();
         NDList vhs = new NDList();
-        if (d > 0) {
-            List<Svd.Thin> tops = Concurrent.map(step.taskVectors(), tv -> {
-                // worker threads are outside the caller's NDScope: close the temporaries here
-                try (NDArray coeff = ucT.matMul(tv); NDArray proj = uc.matMul(coeff); NDArray w = tv.sub(proj);
-                     GramSvd g = GramSvd.of(w)) {
-                    return g.top(d);
-                }
-            });
-            for (Svd.Thin f : tops) {
-                us.add(f.u());
-                ss.add(f.s());
-                vhs.add(f.vh());
-            }
+        for (Svd.Thin f : tops) {
+            us.add(f.u());
+            ss.add(f.s());
+            vhs.add(f.vh());
         }
         us.add(uc);
         ss.add(common.s());

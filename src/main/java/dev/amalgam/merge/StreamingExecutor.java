@@ -84,7 +84,10 @@ public final class StreamingExecutor {
             for (String n : names) {
                 TensorInfo info = in.base().info(n);
                 if (!info.dtype().isFloat()) {
-                    sink.writeCopied(info, in.base().bytes(n));
+                    in.base().withBytes(n, bytes -> {
+                        sink.writeCopied(info, bytes);
+                        return null;
+                    });
                 } else if (joint.isGrouped(n)) {
                     if (!joint.isPending(n)) {
                         joint.mergeGroupOf(n, name -> loadStep(name, in, root.newSubManager(), firstRead));
@@ -177,11 +180,14 @@ public final class StreamingExecutor {
             src.readInto(info.name(), dst);
             return;
         }
-        ByteBuffer bytes = src.bytes(info.name());
-        if (bytes.remaining() != info.numel() * info.dtype().byteSize()) {
-            throw new AmalgamException(src.describe() + ": tensor '" + info.name() + "' has " + bytes.remaining()
-                    + " bytes, expected " + info.numel() * info.dtype().byteSize());
-        }
-        DTypeConversion.toFloat32(bytes, info.dtype(), dst.asFloatBuffer());
+        // Mapped for this read only (withBytes unmaps it), so no file pages stay resident between passes.
+        src.withBytes(info.name(), bytes -> {
+            if (bytes.remaining() != info.numel() * info.dtype().byteSize()) {
+                throw new AmalgamException(src.describe() + ": tensor '" + info.name() + "' has " + bytes.remaining()
+                        + " bytes, expected " + info.numel() * info.dtype().byteSize());
+            }
+            DTypeConversion.toFloat32(bytes, info.dtype(), dst.asFloatBuffer());
+            return null;
+        });
     }
 }

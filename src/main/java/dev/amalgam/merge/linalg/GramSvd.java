@@ -32,6 +32,10 @@ public final class GramSvd implements AutoCloseable {
     private final NDArray x64;
 
     private GramSvd(NDArray x) {
+        this(x, x.getShape().dimension() == 2 && x.getShape().get(0) >= x.getShape().get(1));
+    }
+
+    private GramSvd(NDArray x, boolean tall) {
         if (x.getShape().dimension() != 2) {
             throw new IllegalArgumentException("svd needs a 2-D array, got shape " + x.getShape());
         }
@@ -39,7 +43,7 @@ public final class GramSvd implements AutoCloseable {
         this.scratch = x.getManager().newSubManager();
         long m = x.getShape().get(0);
         long n = x.getShape().get(1);
-        this.tall = m >= n;
+        this.tall = tall;
         this.rank = (int) Math.min(m, n);
         NDArray xd = x.toType(DataType.FLOAT64, true);
         xd.attach(scratch);
@@ -64,6 +68,37 @@ public final class GramSvd implements AutoCloseable {
         return new GramSvd(x);
     }
 
+    /**
+     * Eigendecomposes x x&#x1D40; [m, m] for x [m, n] with m ≤ n (a square x included), so that all m left
+     * singular vectors form an orthonormal basis of R^m: {@link #leftComplement} needs it.
+     */
+    public static GramSvd ofLeft(NDArray x) {
+        if (x.getShape().dimension() != 2 || x.getShape().get(0) > x.getShape().get(1)) {
+            throw new IllegalArgumentException("ofLeft needs x [m, n] with m ≤ n, got " + x.getShape());
+        }
+        return new GramSvd(x, false);
+    }
+
+    /**
+     * Left singular vectors k … m − 1 (the orthonormal complement of the leading k) as float32 [m, m − k]
+     * on x's manager; only after {@link #ofLeft}.
+     */
+    public NDArray leftComplement(int k) {
+        if (tall) {
+            throw new IllegalStateException("leftComplement needs GramSvd.ofLeft");
+        }
+        k = Math.max(0, Math.min(k, rank));
+        NDArray c = vectors.get(new NDIndex(":, {}:", k)).toType(Svd.resultType(x), true);
+        c.attach(x.getManager());
+        return c;
+    }
+
+    /** Whether {@link #top}(k) comes from this Gram matrix (no numerically zero singular value among the leading k). */
+    public boolean gramTop(int k) {
+        k = Math.max(0, Math.min(k, rank));
+        return !(k > 0 && Math.sqrt(squares[k - 1]) <= RELATIVE_FLOOR * Math.sqrt(squares[0]));
+    }
+
     /** All r singular values, descending. */
     public float[] singularValues() {
         float[] s = new float[rank];
@@ -84,7 +119,7 @@ public final class GramSvd implements AutoCloseable {
     public Svd.Thin top(int k) {
         k = Math.max(0, Math.min(k, rank));
         NDManager out = x.getManager();
-        if (k > 0 && Math.sqrt(squares[k - 1]) <= RELATIVE_FLOOR * Math.sqrt(squares[0])) {
+        if (!gramTop(k)) {
             try (Svd.Thin full = Svd.thin(x)) {
                 return new Svd.Thin(full.u().get(new NDIndex(":, :{}", k)), full.s().get(new NDIndex(":{}", k)),
                         full.vh().get(new NDIndex(":{}, :", k)));
