@@ -64,30 +64,70 @@ public final class RankSelect {
                 int end = Math.min(segments, first + perJob);
                 float[] chunk = new float[segment];
                 int[] bits = new int[segment];
+                int[] candidates = new int[segment];
+                long deepest = 0;
+                for (long r : ranks) {
+                    deepest = Math.max(deepest, r);
+                }
+                int guess = -1;
                 for (int s = first; s < end; s++) {
                     v.rows()[t].get(s * segment, chunk, 0, segment);
+                    int worst = 0;
                     for (int i = 0; i < segment; i++) {
                         bits[i] = Float.floatToRawIntBits(chunk[i]) & ABS_MASK;
-                        if (bits[i] > INF_BITS) {
-                            nan.set(true);
-                            return;
-                        }
+                        worst = Math.max(worst, bits[i]);
                     }
-                    selectInto(bits, ranks, out, t, s);
+                    if (worst > INF_BITS) {
+                        nan.set(true);
+                        return;
+                    }
+                    guess = selectInto(bits, candidates, guess, (int) deepest, ranks, out, t, s);
                 }
             });
         }
         return nan.get() ? null : out;
     }
 
-    /** Quickselects every rank of one segment (ranks in any order). */
-    private static void selectInto(int[] bits, long[] ranks, float[][][] out, int t, int s) {
+    /**
+     * Quickselects every rank of one segment (ranks in any order) and returns the bit pattern of the
+     * deepest rank's value, the guess for the next segment. Rows of one matrix have similar
+     * magnitudes, so the entries at least {@link #GUESS_MARGIN} × the previous row's deepest value
+     * usually hold every wanted rank while being a fraction of the row: they are gathered branch-free
+     * and the selection runs on them alone. The gathered set holds every entry above its pivot, so
+     * whenever it has at least {@code deepest} entries its ranks are the row's, exactly; otherwise the
+     * whole row is selected.
+     */
+    private static int selectInto(int[] bits, int[] candidates, int guess, int deepest, long[] ranks,
+                                  float[][][] out, int t, int s) {
         int len = bits.length;
-        for (int j = 0; j < ranks.length; j++) {
-            int idx = (int) (len - ranks[j]);
-            out[j][t][s] = Float.intBitsToFloat(selectAscending(bits, 0, len - 1, idx));
+        int[] pool = bits;
+        int size = len;
+        if (guess > 0) {
+            int pivot = Float.floatToRawIntBits(Float.intBitsToFloat(guess) * GUESS_MARGIN);
+            int k = 0;
+            for (int i = 0; i < len; i++) {
+                int a = bits[i];
+                candidates[k] = a;
+                k -= ~((a - pivot) >> 31);
+            }
+            if (k >= deepest && k <= len / 2) {
+                pool = candidates;
+                size = k;
+            }
         }
+        int deepestBits = -1;
+        for (int j = 0; j < ranks.length; j++) {
+            int value = selectAscending(pool, 0, size - 1, (int) (size - ranks[j]));
+            out[j][t][s] = Float.intBitsToFloat(value);
+            if (ranks[j] == deepest) {
+                deepestBits = value;
+            }
+        }
+        return deepestBits;
     }
+
+    /** How far below the previous row's deepest selected magnitude the candidate pivot lies. */
+    private static final float GUESS_MARGIN = 0.85f;
 
     /** The value at ascending index idx of a[lo..hi] (Hoare partitions; reorders a). */
     static int selectAscending(int[] a, int lo, int hi, int idx) {
