@@ -133,10 +133,11 @@ public final class TensorStep {
 
     /**
      * Float views of θ_0 and the task vectors for the fused kernels ({@link dev.amalgam.merge.kernels}),
-     * or null when a tensor is too large for one view (methods then use whole-array ops).
+     * or null when a tensor is too large for one view or lives off the CPU (methods then use
+     * whole-array ops, which on a GPU is what runs fastest anyway).
      */
     public StepViews views() {
-        if (views == null && kernels && StepViews.fits(base.getShape().size())) {
+        if (views == null && kernels && !base.getDevice().isGpu() && StepViews.fits(base.getShape().size())) {
             views = StepViews.of(base, stacked, taskVectors);
         }
         return views;

@@ -1,7 +1,11 @@
 package dev.amalgam.merge.lwptv;
 
 import dev.amalgam.merge.TensorStep;
+import dev.amalgam.merge.kernels.ChunkedPass;
+import dev.amalgam.merge.kernels.StepViews;
 import dev.amalgam.merge.ops.MagnitudeRadixSelect;
+
+import java.util.stream.IntStream;
 
 /**
  * Share of the task's salient parameters that fall in a layer, relative to the layer's share of all
@@ -55,6 +59,11 @@ public final class TopKShareSaliency implements SaliencyScore {
             nonZero = new LayerAccumulator(tasks);
             totalHits = new double[tasks];
         }
+        StepViews views = step.views();
+        if (views != null) {
+            observeViews(pass, views, layer, step.name());
+            return;
+        }
         for (int t = 0; t < tasks; t++) {
             float[] v = step.taskVector(t).toFloatArray();
             if (pass == 0) {
@@ -81,6 +90,44 @@ public final class TopKShareSaliency implements SaliencyScore {
                     total += v.length;
                 }
             }
+        }
+    }
+
+    /** The same passes read chunk by chunk from the step's native arrays, tasks in parallel. */
+    private void observeViews(int pass, StepViews v, int layer, String tensor) {
+        int n = v.n();
+        long[][] counts = new long[v.tasks()][2];
+        IntStream.range(0, v.tasks()).parallel().forEach(t -> {
+            float[] chunk = new float[ChunkedPass.CHUNK];
+            int thr = pass == 2 ? Float.floatToRawIntBits(thresholds[t]) : 0;
+            long c = 0;
+            long nz = 0;
+            for (int off = 0; off < n; off += chunk.length) {
+                int len = Math.min(chunk.length, n - off);
+                v.rows()[t].get(off, chunk, 0, len);
+                if (pass == 0) {
+                    selectors[t].addHigh(chunk, len, tensor);
+                } else if (pass == 1) {
+                    selectors[t].addLow(chunk, len);
+                } else {
+                    for (int i = 0; i < len; i++) {
+                        int a = Float.floatToRawIntBits(chunk[i]) & 0x7fffffff;
+                        c += (~(a - thr)) >>> 31;
+                        nz += (-a) >>> 31;
+                    }
+                }
+            }
+            counts[t][0] = c;
+            counts[t][1] = nz;
+        });
+        if (pass == 2) {
+            for (int t = 0; t < v.tasks(); t++) {
+                hits.add(t, layer, counts[t][0]);
+                nonZero.add(t, layer, counts[t][1]);
+                sizes.add(t, layer, n);
+                totalHits[t] += counts[t][0];
+            }
+            total += n;
         }
     }
 

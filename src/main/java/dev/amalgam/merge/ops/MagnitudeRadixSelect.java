@@ -37,6 +37,28 @@ public final class MagnitudeRadixSelect {
         count += xs.length;
     }
 
+    /** Pass 1 on xs[0..len). Throws on NaN, naming the tensor. */
+    public void addHigh(float[] xs, int len, String tensor) {
+        for (int i = 0; i < len; i++) {
+            int bits = Float.floatToRawIntBits(xs[i]) & ABS_MASK;
+            if (bits > INF_BITS) {
+                throw new AmalgamException("tensor " + tensor + ": task vector contains NaN");
+            }
+            high[bits >>> 16]++;
+        }
+        count += len;
+    }
+
+    /** Pass 2 on xs[0..len). */
+    public void addLow(float[] xs, int len) {
+        for (int i = 0; i < len; i++) {
+            int bits = Float.floatToRawIntBits(xs[i]) & ABS_MASK;
+            if ((bits >>> 16) == highBin) {
+                low[bits & 0xffff]++;
+            }
+        }
+    }
+
     /** Pass 1 on raw F32 bit patterns (e.g. a view of an NDArray's memory), from position to limit. */
     public void addHigh(IntBuffer bits, String tensor) {
         int n = bits.remaining();
