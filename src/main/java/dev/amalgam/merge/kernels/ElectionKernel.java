@@ -2,7 +2,6 @@ package dev.amalgam.merge.kernels;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
 import java.nio.ByteBuffer;
@@ -120,14 +119,9 @@ public final class ElectionKernel {
     /** ε (F32, {@code shape}) and the masks M_t (BOOLEAN, {@code shape} each) as new arrays: {ε, M_0, …, M_{T−1}}. */
     public static NDArray[] modulation(StepViews v, NDManager m, Shape shape) {
         int tasks = v.tasks();
-        NDArray[] out = new NDArray[tasks + 1];
-        out[0] = StepViews.newOutput(m, shape);
-        ByteBuffer[] maskBytes = new ByteBuffer[tasks];
-        for (int t = 0; t < tasks; t++) {
-            out[t + 1] = m.create(shape, DataType.BOOLEAN);
-            maskBytes[t] = StepViews.bytes(out[t + 1]);
-        }
-        FloatBuffer epsOut = StepViews.floats(out[0]);
+        ModulationArrays out = new ModulationArrays(m, shape, tasks);
+        FloatBuffer epsOut = out.shared;
+        ByteBuffer[] maskBytes = out.masks;
         ChunkedPass.run(v, false, null, () -> new State(tasks), (b, start, len) -> {
             elect(b, tasks, len);
             epsOut.put(start, b.eps, 0, len);
@@ -140,6 +134,6 @@ public final class ElectionKernel {
                 maskBytes[t].put(start, row, 0, len);
             }
         });
-        return out;
+        return out.arrays;
     }
 }

@@ -2,7 +2,6 @@ package dev.amalgam.merge.kernels;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
 import java.nio.ByteBuffer;
@@ -110,14 +109,9 @@ public final class TallKernel {
     /** {τ_MTL (F32), m_0, …, m_{T−1} (BOOLEAN)}, each of {@code shape}. */
     public NDArray[] modulation(StepViews v, NDManager m, Shape shape) {
         int tasks = v.tasks();
-        NDArray[] out = new NDArray[tasks + 1];
-        out[0] = StepViews.newOutput(m, shape);
-        ByteBuffer[] maskBytes = new ByteBuffer[tasks];
-        for (int t = 0; t < tasks; t++) {
-            out[t + 1] = m.create(shape, DataType.BOOLEAN);
-            maskBytes[t] = StepViews.bytes(out[t + 1]);
-        }
-        FloatBuffer mtlOut = StepViews.floats(out[0]);
+        ModulationArrays out = new ModulationArrays(m, shape, tasks);
+        FloatBuffer mtlOut = out.shared;
+        ByteBuffer[] maskBytes = out.masks;
         ChunkedPass.run(v, false, null, () -> new State(tasks), (b, start, len) -> {
             multiTask(b, tasks, start, len);
             mtlOut.put(start, b.mtlChunk, 0, len);
@@ -133,6 +127,6 @@ public final class TallKernel {
                 maskBytes[t].put(start, b.bytes, 0, len);
             }
         });
-        return out;
+        return out.arrays;
     }
 }

@@ -6,8 +6,10 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
-import java.nio.ByteOrder;
-import java.nio.IntBuffer;
+import dev.amalgam.merge.kernels.RankSelect;
+import dev.amalgam.merge.kernels.StepViews;
+
+import java.nio.FloatBuffer;
 
 /**
  * Magnitude rank masks built with topK thresholds (never percentile: it fails above 16M elements).
@@ -34,7 +36,7 @@ public final class MagnitudeMasks {
         long hiRank = Math.min(cols, skipTop + keep);
         long rows = n / cols;
         NDArray abs = x.abs().reshape(rows, cols);
-        NDArray[] bounds = cols >= RADIX_MIN_COLS && n <= Integer.MAX_VALUE ? radixBounds(x, rows, cols, skipTop, hiRank) : null;
+        NDArray[] bounds = cols >= RADIX_MIN_COLS && StepViews.fits(n) ? radixBounds(x, rows, cols, skipTop, hiRank) : null;
         if (bounds == null) {
             NDArray values = abs.topK((int) hiRank, 1, true, true).get(0);
             bounds = new NDArray[]{values.get(new NDIndex(":, " + (hiRank - 1))).expandDims(1),
@@ -52,17 +54,17 @@ public final class MagnitudeMasks {
 
     /**
      * {hiRank-th largest |x|, skipTop-th largest |x| or null} per row as [rows, 1] arrays, by an exact
-     * radix select over x's bit patterns; null when x holds a NaN.
+     * selection over x's bit patterns ({@link RankSelect}); null when x holds a NaN.
      */
     private static NDArray[] radixBounds(NDArray x, long rows, long cols, long skipTop, long hiRank) {
-        IntBuffer bits = x.toByteBuffer(true).order(ByteOrder.nativeOrder()).asIntBuffer();
-        float[][] t = skipTop > 0 ? RowMagnitudeSelect.select(bits, (int) rows, (int) cols, hiRank, skipTop)
-                : RowMagnitudeSelect.select(bits, (int) rows, (int) cols, hiRank);
+        StepViews view = new StepViews((int) (rows * cols), null, new FloatBuffer[]{StepViews.floats(x)});
+        float[][][] t = skipTop > 0 ? RankSelect.magnitudes(view, (int) cols, hiRank, skipTop)
+                : RankSelect.magnitudes(view, (int) cols, hiRank);
         if (t == null) {
             return null;
         }
         NDManager m = x.getManager();
-        return new NDArray[]{m.create(t[0]).reshape(rows, 1), skipTop > 0 ? m.create(t[1]).reshape(rows, 1) : null};
+        return new NDArray[]{m.create(t[0][0]).reshape(rows, 1), skipTop > 0 ? m.create(t[1][0]).reshape(rows, 1) : null};
     }
 
     /** x ⊙ [|x| ≥ threshold]. */
