@@ -217,7 +217,10 @@ public final class Dare implements MergeMethod {
             if (ties != null) {
                 ties.checkMergeable();
             }
-            TrimCombineKernel k = ties == null ? new TrimCombineKernel(dropout(step), null, weights, Combine.sum())
+            // Per-tensor TIES must select on the dropped values: no fused path, so no dropout drawn here.
+            boolean fused = ties == null || ties.scope() == Ties.Scope.GLOBAL;
+            TrimCombineKernel k = !fused ? null : ties == null
+                    ? new TrimCombineKernel(dropout(step), null, weights, Combine.sum())
                     : ties.kernel(step, dropout(step));
             if (k != null) {
                 return k.merge(step.views(), step.manager(), shape, (float) lambda, true);

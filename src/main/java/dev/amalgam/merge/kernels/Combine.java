@@ -49,13 +49,7 @@ public final class Combine {
      * floats. Loops run over elements innermost with mask arithmetic ({@link Bits}) instead of branches.
      */
     void apply(float[][] x, int tasks, int len, float[] sum, float[] sel, float[] delta) {
-        java.util.Arrays.fill(sum, 0, len, 0f);
-        for (int t = 0; t < tasks; t++) {
-            float[] xt = x[t];
-            for (int j = 0; j < len; j++) {
-                sum[j] += xt[j];
-            }
-        }
+        sumTasks(x, tasks, len, sum);
         if (fn == null) {
             System.arraycopy(sum, 0, delta, 0, len);
             return;
@@ -110,8 +104,8 @@ public final class Combine {
         }
     }
 
-    /** Σ_j sign(Σ_t x_t[j]) over [0, len): the TIES majority-sign statistic (no zero fallback). */
-    static long signSum(float[][] x, int tasks, int len, float[] sum) {
+    /** sum[j] = Σ_t x_t[j] for j in [0, len), tasks summed in order (the sum every kernel elects on). */
+    static void sumTasks(float[][] x, int tasks, int len, float[] sum) {
         java.util.Arrays.fill(sum, 0, len, 0f);
         for (int t = 0; t < tasks; t++) {
             float[] xt = x[t];
@@ -119,6 +113,11 @@ public final class Combine {
                 sum[j] += xt[j];
             }
         }
+    }
+
+    /** Σ_j sign(Σ_t x_t[j]) over [0, len): the TIES majority-sign statistic (no zero fallback). */
+    static long signSum(float[][] x, int tasks, int len, float[] sum) {
+        sumTasks(x, tasks, len, sum);
         long total = 0;
         for (int j = 0; j < len; j++) {
             total += Bits.positive(sum[j]) - Bits.positive(-sum[j]);

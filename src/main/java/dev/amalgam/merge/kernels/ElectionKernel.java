@@ -38,13 +38,7 @@ public final class ElectionKernel {
     /** flag and ε of the chunk into b.flag and b.eps. */
     private static void elect(State b, int tasks, int len) {
         float[] sum = b.flag;
-        java.util.Arrays.fill(sum, 0, len, 0f);
-        for (int t = 0; t < tasks; t++) {
-            float[] x = b.tv[t];
-            for (int j = 0; j < len; j++) {
-                sum[j] += x[j];
-            }
-        }
+        Combine.sumTasks(b.tv, tasks, len, sum);
         float[] best = b.eps;
         java.util.Arrays.fill(best, 0, len, 0f);
         for (int j = 0; j < len; j++) {

@@ -45,13 +45,7 @@ public final class TallKernel {
     private void multiTask(State b, int tasks, int start, int len) {
         float[] out = b.mtlChunk;
         if (mtl == null) {
-            java.util.Arrays.fill(out, 0, len, 0f);
-            for (int t = 0; t < tasks; t++) {
-                float[] x = b.tv[t];
-                for (int j = 0; j < len; j++) {
-                    out[j] += x[j];
-                }
-            }
+            Combine.sumTasks(b.tv, tasks, len, out);
             return;
         }
         for (int t = 0; t < tasks; t++) {

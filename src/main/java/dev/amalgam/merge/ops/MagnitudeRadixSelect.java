@@ -27,14 +27,7 @@ public final class MagnitudeRadixSelect {
 
     /** Pass 1: adds values (sign ignored). Throws on NaN, naming the tensor. */
     public void addHigh(float[] xs, String tensor) {
-        for (float x : xs) {
-            int bits = Float.floatToRawIntBits(x) & ABS_MASK;
-            if (bits > INF_BITS) {
-                throw new AmalgamException("tensor " + tensor + ": task vector contains NaN");
-            }
-            high[bits >>> 16]++;
-        }
-        count += xs.length;
+        addHigh(xs, xs.length, tensor);
     }
 
     /** Pass 1 on xs[0..len). Throws on NaN, naming the tensor. */
@@ -110,12 +103,7 @@ public final class MagnitudeRadixSelect {
 
     /** Pass 2: adds the same values again, in any order. */
     public void addLow(float[] xs) {
-        for (float x : xs) {
-            int bits = Float.floatToRawIntBits(x) & ABS_MASK;
-            if ((bits >>> 16) == highBin) {
-                low[bits & 0xffff]++;
-            }
-        }
+        addLow(xs, xs.length);
     }
 
     /** Finishes pass 2; returns the exact r-th largest |x|. */
