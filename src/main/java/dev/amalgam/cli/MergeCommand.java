@@ -73,7 +73,13 @@ public final class MergeCommand implements Callable<Integer> {
         MergeRecipe recipe = recipeFile != null ? withOverrides(RecipeParser.parse(recipeFile)) : fromFlags();
         MergeJob.Options o = new MergeJob.Options(out, outDtype == null ? null : DType.parseUser(outDtype),
                 ByteSizes.parse(maxShardSize), device(device), allowNonFinite, ConsoleProgress.create("merge"));
-        MergeJob.Result r = MergeJob.run(recipe, o);
+        MergeJob.Result r;
+        try {
+            r = MergeJob.run(recipe, o);
+        } catch (AmalgamException e) {
+            String where = recipeFile == null ? null : recipeFile.toString();
+            throw where == null || e.getMessage().startsWith(where) ? e : new AmalgamException(where + ": " + e.getMessage());
+        }
         System.err.printf("amalgam: merged %d models with %s in %.1f s -> %s%n", recipe.models().size(),
                 r.lwptv() != null ? r.lwptv().describe() : r.method().describe(), r.millis() / 1000.0, out);
         return 0;
@@ -97,8 +103,8 @@ public final class MergeCommand implements Callable<Integer> {
         }
         Map<String, Object> p = new LinkedHashMap<>(r.parameters());
         p.putAll(parseParams());
-        return new MergeRecipe(r.name(), r.method(), r.base(), r.models(), p, r.outDtype(), r.tokenizerSource(),
-                scope != null ? scope : r.scope(), seed != null ? seed : r.seed(), lwptv != null ? parseKv(lwptv, "--lwptv") : r.lwptv());
+        return r.withParameters(p, scope != null ? scope : r.scope(), seed != null ? seed : r.seed(),
+                lwptv != null ? parseKv(lwptv, "--lwptv") : r.lwptv());
     }
 
     private MergeRecipe fromFlags() {

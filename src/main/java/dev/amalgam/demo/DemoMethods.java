@@ -19,10 +19,10 @@ public final class DemoMethods {
     public static List<Method> all() {
         return List.of(
                 m("Weight averaging", "weight_average"),
-                m("Task Arithmetic (λ=0.3)", "task_arithmetic", "lambda", 0.3),
-                m("TIES (k=20, dis-sum, λ=0.3, global)", "ties"),
+                m("Task Arithmetic (λ=0.3)", "task_arithmetic", "lambda", 0.3, "weight", 1.0),
+                m("TIES (k=20, dis-sum, λ=0.3, global)", "ties", "scope", "global", "k", 20, "merge", "dis-sum", "lambda", 0.3),
                 m("DARE+TA (p=0.5, λ=0.3)", "dare"),
-                m("Breadcrumbs (β=0.15, γ=0.006, α=0.2)", "breadcrumbs"),
+                m("Breadcrumbs (β=0.15, γ=0.006, α=0.2)", "breadcrumbs", "variant", "rows", "beta", 0.15, "gamma", 0.006, "alpha", 0.2),
                 m("Consensus TA (k=2, α=0.3)", "consensus"),
                 m("TALL masks (λ=0.6)", "tall_masks"),
                 m("EMR", "emr"),

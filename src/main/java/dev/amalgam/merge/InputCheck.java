@@ -24,7 +24,11 @@ public final class InputCheck {
     }
 
     public static void check(MergeInputs in) {
-        if (in.taskCount() == 0) {
+        check(in, false);
+    }
+
+    public static void check(MergeInputs in, boolean allowNoTasks) {
+        if (in.taskCount() == 0 && !allowNoTasks) {
             throw new AmalgamException("no fine-tuned models given");
         }
         TensorSource base = in.base();

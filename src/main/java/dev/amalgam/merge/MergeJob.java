@@ -10,7 +10,14 @@ import dev.amalgam.io.Checkpoints;
 import dev.amalgam.io.DType;
 import dev.amalgam.io.Provenance;
 import dev.amalgam.io.TensorSource;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.amalgam.merge.lwptv.Lwptv;
+import dev.amalgam.merge.mergekit.EngineAdapters;
+import dev.amalgam.merge.mergekit.MergeKitMethod;
+import dev.amalgam.merge.mergekit.MergeKitMethods;
+import dev.amalgam.merge.mergekit.MergeKitPlan;
+import dev.amalgam.merge.mergekit.TensorParameters;
+import dev.amalgam.merge.mergekit.TokenizerFiles;
 import dev.amalgam.merge.lwptv.LwptvOptions;
 import dev.amalgam.recipe.MergeRecipe;
 import dev.amalgam.tensor.ParameterBlocks;
@@ -52,49 +59,85 @@ public final class MergeJob {
     public static Result runWith(MergeRecipe recipe, Options o, MergeMethod override) {
         long start = System.nanoTime();
         List<Checkpoint> opened = new ArrayList<>();
+        Map<Path, Checkpoint> byPath = new java.util.HashMap<>();
+        java.util.function.Function<Path, Checkpoint> open = p -> byPath.computeIfAbsent(p, q -> open(q, opened));
         try {
-            Checkpoint base = open(recipe.base(), opened);
-            List<TensorSource> models = new ArrayList<>();
-            List<String> tasks = new ArrayList<>();
-            List<Path> inputFiles = new ArrayList<>(base.weightFiles());
-            for (MergeRecipe.ModelEntry m : recipe.models()) {
-                Checkpoint c = open(m.path(), opened);
-                checkSameArchitecture(base, c);
-                models.add(c);
-                tasks.add(m.taskName());
-                inputFiles.addAll(c.weightFiles());
+            boolean mergekit = override == null && EngineAdapters.isMergeKit(recipe.method(), variantKeys(recipe));
+            MergeInputs in;
+            MergeMethod method;
+            ObjectNode config;
+            if (mergekit) {
+                MergeKitPlan plan = MergeKitPlan.of(recipe, open);
+                MergeKitMethod m = MergeKitMethods.get(recipe.method()).factory().create(
+                        new TensorParameters(recipe.method(), recipe.parameters(), plan.contexts()), plan.hasBase(), recipe.seed());
+                m.validate(recipe.name(), plan.perModel());
+                if (!recipe.usesSlices()) {
+                    List<Map<String, Object>> taskParams = new ArrayList<>();
+                    recipe.models().forEach(e -> taskParams.add(e.parameters()));
+                    m.requireModelParams(recipe.name(), recipe.base() == null ? taskParams.subList(1, taskParams.size())
+                            : taskParams, List.of());
+                }
+                in = plan.inputs();
+                method = m;
+                config = plan.config();
+            } else {
+                if (recipe.usesSlices()) {
+                    throw new AmalgamException("slices: apply to MergeKit methods; '" + recipe.method() + "' with "
+                            + variantKeys(recipe).keySet() + " runs on Amalgam's engine, which merges whole models (use models:)");
+                }
+                if (recipe.base() == null) {
+                    throw new AmalgamException(recipe.method() + " needs base_model");
+                }
+                Checkpoint base = open.apply(recipe.base());
+                List<TensorSource> models = new ArrayList<>();
+                List<String> tasks = new ArrayList<>();
+                for (MergeRecipe.ModelEntry m : recipe.models()) {
+                    models.add(open.apply(m.path()));
+                    tasks.add(m.taskName());
+                }
+                in = new MergeInputs(base, models, tasks);
+                method = override != null ? override : buildMethod(recipe);
+                config = base.config();
             }
-            if (new java.util.HashSet<>(tasks).size() != tasks.size()) {
-                throw new AmalgamException("task names must be unique, got " + tasks + " (set models[].name in the recipe)");
+            Checkpoint first = opened.get(0);
+            for (Checkpoint c : opened) {
+                checkSameArchitecture(first, c);
             }
-            MergeMethod method = override != null ? override : buildMethod(recipe);
+            if (new java.util.HashSet<>(in.taskNames()).size() != in.taskNames().size()) {
+                throw new AmalgamException("task names must be unique, got " + in.taskNames() + " (set models[].name in the recipe)");
+            }
             LwptvOptions lw = recipe.lwptv() == null ? null : LwptvOptions.from(recipe.lwptv());
             Lwptv lwptv = lw == null ? null : lw.wrap(method);
             MergeMethod run = lwptv != null ? lwptv : method;
 
-            List<Path> inputs = new ArrayList<>();
-            inputs.add(recipe.base());
-            recipe.models().forEach(m -> inputs.add(m.path()));
+            List<Path> inputs = new ArrayList<>(byPath.keySet());
+            List<Path> inputFiles = new ArrayList<>();
+            opened.forEach(c -> inputFiles.addAll(c.weightFiles()));
             byte[] recipeYaml = toYaml(recipe);
             Map<String, String> meta = new LinkedHashMap<>(Provenance.metadata(inputFiles, Provenance.Mode.QUICK));
             meta.put("recipe_sha256", sha256(recipeYaml));
             meta.put("merge_method", run.describe());
             DType outDtype = o.outDtype() != null ? o.outDtype()
-                    : recipe.outDtype() != null ? DType.parseUser(recipe.outDtype()) : null;
+                    : recipe.outDtype() != null ? DType.parseUser(recipe.outDtype())
+                    : recipe.dtype() != null ? DType.parseUser(recipe.dtype()) : null;
             ParameterBlocks.Granularity g = lw == null ? ParameterBlocks.Granularity.BLOCK : lw.granularity();
             StreamingExecutor exec = new StreamingExecutor(o.device(), n -> ParameterBlocks.groupOf(n, g),
-                    !o.allowNonFinite(), o.progress());
-            MergeInputs in = new MergeInputs(base, models, tasks);
+                    !o.allowNonFinite(), o.progress()).roundInputsTo(recipe.dtype() == null ? null : DType.parseUser(recipe.dtype()));
+            if (mergekit) {
+                exec.allowNoTasks();
+            }
+            Path baseDir = recipe.base() != null ? recipe.base() : first.location();
             if (run instanceof TaskModulated) {
-                try (ModulatedSink sink = new ModulatedSink(o.out(), o.maxShardSize(), meta, inputs, recipe.base())) {
+                try (ModulatedSink sink = new ModulatedSink(o.out(), o.maxShardSize(), meta, inputs, baseDir)) {
                     sink.addSideFile("amalgam_recipe.yml", recipeYaml);
                     exec.run(run, in, new SideFilesOnCommit(sink, lwptv, sink::addSideFile));
                 }
             } else {
-                Checkpoint tok = tokenizerSource(recipe, base, opened);
+                TokenizerFiles tok = TokenizerFiles.choose(recipe, first, opened, open);
                 try (CheckpointSink sink = new CheckpointSink(o.out(), outDtype, o.maxShardSize(), meta, inputs,
-                        tok.auxFiles(), base.config())) {
+                        tok.auxFiles(), config)) {
                     sink.addSideFile("amalgam_recipe.yml", recipeYaml);
+                    tok.sideFiles().forEach(sink::addSideFile);
                     exec.run(run, in, new SideFilesOnCommit(sink, lwptv, sink::addSideFile));
                 }
             }
@@ -102,6 +145,15 @@ public final class MergeJob {
         } finally {
             opened.forEach(Checkpoint::close);
         }
+    }
+
+    /** The recipe's keys that may select an Amalgam paper variant of a MergeKit-named method. */
+    static Map<String, Object> variantKeys(MergeRecipe r) {
+        Map<String, Object> keys = new LinkedHashMap<>(r.parameters());
+        if (r.scope() != null) {
+            keys.put("scope", r.scope());
+        }
+        return keys;
     }
 
     /** Builds the registry method with recipe-level keys (per-model weights/densities, scope, seed) folded in. */
@@ -154,20 +206,6 @@ public final class MergeJob {
         return c;
     }
 
-    private static Checkpoint tokenizerSource(MergeRecipe r, Checkpoint base, List<Checkpoint> opened) {
-        String src = r.tokenizerSource();
-        if (src == null || src.equals("base")) {
-            return base;
-        }
-        for (int i = 0; i < r.models().size(); i++) {
-            MergeRecipe.ModelEntry m = r.models().get(i);
-            if (m.path().toString().equals(src) || m.taskName().equals(src) || m.path().endsWith(src)) {
-                return (Checkpoint) opened.get(i + 1);
-            }
-        }
-        throw new AmalgamException("tokenizer_source '" + src + "' is neither 'base' nor one of the models");
-    }
-
     static void checkSameArchitecture(Checkpoint base, Checkpoint other) {
         if (base.config() == null || other.config() == null) {
             return;
@@ -182,27 +220,74 @@ public final class MergeJob {
         }
     }
 
+    /** The recipe as replayable YAML: MergeKit grammar, absolute paths, every key that was set. */
     static byte[] toYaml(MergeRecipe r) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", r.name());
         m.put("merge_method", r.method());
-        m.put("base_model", r.base().toString());
-        List<Map<String, Object>> models = new ArrayList<>();
-        for (MergeRecipe.ModelEntry e : r.models()) {
-            Map<String, Object> x = new LinkedHashMap<>();
-            x.put("model", e.path().toString());
-            x.put("name", e.taskName());
-            if (!e.parameters().isEmpty()) {
-                x.put("parameters", e.parameters());
-            }
-            models.add(x);
+        if (r.base() != null) {
+            m.put("base_model", r.base().toAbsolutePath().toString());
         }
-        m.put("models", models);
-        m.put("parameters", r.parameters());
+        if (r.usesSlices()) {
+            List<Map<String, Object>> slices = new ArrayList<>();
+            for (MergeRecipe.Slice s : r.slices()) {
+                Map<String, Object> x = new LinkedHashMap<>();
+                List<Map<String, Object>> sources = new ArrayList<>();
+                for (MergeRecipe.SliceSource src : s.sources()) {
+                    Map<String, Object> y = new LinkedHashMap<>();
+                    y.put("model", src.model().toAbsolutePath().toString());
+                    y.put("layer_range", List.of(src.from(), src.to()));
+                    if (!src.parameters().isEmpty()) {
+                        y.put("parameters", src.parameters());
+                    }
+                    sources.add(y);
+                }
+                x.put("sources", sources);
+                if (s.base() != null) {
+                    x.put("base_model", s.base().toAbsolutePath().toString());
+                }
+                if (!s.parameters().isEmpty()) {
+                    x.put("parameters", s.parameters());
+                }
+                slices.add(x);
+            }
+            m.put("slices", slices);
+        } else {
+            List<Map<String, Object>> models = new ArrayList<>();
+            if (r.baseListed()) {
+                Map<String, Object> x = new LinkedHashMap<>();
+                x.put("model", r.base().toAbsolutePath().toString());
+                if (!r.baseParameters().isEmpty()) {
+                    x.put("parameters", r.baseParameters());
+                }
+                models.add(x);
+            }
+            for (MergeRecipe.ModelEntry e : r.models()) {
+                Map<String, Object> x = new LinkedHashMap<>();
+                x.put("model", e.path().toAbsolutePath().toString());
+                x.put("name", e.taskName());
+                if (!e.parameters().isEmpty()) {
+                    x.put("parameters", e.parameters());
+                }
+                models.add(x);
+            }
+            m.put("models", models);
+        }
+        if (!r.parameters().isEmpty()) {
+            m.put("parameters", r.parameters());
+        }
+        if (r.dtype() != null) {
+            m.put("dtype", r.dtype());
+        }
         if (r.outDtype() != null) {
             m.put("out_dtype", r.outDtype());
         }
-        m.put("tokenizer_source", r.tokenizerSource());
+        if (r.tokenizerSource() != null) {
+            m.put("tokenizer_source", r.tokenizerSource());
+        }
+        if (r.chatTemplate() != null) {
+            m.put("chat_template", r.chatTemplate());
+        }
         if (r.scope() != null) {
             m.put("scope", r.scope());
         }

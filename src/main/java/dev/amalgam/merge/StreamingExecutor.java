@@ -39,6 +39,8 @@ public final class StreamingExecutor {
     private final Function<String, String> grouping;
     private final boolean checkFinite;
     private final Progress progress;
+    private DType roundInputsTo;
+    private boolean allowNoTasks;
 
     /**
      * @param device      where merge math runs (CPU or GPU)
@@ -52,8 +54,23 @@ public final class StreamingExecutor {
         this.progress = progress;
     }
 
+    /**
+     * Rounds every input tensor to {@code dtype} (BF16 or F16, round-to-nearest-even) after reading, as
+     * MergeKit's {@code dtype:} casts its inputs; the merge math itself stays in F32. Null: no rounding.
+     */
+    public StreamingExecutor roundInputsTo(DType dtype) {
+        this.roundInputsTo = dtype == DType.BF16 || dtype == DType.F16 ? dtype : null;
+        return this;
+    }
+
+    /** Allows a merge with no task inputs (MergeKit passthrough: each tensor has one input). */
+    public StreamingExecutor allowNoTasks() {
+        this.allowNoTasks = true;
+        return this;
+    }
+
     public void run(MergeMethod method, MergeInputs in, MergeSink sink) {
-        InputCheck.check(in);
+        InputCheck.check(in, allowNoTasks);
         List<String> names = in.base().names();
         List<String> floatNames = new ArrayList<>();
         List<TensorInfo> plan = new ArrayList<>();
@@ -141,6 +158,7 @@ public final class StreamingExecutor {
                 TensorSource src = in.models().get(t);
                 readF32(src, src.info(name), all.slice((int) (t * rowBytes), (int) rowBytes).order(ByteOrder.LITTLE_ENDIAN));
             }
+            round(stacked);
             if (check && checkFinite && !finiteSum(stacked)) {
                 for (int t = 0; t < in.taskCount(); t++) {
                     checkFinite(in.models().get(t), info, stacked.get(t));
@@ -158,10 +176,25 @@ public final class StreamingExecutor {
 
     private NDArray load(TensorSource src, TensorInfo info, NDManager m, boolean check) {
         NDArray a = TensorBridge.toF32(m, src, info.name());
+        round(a);
         if (check && checkFinite && !finiteSum(a)) {
             checkFinite(src, info, a);
         }
         return a;
+    }
+
+    /** Rounds an F32 array's values in place to {@link #roundInputsTo} (then back to F32). */
+    private void round(NDArray a) {
+        if (roundInputsTo == null || a.getShape().size() == 0) {
+            return;
+        }
+        java.nio.FloatBuffer f = a.toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        boolean bf16 = roundInputsTo == DType.BF16;
+        for (int i = 0, n = f.limit(); i < n; i++) {
+            float v = f.get(i);
+            f.put(i, bf16 ? dev.amalgam.tensor.BFloat16.toFloat(dev.amalgam.tensor.BFloat16.fromFloat(v))
+                    : dev.amalgam.tensor.Float16.toFloat(dev.amalgam.tensor.Float16.fromFloat(v)));
+        }
     }
 
     /** The exact check behind a non-finite sum (an overflowing sum of finite values passes). */

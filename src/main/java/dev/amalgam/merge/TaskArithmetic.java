@@ -7,9 +7,10 @@ import dev.amalgam.merge.ops.TaskReductions;
 import java.util.Set;
 
 /**
- * Task Arithmetic (merge-methods.md §2): θ = θ_0 + λ Σ_t w_t τ_t. Default λ = 0.3, the de-facto
- * CLIP ViT 8-task value (EMR repo, FusionBench); the original library default is 1.0. Weights default
- * to 1 (MergeKit per-model {@code weight}).
+ * Task Arithmetic (merge-methods.md §2) with a per-task {@code weights} list: θ = θ_0 + λ Σ_t w_t τ_t,
+ * default λ = 1.0 (MergeKit's and the paper's library default; the CLIP 8-task papers use 0.3 and say
+ * so). Reached through the engine when {@code weights} is given; otherwise {@code task_arithmetic} is
+ * MergeKit's (per-model {@code weight}).
  */
 public final class TaskArithmetic implements MergeMethod {
     public static final Set<String> KEYS = Set.of("lambda", "weights");
@@ -24,7 +25,7 @@ public final class TaskArithmetic implements MergeMethod {
 
     public static TaskArithmetic fromParams(MethodParams p) {
         p.checkKnown(KEYS);
-        return new TaskArithmetic(p.getDouble("lambda", 0.3), ParamLists.doubles(p, "weights"));
+        return new TaskArithmetic(p.getDouble("lambda", 1.0), ParamLists.doubles(p, "weights"));
     }
 
     @Override

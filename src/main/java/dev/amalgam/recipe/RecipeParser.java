@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.amalgam.AmalgamException;
+import dev.amalgam.io.DType;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,13 +16,19 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
-/** Reads MergeKit-compatible YAML (or JSON) recipes into {@link MergeRecipe}. */
+/**
+ * Reads recipes in MergeKit's YAML grammar (docs/mergekit.md) into {@link MergeRecipe}. Every key is
+ * either implemented or refused with one line naming the file and the key; nothing is ignored.
+ */
 public final class RecipeParser {
-    private static final Set<String> KNOWN = Set.of("merge_method", "base_model", "models", "parameters",
-            "dtype", "out_dtype", "tokenizer_source", "tokenizer", "name", "scope", "seed", "lwptv");
-    private static final Set<String> MERGEKIT_UNSUPPORTED = Set.of("slices", "modules", "chat_template");
+    private static final Set<String> KNOWN = Set.of("merge_method", "base_model", "models", "slices", "parameters",
+            "dtype", "out_dtype", "tokenizer_source", "tokenizer", "chat_template", "modules", "name", "scope", "seed",
+            "lwptv");
     private static final Set<String> MODEL_KEYS = Set.of("model", "parameters", "name");
+    private static final Set<String> SLICE_KEYS = Set.of("sources", "base_model", "parameters", "residual_weight");
+    private static final Set<String> SOURCE_KEYS = Set.of("model", "layer_range", "parameters");
 
     private RecipeParser() {
     }
@@ -36,8 +43,7 @@ public final class RecipeParser {
         } catch (IOException e) {
             throw new AmalgamException(file + ": cannot read recipe: " + e.getMessage());
         }
-        Path dir = file.toAbsolutePath().getParent();
-        return parse(text, dir, file.toString());
+        return parse(text, file.toAbsolutePath().getParent(), file.toString());
     }
 
     public static MergeRecipe parse(String text, Path baseDir, String where) {
@@ -54,68 +60,164 @@ public final class RecipeParser {
         }
         for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
             String k = it.next();
-            if (MERGEKIT_UNSUPPORTED.contains(k)) {
-                throw new AmalgamException(where + ": MergeKit key '" + k + "' is not supported by Amalgam yet (use models:)");
-            }
             if (!KNOWN.contains(k)) {
-                throw new AmalgamException(where + ": unknown recipe key '" + k + "'; known: " + new java.util.TreeSet<>(KNOWN));
+                throw new AmalgamException(where + ": unknown recipe key '" + k + "'; known: " + new TreeSet<>(KNOWN));
             }
         }
+        refuse(root, where);
         String method = text(root, "merge_method", where, true);
-        String baseStr = text(root, "base_model", where, true);
-        JsonNode modelsNode = root.get("models");
-        if (modelsNode == null || !modelsNode.isArray() || modelsNode.isEmpty()) {
-            throw new AmalgamException(where + ": 'models' must be a non-empty list of {model: PATH, parameters: {...}}");
+        String baseStr = text(root, "base_model", where, false);
+        Path base = baseStr == null ? null : resolve(baseDir, baseStr);
+        boolean hasModels = root.hasNonNull("models");
+        boolean hasSlices = root.hasNonNull("slices");
+        if (hasModels == hasSlices) {
+            throw new AmalgamException(where + ": give exactly one of 'models' and 'slices'");
         }
         List<MergeRecipe.ModelEntry> models = new ArrayList<>();
-        int i = 0;
-        for (JsonNode m : modelsNode) {
-            String mw = where + ": models[" + i + "]";
-            JsonNode pathNode;
-            Map<String, Object> params = Map.of();
-            String taskName = null;
-            if (m.isTextual()) {
-                pathNode = m;
-            } else if (m.isObject()) {
-                for (Iterator<String> it = m.fieldNames(); it.hasNext(); ) {
-                    String k = it.next();
-                    if (!MODEL_KEYS.contains(k)) {
-                        throw new AmalgamException(mw + ": unknown key '" + k + "' (expected model, parameters, name)");
+        boolean baseListed = false;
+        Map<String, Object> baseParams = Map.of();
+        List<MergeRecipe.Slice> slices = List.of();
+        if (hasModels) {
+            JsonNode modelsNode = root.get("models");
+            if (!modelsNode.isArray() || modelsNode.isEmpty()) {
+                throw new AmalgamException(where + ": 'models' must be a non-empty list of {model: PATH, parameters: {...}}");
+            }
+            int i = 0;
+            for (JsonNode m : modelsNode) {
+                MergeRecipe.ModelEntry e = modelEntry(m, where + ": models[" + i + "]", baseDir);
+                if (base != null && e.path().equals(base)) {
+                    if (baseListed) {
+                        throw new AmalgamException(where + ": models[" + i + "]: the base model is listed twice");
                     }
+                    baseListed = true;
+                    baseParams = e.parameters();
+                } else {
+                    models.add(e);
                 }
-                pathNode = m.get("model");
-                params = map(m.get("parameters"), mw + ".parameters");
-                taskName = m.hasNonNull("name") ? m.get("name").asText() : null;
-            } else {
-                throw new AmalgamException(mw + ": expected a path or {model: PATH, parameters: {...}}");
+                i++;
             }
-            if (pathNode == null || !pathNode.isTextual() || pathNode.asText().isBlank()) {
-                throw new AmalgamException(mw + ": missing 'model' path");
-            }
-            Path p = resolve(baseDir, pathNode.asText());
-            models.add(new MergeRecipe.ModelEntry(p, taskName != null ? taskName : defaultTaskName(p), params));
-            i++;
+        } else {
+            slices = slices(root.get("slices"), where, baseDir);
         }
-        String dtype = text(root, "dtype", where, false);
-        if (dtype != null && !dtype.equalsIgnoreCase("float32") && !dtype.equalsIgnoreCase("f32")) {
-            // MergeKit's dtype is the compute dtype; Amalgam always computes in F32 (more accurate).
-            System.err.println("amalgam: note: recipe dtype '" + dtype + "' ignored; merge math runs in float32");
-        }
+        String dtype = dtype(root, "dtype", where);
         String scope = text(root, "scope", where, false);
         if (scope != null && !scope.equals("global") && !scope.equals("tensor")) {
             throw new AmalgamException(where + ": scope must be 'global' or 'tensor', got '" + scope + "'");
         }
-        long seed = root.hasNonNull("seed") ? root.get("seed").asLong() : 0L;
         if (root.hasNonNull("seed") && !root.get("seed").canConvertToLong()) {
             throw new AmalgamException(where + ": seed must be an integer");
         }
+        long seed = root.hasNonNull("seed") ? root.get("seed").asLong() : 0L;
         String tokenizerSource = text(root, "tokenizer_source", where, false);
+        if (tokenizerSource != null && !tokenizerSource.equals("base") && !tokenizerSource.equals("union")) {
+            tokenizerSource = resolve(baseDir, tokenizerSource).toString();
+        }
+        String chatTemplate = text(root, "chat_template", where, false);
         Map<String, Object> lwptv = root.has("lwptv") && !root.get("lwptv").isNull()
-                ? map(root.get("lwptv"), where + ".lwptv") : null;
+                ? params(root.get("lwptv"), where + ": lwptv") : null;
         String name = text(root, "name", where, false);
-        return new MergeRecipe(name != null ? name : method, method, resolve(baseDir, baseStr), models,
-                map(root.get("parameters"), where + ".parameters"), text(root, "out_dtype", where, false),
-                tokenizerSource == null ? "base" : tokenizerSource, scope, seed, lwptv);
+        return new MergeRecipe(name != null ? name : method, method, base, models, slices,
+                params(root.get("parameters"), where + ": parameters"), dtype, dtype(root, "out_dtype", where),
+                tokenizerSource, chatTemplate, baseListed, baseParams, scope, seed, lwptv);
+    }
+
+    /** MergeKit keys whose feature Amalgam does not implement: one line each, with the reason. */
+    private static void refuse(JsonNode root, String where) {
+        if (root.has("modules")) {
+            throw new AmalgamException(where + ": key 'modules' (MergeKit multi-module merges) is not implemented; "
+                    + "use 'models' or 'slices' (docs/mergekit.md)");
+        }
+        if (root.has("tokenizer")) {
+            throw new AmalgamException(where + ": key 'tokenizer' (per-token embedding sources) is not implemented; "
+                    + "use tokenizer_source: base or a model whose vocabulary every input shares (docs/mergekit.md)");
+        }
+        JsonNode ts = root.get("tokenizer_source");
+        if (ts != null && ts.isTextual() && ts.asText().equals("union")) {
+            throw new AmalgamException(where + ": tokenizer_source 'union' (vocabulary union with permuted embedding rows) "
+                    + "is not implemented; use base or a model whose vocabulary every input shares (docs/mergekit.md)");
+        }
+    }
+
+    private static MergeRecipe.ModelEntry modelEntry(JsonNode m, String mw, Path baseDir) {
+        JsonNode pathNode;
+        Map<String, Object> params = Map.of();
+        String taskName = null;
+        if (m.isTextual()) {
+            pathNode = m;
+        } else if (m.isObject()) {
+            checkKeys(m, MODEL_KEYS, mw);
+            pathNode = m.get("model");
+            params = params(m.get("parameters"), mw + ".parameters");
+            taskName = m.hasNonNull("name") ? m.get("name").asText() : null;
+        } else {
+            throw new AmalgamException(mw + ": expected a path or {model: PATH, parameters: {...}}");
+        }
+        if (pathNode == null || !pathNode.isTextual() || pathNode.asText().isBlank()) {
+            throw new AmalgamException(mw + ": missing 'model' path");
+        }
+        Path p = modelPath(baseDir, pathNode.asText(), mw);
+        return new MergeRecipe.ModelEntry(p, taskName != null ? taskName : defaultTaskName(p), params);
+    }
+
+    private static List<MergeRecipe.Slice> slices(JsonNode node, String where, Path baseDir) {
+        if (!node.isArray() || node.isEmpty()) {
+            throw new AmalgamException(where + ": 'slices' must be a non-empty list of {sources: [...]}");
+        }
+        List<MergeRecipe.Slice> out = new ArrayList<>();
+        int i = 0;
+        for (JsonNode s : node) {
+            String sw = where + ": slices[" + i + "]";
+            if (!s.isObject()) {
+                throw new AmalgamException(sw + ": expected {sources: [...], parameters: {...}}");
+            }
+            checkKeys(s, SLICE_KEYS, sw);
+            if (s.has("residual_weight")) {
+                throw new AmalgamException(sw + ": key 'residual_weight' is refused: MergeKit parses it but never applies it, "
+                        + "so it cannot mean anything here either");
+            }
+            JsonNode src = s.get("sources");
+            if (src == null || !src.isArray() || src.isEmpty()) {
+                throw new AmalgamException(sw + ": 'sources' must be a non-empty list of {model: PATH, layer_range: [a, b]}");
+            }
+            List<MergeRecipe.SliceSource> sources = new ArrayList<>();
+            int j = 0;
+            for (JsonNode x : src) {
+                String xw = sw + ".sources[" + j + "]";
+                if (!x.isObject()) {
+                    throw new AmalgamException(xw + ": expected {model: PATH, layer_range: [a, b]}");
+                }
+                checkKeys(x, SOURCE_KEYS, xw);
+                JsonNode model = x.get("model");
+                if (model == null || !model.isTextual() || model.asText().isBlank()) {
+                    throw new AmalgamException(xw + ": missing 'model' path");
+                }
+                JsonNode lr = x.get("layer_range");
+                if (lr == null || !lr.isArray() || lr.size() != 2 || !lr.get(0).canConvertToInt() || !lr.get(1).canConvertToInt()
+                        || !lr.get(0).isIntegralNumber() || !lr.get(1).isIntegralNumber()) {
+                    throw new AmalgamException(xw + ": 'layer_range' must be [start, end] (integers, end exclusive)");
+                }
+                int from = lr.get(0).asInt();
+                int to = lr.get(1).asInt();
+                if (from < 0 || to <= from) {
+                    throw new AmalgamException(xw + ": layer_range [" + from + ", " + to + "] must have 0 <= start < end");
+                }
+                sources.add(new MergeRecipe.SliceSource(modelPath(baseDir, model.asText(), xw), from, to,
+                        params(x.get("parameters"), xw + ".parameters")));
+                j++;
+            }
+            int layers = sources.get(0).layers();
+            for (MergeRecipe.SliceSource x : sources) {
+                if (x.layers() != layers) {
+                    throw new AmalgamException(sw + ": all sources of a slice must cover the same number of layers, got "
+                            + sources.stream().map(MergeRecipe.SliceSource::layers).toList());
+                }
+            }
+            String sb = text(s, "base_model", sw, false);
+            out.add(new MergeRecipe.Slice(sources, sb == null ? null : resolve(baseDir, sb),
+                    params(s.get("parameters"), sw + ".parameters")));
+            i++;
+        }
+        return out;
     }
 
     static String defaultTaskName(Path p) {
@@ -124,9 +226,39 @@ public final class RecipeParser {
         return s.replaceFirst("\\.safetensors$", "");
     }
 
+    private static Path modelPath(Path baseDir, String s, String where) {
+        if (s.contains("+") && !Files.exists(resolve(baseDir, s))) {
+            throw new AmalgamException(where + ": '" + s + "' looks like MergeKit's MODEL+LORA syntax; LoRA application is "
+                    + "not implemented (merge the adapter into the model first)");
+        }
+        return resolve(baseDir, s);
+    }
+
     private static Path resolve(Path baseDir, String s) {
         Path p = Path.of(s);
-        return p.isAbsolute() || baseDir == null ? p : baseDir.resolve(p).normalize();
+        return (p.isAbsolute() || baseDir == null ? p : baseDir.resolve(p)).normalize();
+    }
+
+    private static void checkKeys(JsonNode n, Set<String> known, String where) {
+        for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
+            String k = it.next();
+            if (!known.contains(k)) {
+                throw new AmalgamException(where + ": unknown key '" + k + "' (expected " + String.join(", ", new TreeSet<>(known)) + ")");
+            }
+        }
+    }
+
+    private static String dtype(JsonNode root, String key, String where) {
+        String s = text(root, key, where, false);
+        if (s == null) {
+            return null;
+        }
+        try {
+            DType.parseUser(s.replaceFirst("^torch\\.", ""));
+        } catch (AmalgamException e) {
+            throw new AmalgamException(where + ": " + key + ": unknown dtype '" + s + "' (float32, float16, bfloat16)");
+        }
+        return s.replaceFirst("^torch\\.", "");
     }
 
     private static String text(JsonNode root, String key, String where, boolean required) {
@@ -143,7 +275,8 @@ public final class RecipeParser {
         return n.asText();
     }
 
-    private static Map<String, Object> map(JsonNode n, String where) {
+    /** A parameters mapping: each value a scalar, a list of scalars (gradient), or filter conditionals. */
+    static Map<String, Object> params(JsonNode n, String where) {
         if (n == null || n.isNull()) {
             return Map.of();
         }
@@ -153,27 +286,60 @@ public final class RecipeParser {
         Map<String, Object> out = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
-            JsonNode v = e.getValue();
-            if (v.isNumber()) {
-                out.put(e.getKey(), v.numberValue());
-            } else if (v.isBoolean()) {
-                out.put(e.getKey(), v.booleanValue());
-            } else if (v.isTextual()) {
-                out.put(e.getKey(), v.textValue());
-            } else if (v.isArray()) {
-                List<Object> list = new ArrayList<>();
-                for (JsonNode x : v) {
-                    if (!x.isValueNode()) {
-                        throw new AmalgamException(where + "." + e.getKey()
-                                + ": MergeKit gradients/conditional lists are not supported; use scalars or a list of scalars");
-                    }
-                    list.add(x.isNumber() ? x.numberValue() : x.asText());
-                }
-                out.put(e.getKey(), list);
-            } else {
-                throw new AmalgamException(where + "." + e.getKey() + ": unsupported value " + v);
-            }
+            out.put(e.getKey(), setting(e.getValue(), where + "." + e.getKey(), true));
         }
         return out;
+    }
+
+    private static Object setting(JsonNode v, String where, boolean allowConditional) {
+        if (v.isValueNode() && !v.isNull()) {
+            return scalar(v);
+        }
+        if (v.isObject() && allowConditional) {
+            return conditional(v, where);
+        }
+        if (v.isArray() && !v.isEmpty()) {
+            boolean conditionals = v.get(0).isObject();
+            List<Object> list = new ArrayList<>();
+            int i = 0;
+            for (JsonNode x : v) {
+                if (conditionals && x.isObject() && allowConditional) {
+                    list.add(conditional(x, where + "[" + i + "]"));
+                } else if (!conditionals && x.isValueNode() && !x.isNull()) {
+                    list.add(scalar(x));
+                } else {
+                    throw new AmalgamException(where + "[" + i + "]: a list must hold only scalars (a gradient) "
+                            + (allowConditional ? "or only {filter, value} entries" : "inside a conditional's value"));
+                }
+                i++;
+            }
+            return list;
+        }
+        throw new AmalgamException(where + ": expected a number, a list of numbers or {filter, value} entries, got " + v);
+    }
+
+    private static Map<String, Object> conditional(JsonNode x, String where) {
+        checkKeys(x, Set.of("filter", "value"), where);
+        if (!x.has("value")) {
+            throw new AmalgamException(where + ": a conditional needs 'value'");
+        }
+        Map<String, Object> c = new LinkedHashMap<>();
+        JsonNode f = x.get("filter");
+        if (f != null && !f.isNull() && !f.isTextual()) {
+            throw new AmalgamException(where + ".filter: must be a string");
+        }
+        c.put("filter", f == null || f.isNull() ? null : f.asText());
+        c.put("value", setting(x.get("value"), where + ".value", false));
+        return c;
+    }
+
+    private static Object scalar(JsonNode x) {
+        if (x.isNumber()) {
+            return x.numberValue();
+        }
+        if (x.isBoolean()) {
+            return x.booleanValue();
+        }
+        return x.asText();
     }
 }

@@ -82,7 +82,7 @@ class MergeCliTest {
     void taskArithmeticMatchesIndependentSum() throws Exception {
         Path out = tmp.resolve("ta");
         assertEquals(0, run("merge", "--method", "task_arithmetic", "--base", base.toString(), "--models", models,
-                "--param", "lambda=0.3", "--out", out.toString()));
+                "--param", "lambda=0.3", "--param", "weight=1", "--out", out.toString()));
         for (int i = 0; i < NAMES.length; i++) {
             float[] got = read(out, NAMES[i]);
             for (int j = 0; j < got.length; j++) {
@@ -136,17 +136,32 @@ class MergeCliTest {
         assertFalse(java.util.Arrays.equals(files[0], files[2]));
     }
 
+    private static String[] args(List<String> extra, String... first) {
+        List<String> all = new java.util.ArrayList<>(List.of(first));
+        all.addAll(extra);
+        return all.toArray(new String[0]);
+    }
+
     @Test
     void lwptvKeepAllEqualsHostAndPruneAllEqualsBase() throws Exception {
-        for (String method : List.of("ties", "dare_ties", "breadcrumbs", "consensus", "model_stock")) {
-            Path plain = tmp.resolve(method + "-plain");
-            Path keep = tmp.resolve(method + "-keep");
-            Path prune = tmp.resolve(method + "-prune");
-            assertEquals(0, run("merge", "--method", method, "--base", base.toString(), "--models", models, "--out", plain.toString()));
-            assertEquals(0, run("merge", "--method", method, "--base", base.toString(), "--models", models,
-                    "--lwptv", "score=energy,rule=threshold,threshold=-1", "--out", keep.toString()));
-            assertEquals(0, run("merge", "--method", method, "--base", base.toString(), "--models", models,
-                    "--lwptv", "keep_ratio=0", "--out", prune.toString()));
+        for (String spec : List.of("ties:weight=1:density=0.5", "dare_ties:weight=1:density=0.5", "breadcrumbs:weight=1",
+                "ties:scope=global", "consensus", "model_stock")) {
+            String[] parts = spec.split(":");
+            String method = parts[0];
+            List<String> params = new java.util.ArrayList<>();
+            for (int i = 1; i < parts.length; i++) {
+                params.add("--param");
+                params.add(parts[i]);
+            }
+            Path plain = tmp.resolve(spec + "-plain");
+            Path keep = tmp.resolve(spec + "-keep");
+            Path prune = tmp.resolve(spec + "-prune");
+            assertEquals(0, run(args(params, "merge", "--method", method, "--base", base.toString(), "--models", models,
+                    "--out", plain.toString())));
+            assertEquals(0, run(args(params, "merge", "--method", method, "--base", base.toString(), "--models", models,
+                    "--lwptv", "score=energy,rule=threshold,threshold=-1", "--out", keep.toString())));
+            assertEquals(0, run(args(params, "merge", "--method", method, "--base", base.toString(), "--models", models,
+                    "--lwptv", "keep_ratio=0", "--out", prune.toString())));
             for (int i = 0; i < NAMES.length; i++) {
                 assertArrayEquals(read(plain, NAMES[i]), read(keep, NAMES[i]), 0f, method + " keep-all " + NAMES[i]);
                 assertArrayEquals(values[0][i], read(prune, NAMES[i]), 0f, method + " prune-all " + NAMES[i]);

@@ -60,7 +60,7 @@ class LinearMethodsTest {
 
     @Test
     void taskArithmetic() {
-        Map<String, float[]> def = InMemoryMergeDriver.merge(TaskArithmetic.fromParams(MethodParams.of("task_arithmetic")), data);
+        Map<String, float[]> def = InMemoryMergeDriver.merge(TaskArithmetic.fromParams(MethodParams.of("task_arithmetic", "lambda", 0.3)), data);
         Map<String, float[]> w = InMemoryMergeDriver.merge(TaskArithmetic.fromParams(
                 MethodParams.of("task_arithmetic", "lambda", 0.8, "weights", List.of(1.0, -0.5, 2.0))), data);
         for (Tensor x : data) {

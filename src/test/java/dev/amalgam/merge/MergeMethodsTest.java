@@ -17,6 +17,9 @@ class MergeMethodsTest {
     void everyRegisteredMethodBuildsAndMergesWithDefaults() {
         List<InMemoryMergeDriver.Tensor> two = InMemoryMergeDriver.small(2, 81);
         for (String name : MergeMethods.all().keySet()) {
+            if (dev.amalgam.merge.mergekit.MergeKitMethods.has(name)) {
+                continue; // MergeKit's methods: MergeKitMethodsTest
+            }
             MergeMethod m = MergeMethods.create(MethodParams.of(name));
             assertFalse(m.describe().isBlank(), name);
             Map<String, float[]> out = InMemoryMergeDriver.merge(m, two);
@@ -32,9 +35,13 @@ class MergeMethodsTest {
 
     @Test
     void namesAndAliases() {
-        assertEquals("ties", MergeMethods.create(MethodParams.of("ties")).name());
-        assertEquals("dare_ties", MergeMethods.create(MethodParams.of("dare_ties")).name());
-        assertTrue(MergeMethods.create(MethodParams.of("dare_ties")).describe().contains("ties("));
+        assertEquals("ties", MergeMethods.create(MethodParams.of("ties", "weight", 1)).name());
+        assertTrue(MergeMethods.create(MethodParams.of("ties", "weight", 1))
+                instanceof dev.amalgam.merge.mergekit.GeneralizedTaskArithmetic, "a MergeKit name means MergeKit's method");
+        assertTrue(MergeMethods.create(MethodParams.of("ties", "scope", "global")) instanceof Ties, "scope selects paper TIES");
+        assertEquals("dare_ties", MergeMethods.create(MethodParams.of("dare_ties", "weight", 1)).name());
+        assertTrue(MergeMethods.create(MethodParams.of("dare_ties", "combine", "ties")).describe().contains("ties("));
+        assertTrue(MergeMethods.create(MethodParams.of("tsv-m")) instanceof Tsvm, "the README's spelling");
         assertThrows(AmalgamException.class, () -> MergeMethods.create(MethodParams.of("tie")));
     }
 }

@@ -57,16 +57,27 @@ class RecipeParserTest {
     @Test
     void badRecipesGiveOneLineErrorsNamingTheFile() {
         String[][] cases = {
-                {"merge_method: ties\nmodels: [a]\n", "missing required key 'base_model'"},
-                {"merge_method: ties\nbase_model: b\n", "'models' must be a non-empty list"},
-                {"merge_method: ties\nbase_model: b\nmodels: [a]\nslices: []\n", "MergeKit key 'slices' is not supported"},
+                {"merge_method: ties\nbase_model: b\n", "give exactly one of 'models' and 'slices'"},
+                {"merge_method: ties\nbase_model: b\nmodels: []\n", "'models' must be a non-empty list"},
+                {"merge_method: ties\nbase_model: b\nmodels: [a]\nslices: []\n", "give exactly one of 'models' and 'slices'"},
+                {"merge_method: ties\nbase_model: b\nmodules: {}\n", "key 'modules'"},
+                {"merge_method: ties\nbase_model: b\nmodels: [a]\ntokenizer: {source: base}\n", "key 'tokenizer'"},
+                {"merge_method: ties\nbase_model: b\nmodels: [a]\ntokenizer_source: union\n", "tokenizer_source 'union'"},
+                {"merge_method: linear\nslices: [{sources: [{model: a, layer_range: [0, 2]}, {model: b, layer_range: [0, 3]}]}]\n",
+                        "same number of layers"},
+                {"merge_method: linear\nslices: [{sources: [{model: a, layer_range: [2, 2]}]}]\n", "0 <= start < end"},
+                {"merge_method: linear\nslices: [{sources: [{model: a, layer_range: [0, 2]}], residual_weight: 0.5}]\n",
+                        "'residual_weight' is refused"},
+                {"merge_method: ties\nbase_model: b\nmodels: [a]\ndtype: int4\n", "unknown dtype 'int4'"},
                 {"merge_method: ties\nbase_model: b\nmodels: [a]\nfoo: 1\n", "unknown recipe key 'foo'"},
                 {"merge_method: ties\nbase_model: b\nmodels: [{model: a, params: {}}]\n", "unknown key 'params'"},
                 {"merge_method: ties\nbase_model: b\nmodels: [a]\nscope: layer\n", "scope must be 'global' or 'tensor'"},
                 {"merge_method: [ties\n", "invalid YAML"},
                 {"- a\n- b\n", "must be a YAML mapping"},
-                {"merge_method: ties\nbase_model: b\nmodels: [{model: a, parameters: {weight: [{filter: mlp, value: 1}]}}]\n",
-                        "gradients/conditional lists are not supported"},
+                {"merge_method: ties\nbase_model: b\nmodels: [{model: a, parameters: {weight: [{filter: mlp, value: 1}, 2]}}]\n",
+                        "a list must hold only scalars"},
+                {"merge_method: ties\nbase_model: b\nmodels: [{model: a, parameters: {weight: [{filter: mlp, val: 1}]}}]\n",
+                        "unknown key 'val'"},
         };
         for (String[] c : cases) {
             AmalgamException e = assertThrows(AmalgamException.class, () -> RecipeParser.parse(c[0], DIR, "bad.yaml"), c[1]);

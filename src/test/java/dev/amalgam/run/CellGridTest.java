@@ -42,22 +42,22 @@ class CellGridTest {
 
     @Test
     void idsAreStableAndIgnoreKeyOrderNumberSpellingAndLabels() {
-        Cell a = cells("methods:\n  - {method: ties, params: {density: 0.2, lambda: 1}}\n").get(2);
-        Cell b = cells("methods:\n  - {label: TIES, params: {lambda: 1.0, density: 0.20}, method: ties}\n").get(2);
+        Cell a = cells("methods:\n  - {method: ties, params: {density: 0.2, lambda: 1, weight: 1}}\n").get(2);
+        Cell b = cells("methods:\n  - {label: TIES, params: {weight: 1.0, lambda: 1.0, density: 0.20}, method: ties}\n").get(2);
         assertEquals(a.id(), b.id());
-        assertEquals(a.id(), cells("methods:\n  - {method: ties, params: {density: 0.2, lambda: 1}}\n").get(2).id());
+        assertEquals(a.id(), cells("methods:\n  - {method: ties, params: {density: 0.2, lambda: 1, weight: 1}}\n").get(2).id());
         assertEquals("TIES", b.label());
-        assertNotEquals(a.id(), cells("methods:\n  - {method: ties, params: {density: 0.3, lambda: 1}}\n").get(2).id());
-        assertNotEquals(a.id(), cells("methods:\n  - {method: ties, params: {density: 0.2, lambda: 1}, lwptv: {}}\n").get(2).id());
+        assertNotEquals(a.id(), cells("methods:\n  - {method: ties, params: {density: 0.3, lambda: 1, weight: 1}}\n").get(2).id());
+        assertNotEquals(a.id(), cells("methods:\n  - {method: ties, params: {density: 0.2, lambda: 1, weight: 1}, lwptv: {}}\n").get(2).id());
         // what the cells are evaluated on is part of their identity
         Cell other = CellGrid.expand(RunRecipeParser.parse("name: g\n" + SUITE + "tasks: [spam]\n"
-                + "methods:\n  - {method: ties, params: {density: 0.2, lambda: 1}}\n", Path.of("/tmp/g.yaml"))).get(2);
+                + "methods:\n  - {method: ties, params: {density: 0.2, lambda: 1, weight: 1}}\n", Path.of("/tmp/g.yaml"))).get(2);
         assertNotEquals(a.id(), other.id());
         assertEquals(16, a.id().length());
     }
 
     @Test
     void duplicateCellsCollapse() {
-        assertEquals(2 + 1, cells("methods:\n  - task_arithmetic\n  - {method: task_arithmetic}\n").size());
+        assertEquals(2 + 1, cells("methods:\n  - emr\n  - {method: emr}\n").size());
     }
 }

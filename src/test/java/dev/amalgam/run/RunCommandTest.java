@@ -66,8 +66,8 @@ class RunCommandTest {
         Path f = recipe("full", """
                 tasks: [alpha, beta]
                 methods:
-                  - {method: task_arithmetic, sweep: {lambda: [0.2, 0.5]}}
-                  - {method: ties, params: {density: 0.5}, lwptv: [null, {score: energy}]}
+                  - {method: task_arithmetic, params: {weight: 1}, sweep: {lambda: [0.2, 0.5]}}
+                  - {method: ties, params: {density: 0.5, weight: 1}, lwptv: [null, {score: energy}]}
                   - emr
                 """);
         Path out = root.resolve("runs/full");
@@ -77,9 +77,8 @@ class RunCommandTest {
         assertEquals("method,kind,alpha,beta,ood:alpha,ood:beta,ID avg,OOD avg", csv.get(0));
         assertEquals(1 + 2 + 2 + 2 + 1, csv.size(), String.join("\n", csv)); // baselines, TA × 2 λ, TIES ± LwPTV, EMR
         assertTrue(csv.get(1).startsWith("Pre-trained (linear probe),pretrained,"));
-        assertTrue(csv.stream().anyMatch(l -> l.startsWith("task_arithmetic (λ=0.5),merged,")), String.join("\n", csv));
-        assertTrue(csv.stream().anyMatch(l -> l.startsWith("\"ties (density=0.5) + LwPTV (score=energy)\",merged,")
-                || l.startsWith("ties (density=0.5) + LwPTV (score=energy),merged,")), String.join("\n", csv));
+        assertTrue(csv.stream().anyMatch(l -> l.startsWith("\"task_arithmetic (λ=0.5, weight=1)\",merged,")), String.join("\n", csv));
+        assertTrue(csv.stream().anyMatch(l -> l.startsWith("\"ties (density=0.5, weight=1) + LwPTV (score=energy)\",merged,")), String.join("\n", csv));
         for (String l : csv.subList(1, csv.size())) {
             assertFalse(l.contains("NaN") || l.contains(",,"), "every cell evaluated on every task: " + l);
         }
@@ -93,7 +92,7 @@ class RunCommandTest {
         assertTrue(Files.readString(out.resolve("results.md")).contains("## cells"));
         assertFalse(Files.exists(out.resolve("merges")), "merged checkpoints are deleted");
         assertEquals(7, r[2].lines().filter(l -> l.matches("run\\[full\\]: .* s \\(cell [0-9a-f]{16}, \\d/7\\)")).count(), r[2]);
-        assertTrue(r[1].contains("| task_arithmetic (λ=0.2) | merged |"), r[1]);
+        assertTrue(r[1].contains("| task_arithmetic (weight=1, λ=0.2) | merged |"), r[1]);
     }
 
     @Test
@@ -102,7 +101,7 @@ class RunCommandTest {
                 baselines: false
                 unseen: {merge: [alpha, beta], heldout: [gamma]}
                 methods:
-                  - {method: task_arithmetic, sweep: {lambda: [0.25, 0.6]}}
+                  - {method: task_arithmetic, params: {weight: 1}, sweep: {lambda: [0.25, 0.6]}}
                   - emr
                 """);
         RunEngine.Summary s0 = RunEngine.run(RunPlan.of(RunRecipeParser.parse(f), root.resolve("runs/sweep"), false),
@@ -154,7 +153,7 @@ class RunCommandTest {
         String body = """
                 tasks: [alpha, beta]
                 methods:
-                  - {method: task_arithmetic, sweep: {lambda: [0.1, 0.3]}}
+                  - {method: task_arithmetic, params: {weight: 1}, sweep: {lambda: [0.1, 0.3]}}
                 """;
         Path f = recipe("resume", body);
         Path out = root.resolve("runs/resume");
@@ -202,10 +201,11 @@ class RunCommandTest {
         Map<String, String> cases = new LinkedHashMap<>();
         cases.put("methods:\n  - {method: task_arithmetc}\n", "key 'methods[0].method': unknown merge method 'task_arithmetc'; known: [");
         cases.put("methods:\n  - {method: ties, params: {densty: 0.2}}\n", "key 'methods[0].params'");
+        cases.put("methods:\n  - {method: ties, params: {density: 0.2}}\n", "ties needs 'weight' for every model (MergeKit has no default)");
         cases.put("methods:\n  - {method: ties, sweep: {lambda: 0.3}}\n", "key 'methods[0].sweep.lambda': must be a non-empty list");
-        cases.put("methods:\n  - {method: ties, lwptv: [null, {score: nope}]}\n", "key 'methods[0].lwptv'");
+        cases.put("methods:\n  - {method: emr, lwptv: [null, {score: nope}]}\n", "key 'methods[0].lwptv'");
         cases.put("method: [ties]\n", "unknown key 'method'; known: [");
-        cases.put("tasks: [alpha, zeta]\nmethods: [task_arithmetic]\n", "key 'tasks': unknown task 'zeta'; tasks of the text suite: [alpha, beta, gamma]");
+        cases.put("tasks: [alpha, zeta]\nmethods: [emr]\n", "key 'tasks': unknown task 'zeta'; tasks of the text suite: [alpha, beta, gamma]");
         cases.put("unseen: {merge: [alpha], heldout: [alpha]}\nmethods: [emr]\n", "key 'unseen.heldout'");
         cases.put("methods: []\n", "key 'methods'");
         int i = 0;

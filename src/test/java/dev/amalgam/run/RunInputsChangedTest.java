@@ -24,7 +24,7 @@ class RunInputsChangedTest {
         Path f = root.resolve("inputs.yaml");
         Files.writeString(f, "name: inputs\n" + TinyTextZoo.suiteYaml() + """
                 tasks: [alpha, beta]
-                methods: [task_arithmetic]
+                methods: [{method: task_arithmetic, params: {weight: 1}}]
                 """);
         Path out = root.resolve("runs/inputs");
 

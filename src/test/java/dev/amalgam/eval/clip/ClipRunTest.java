@@ -48,7 +48,7 @@ class ClipRunTest {
                         models: {mnist: ft-mnist, eurosat: ft-eurosat}, corruptions: none, batch_size: 5, head_cache: heads}
                 unseen: {merge: [mnist], heldout: [eurosat]}
                 methods:
-                  - {method: task_arithmetic, params: {lambda: 0.0}}
+                  - {method: task_arithmetic, label: TA0, params: {lambda: 0.0, weight: 1}}
                 """);
         Path out = tmp.resolve("out");
         CliRunner.Result r = CliRunner.run("run", recipe.toString(), "--out", out.toString());

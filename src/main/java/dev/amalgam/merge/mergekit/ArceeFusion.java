@@ -1,0 +1,95 @@
+package dev.amalgam.merge.mergekit;
+
+import dev.amalgam.AmalgamException;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * MergeKit {@code arcee_fusion}: keeps the other model's change only where it matters. Importance =
+ * |θ_1 − θ_0| · KL(softmax(θ_1) ‖ softmax(θ_0)) with the softmax and KL taken along the last dimension
+ * (1e-8 added to both distributions) and broadcast over the row; the change is kept where importance ≥
+ * median + 1.5·IQR, quantiles read from the sorted importances at index int(q·(n − 1)). MergeKit
+ * estimates the quantiles from a random sample of 10⁶ entries on larger tensors; Amalgam always uses
+ * every entry (exact, and reproducible).
+ */
+public final class ArceeFusion extends MergeKitMethod {
+
+    public ArceeFusion(TensorParameters params, boolean hasBase) {
+        super(params, hasBase);
+    }
+
+    @Override
+    public String name() {
+        return "arcee_fusion";
+    }
+
+    @Override
+    public List<ParamDef> globalParams() {
+        return List.of();
+    }
+
+    @Override
+    public List<ParamDef> modelParams() {
+        return List.of();
+    }
+
+    @Override
+    protected float[] merge(Inputs in, TensorParameters.Resolved p) {
+        if (in.tasks() == 0) {
+            return in.base();
+        }
+        if (in.tasks() != 1) {
+            throw new AmalgamException("arcee_fusion: merges base_model with exactly one other model, got " + in.tasks()
+                    + " others (tensor " + in.name() + ")");
+        }
+        int n = in.n();
+        int cols = Math.max(1, in.cols());
+        float[] base = in.base();
+        float[] model = in.model(0);
+        float[] delta = in.deltas()[0];
+        float[] importance = new float[n];
+        for (int r = 0; r < n / cols; r++) {
+            int from = r * cols;
+            double[] pm = softmax(model, from, cols);
+            double[] qm = softmax(base, from, cols);
+            double kl = 0;
+            for (int j = 0; j < cols; j++) {
+                double pp = pm[j] + 1e-8;
+                double qq = qm[j] + 1e-8;
+                kl += pp * Math.log(pp / qq);
+            }
+            for (int j = 0; j < cols; j++) {
+                importance[from + j] = (float) (Math.abs(model[from + j] - base[from + j]) * kl);
+            }
+        }
+        float[] sorted = importance.clone();
+        Arrays.sort(sorted);
+        float median = sorted[(int) (0.5 * (n - 1))];
+        float q1 = sorted[(int) (0.25 * (n - 1))];
+        float q3 = sorted[(int) (0.75 * (n - 1))];
+        float threshold = median + 1.5f * (q3 - q1);
+        float[] out = new float[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = importance[i] >= threshold ? base[i] + delta[i] : base[i];
+        }
+        return out;
+    }
+
+    private static double[] softmax(float[] x, int from, int len) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int j = 0; j < len; j++) {
+            max = Math.max(max, x[from + j]);
+        }
+        double[] e = new double[len];
+        double s = 0;
+        for (int j = 0; j < len; j++) {
+            e[j] = Math.exp(x[from + j] - max);
+            s += e[j];
+        }
+        for (int j = 0; j < len; j++) {
+            e[j] /= s;
+        }
+        return e;
+    }
+}

@@ -1,0 +1,218 @@
+package dev.amalgam.merge.mergekit;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.amalgam.AmalgamException;
+import dev.amalgam.io.Checkpoint;
+import dev.amalgam.io.TensorSource;
+import dev.amalgam.merge.MergeInputs;
+import dev.amalgam.recipe.MergeRecipe;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Lays a MergeKit recipe onto Amalgam's streaming executor (docs/mergekit.md, "How a recipe runs"):
+ * which checkpoint is the step's θ_0 and which are the task inputs, in what order, under which names
+ * (slices renumber layers), and each output tensor's {@link TensorContext} (gradient position, slice
+ * and per-input parameters). The base model listed under {@code models:} is the base, not a task.
+ *
+ * @param inputs   the executor's inputs
+ * @param hasBase  whether θ_0 is the recipe's base_model (else the first model)
+ * @param contexts per output tensor name
+ * @param config   the output config.json (layer count updated for slices), or null
+ * @param perModel every per-model parameter map of the recipe (for validation)
+ */
+public record MergeKitPlan(MergeInputs inputs, boolean hasBase, Function<String, TensorContext> contexts,
+                           ObjectNode config, List<Map<String, Object>> perModel) {
+
+    /** Plans {@code r}; {@code open} opens (and tracks for closing) a checkpoint. */
+    public static MergeKitPlan of(MergeRecipe r, Function<Path, Checkpoint> open) {
+        return r.usesSlices() ? slices(r, open) : models(r, open);
+    }
+
+    private static MergeKitPlan models(MergeRecipe r, Function<Path, Checkpoint> open) {
+        boolean hasBase = r.base() != null;
+        List<MergeRecipe.ModelEntry> entries = r.models();
+        if (!hasBase && entries.isEmpty()) {
+            throw new AmalgamException("recipe has no models");
+        }
+        Checkpoint base = open.apply(hasBase ? r.base() : entries.get(0).path());
+        List<MergeRecipe.ModelEntry> tasks = hasBase ? entries : entries.subList(1, entries.size());
+        List<TensorSource> models = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        List<Map<String, Object>> inputParams = new ArrayList<>();
+        for (MergeRecipe.ModelEntry e : tasks) {
+            models.add(open.apply(e.path()));
+            names.add(e.taskName());
+            inputParams.add(e.parameters());
+        }
+        inputParams.add(hasBase ? r.baseParameters() : entries.get(0).parameters());
+        List<Map<String, Object>> fixed = Collections.unmodifiableList(inputParams);
+        Map<String, Integer> stacks = LayerNames.stacks(base.names());
+        Function<String, TensorContext> ctx = name -> {
+            LayerNames.Split s = LayerNames.split(name);
+            double t = s == null ? 0 : LayerNames.t(s.index(), stacks.get(s.prefix()));
+            return new TensorContext(t, Map.of(), Collections.nCopies(fixed.size(), name), fixed);
+        };
+        List<Map<String, Object>> perModel = new ArrayList<>();
+        entries.forEach(e -> perModel.add(e.parameters()));
+        perModel.add(r.baseParameters());
+        return new MergeKitPlan(new MergeInputs(base, models, names), hasBase, ctx,
+                base.config() == null ? null : base.config().deepCopy(), perModel);
+    }
+
+    private static MergeKitPlan slices(MergeRecipe r, Function<Path, Checkpoint> open) {
+        List<MergeRecipe.Slice> slices = r.slices();
+        int tasks = -1;
+        Boolean hasBase = null;
+        String prefix = null;
+        List<int[]> roles = new ArrayList<>(); // per slice: engine position of each source (-1 = base)
+        for (int i = 0; i < slices.size(); i++) {
+            MergeRecipe.Slice s = slices.get(i);
+            Path base = s.base() != null ? s.base() : r.base();
+            int baseAt = -1;
+            if (base != null) {
+                for (int j = 0; j < s.sources().size(); j++) {
+                    if (s.sources().get(j).model().equals(base)) {
+                        baseAt = j;
+                        break;
+                    }
+                }
+                if (baseAt < 0) {
+                    throw new AmalgamException("slices[" + i + "]: base_model " + base + " is not one of the slice's sources "
+                            + "(MergeKit reads the base's tensors from the slice; add it with the same layer_range)");
+                }
+            }
+            boolean sliceHasBase = base != null;
+            if (hasBase != null && hasBase != sliceHasBase) {
+                throw new AmalgamException("slices[" + i + "]: some slices have a base_model and some do not");
+            }
+            hasBase = sliceHasBase;
+            int[] role = new int[s.sources().size()];
+            int pos = 0;
+            int engineBase = sliceHasBase ? baseAt : 0;
+            for (int j = 0; j < role.length; j++) {
+                role[j] = j == engineBase ? -1 : pos++;
+            }
+            if (tasks >= 0 && pos != tasks) {
+                throw new AmalgamException("slices[" + i + "]: " + pos + " non-base sources, slices[0] has " + tasks
+                        + "; Amalgam's streaming engine needs the same count in every slice");
+            }
+            tasks = pos;
+            roles.add(role);
+            for (MergeRecipe.SliceSource src : s.sources()) {
+                Checkpoint c = open.apply(src.model());
+                Map<String, Integer> stacks = LayerNames.stacks(c.names());
+                if (stacks.size() != 1) {
+                    throw new AmalgamException(c.describe() + ": slices need one layer stack, found " + stacks.keySet()
+                            + " (MergeKit needs 'modules:' here, which Amalgam does not implement)");
+                }
+                String p = stacks.keySet().iterator().next();
+                if (prefix != null && !prefix.equals(p)) {
+                    throw new AmalgamException(c.describe() + ": layer names " + p + "N differ from " + prefix + "N");
+                }
+                prefix = p;
+                if (src.to() > stacks.get(p)) {
+                    throw new AmalgamException("slices[" + i + "]: layer_range [" + src.from() + ", " + src.to() + "] of "
+                            + src.model() + " exceeds its " + stacks.get(p) + " layers");
+                }
+            }
+        }
+        int engine = tasks + 1;
+        List<Map<String, RenamedSource.Origin>> origins = new ArrayList<>();
+        for (int k = 0; k < engine; k++) {
+            origins.add(new LinkedHashMap<>());
+        }
+        Map<String, TensorContext> contexts = new HashMap<>();
+        // Tensors outside the layers: from the first slice (embeddings) or the last (norm, head), at t = 0.
+        Checkpoint first = open.apply(slices.get(0).sources().get(0).model());
+        for (String name : first.names()) {
+            if (LayerNames.split(name) != null) {
+                continue;
+            }
+            int si = LayerNames.isPreLayer(name) ? 0 : slices.size() - 1;
+            place(slices.get(si), roles.get(si), name, k -> name, 0.0, open, origins, contexts, tasks);
+        }
+        int out = 0;
+        for (int si = 0; si < slices.size(); si++) {
+            MergeRecipe.Slice s = slices.get(si);
+            int layers = s.sources().get(0).layers();
+            Checkpoint c0 = open.apply(s.sources().get(0).model());
+            for (int o = 0; o < layers; o++) {
+                int srcLayer0 = s.sources().get(0).from() + o;
+                for (String name : c0.names()) {
+                    LayerNames.Split sp = LayerNames.split(name);
+                    if (sp == null || sp.index() != srcLayer0) {
+                        continue;
+                    }
+                    int offset = o;
+                    String outName = sp.name(out);
+                    place(s, roles.get(si), outName, j -> sp.name(s.sources().get(j).from() + offset),
+                            LayerNames.t(o, layers), open, origins, contexts, tasks);
+                }
+                out++;
+            }
+        }
+        List<TensorSource> models = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        for (int k = 0; k < tasks; k++) {
+            models.add(new RenamedSource("slice input " + (k + 1), origins.get(k)));
+            names.add("input" + (k + 1));
+        }
+        TensorSource base = new RenamedSource("slices base", origins.get(tasks));
+        ObjectNode config = first.config() == null ? null : first.config().deepCopy();
+        if (config != null) {
+            setLayers(config, out, slices, open);
+        }
+        List<Map<String, Object>> perModel = new ArrayList<>();
+        slices.forEach(s -> s.sources().forEach(x -> perModel.add(x.parameters())));
+        return new MergeKitPlan(new MergeInputs(base, models, names), hasBase, contexts::get, config, perModel);
+    }
+
+    /** Adds one output tensor: its origin in every engine position, and its context. */
+    private static void place(MergeRecipe.Slice s, int[] role, String outName, Function<Integer, String> inName, double t,
+                              Function<Path, Checkpoint> open, List<Map<String, RenamedSource.Origin>> origins,
+                              Map<String, TensorContext> contexts, int tasks) {
+        List<String> inputNames = new ArrayList<>(Collections.nCopies(tasks + 1, outName));
+        List<Map<String, Object>> params = new ArrayList<>(Collections.nCopies(tasks + 1, Map.<String, Object>of()));
+        for (int j = 0; j < role.length; j++) {
+            MergeRecipe.SliceSource src = s.sources().get(j);
+            int k = role[j] < 0 ? tasks : role[j];
+            Checkpoint c = open.apply(src.model());
+            String in = inName.apply(j);
+            if (!c.contains(in)) {
+                throw new AmalgamException(c.describe() + ": has no tensor '" + in + "' (needed for output " + outName + ")");
+            }
+            origins.get(k).put(outName, new RenamedSource.Origin(c, in));
+            inputNames.set(k, in);
+            params.set(k, src.parameters());
+        }
+        contexts.put(outName, new TensorContext(t, s.parameters(), inputNames, params));
+    }
+
+    private static void setLayers(ObjectNode config, int layers, List<MergeRecipe.Slice> slices,
+                                  Function<Path, Checkpoint> open) {
+        for (String key : List.of("num_hidden_layers", "n_layer", "num_layers")) {
+            if (config.has(key)) {
+                config.put(key, layers);
+            }
+        }
+        if (config.has("layer_types") && config.get("layer_types").isArray()) {
+            ArrayNode types = config.putArray("layer_types");
+            for (MergeRecipe.Slice s : slices) {
+                MergeRecipe.SliceSource src = s.sources().get(0);
+                ObjectNode c = open.apply(src.model()).config();
+                for (int i = src.from(); i < src.to(); i++) {
+                    types.add(c.get("layer_types").get(i));
+                }
+            }
+        }
+    }
+}

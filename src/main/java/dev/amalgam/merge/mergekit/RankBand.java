@@ -1,0 +1,95 @@
+package dev.amalgam.merge.mergekit;
+
+/**
+ * Keeps the entries of a vector whose rank by magnitude lies in a band — the selection under MergeKit's
+ * magnitude (top-k), magnitude_outliers (Breadcrumbs) and SCE sparsifiers. Ranks are ascending by |x|
+ * and stable (equal magnitudes rank by index), so exactly {@code to − from} entries are kept; MergeKit's
+ * sort order among exactly equal magnitudes is unspecified, so only such ties can differ from it.
+ * Two O(n) selections and one pass; no sort.
+ */
+final class RankBand {
+    private RankBand() {
+    }
+
+    /** Zeroes the entries of x (from .. from+n) whose ascending magnitude rank is outside [lo, hi). */
+    static void keep(float[] x, int from, int n, long lo, long hi) {
+        if (lo <= 0 && hi >= n) {
+            return;
+        }
+        if (lo >= hi) {
+            java.util.Arrays.fill(x, from, from + n, 0f);
+            return;
+        }
+        int[] a = new int[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = Float.floatToRawIntBits(x[from + i]) & 0x7fffffff;
+        }
+        int[] work = a.clone();
+        int vLo = select(work, (int) lo);
+        int vHi = select(work, (int) (hi - 1));
+        long lessLo = 0;
+        long lessHi = 0;
+        for (int v : a) {
+            if (v < vLo) {
+                lessLo++;
+            }
+            if (v < vHi) {
+                lessHi++;
+            }
+        }
+        long seenLo = 0;
+        long seenHi = 0;
+        for (int i = 0; i < n; i++) {
+            int v = a[i];
+            boolean keep;
+            if (v < vLo || v > vHi) {
+                keep = false;
+            } else if (v > vLo && v < vHi) {
+                keep = true;
+            } else {
+                // Equal to a band edge: its stable rank is (entries below) + (equal entries before it).
+                long rank = v == vLo ? lessLo + seenLo : lessHi + seenHi;
+                if (v == vLo) {
+                    seenLo++;
+                }
+                if (v == vHi && vHi != vLo) {
+                    seenHi++;
+                }
+                keep = rank >= lo && rank < hi;
+            }
+            if (!keep) {
+                x[from + i] = 0f;
+            }
+        }
+    }
+
+    /** The k-th smallest value (0-based) of a, which is reordered. */
+    static int select(int[] a, int k) {
+        int lo = 0;
+        int hi = a.length - 1;
+        java.util.concurrent.ThreadLocalRandom rnd = java.util.concurrent.ThreadLocalRandom.current();
+        while (lo < hi) {
+            int pivot = a[lo + rnd.nextInt(hi - lo + 1)];
+            int lt = lo;
+            int gt = hi;
+            int i = lo;
+            while (i <= gt) {
+                if (a[i] < pivot) {
+                    int tmp = a[lt]; a[lt++] = a[i]; a[i++] = tmp;
+                } else if (a[i] > pivot) {
+                    int tmp = a[gt]; a[gt--] = a[i]; a[i] = tmp;
+                } else {
+                    i++;
+                }
+            }
+            if (k < lt) {
+                hi = lt - 1;
+            } else if (k > gt) {
+                lo = gt + 1;
+            } else {
+                return pivot;
+            }
+        }
+        return a[lo];
+    }
+}

@@ -1,0 +1,85 @@
+package dev.amalgam.merge.mergekit;
+
+import dev.amalgam.io.TensorInfo;
+import dev.amalgam.io.TensorSource;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+/**
+ * A tensor source whose tensors are other sources' tensors under new names: the input of one engine
+ * position in a {@code slices:} merge (output layer k ← layer j of some model). Nothing is copied.
+ */
+final class RenamedSource implements TensorSource {
+
+    /** Where an output tensor comes from. */
+    record Origin(TensorSource source, String name) {
+    }
+
+    private final String label;
+    private final Map<String, Origin> origins;
+    private final List<String> names;
+
+    RenamedSource(String label, Map<String, Origin> origins) {
+        this.label = label;
+        this.origins = new TreeMap<>(origins);
+        this.names = Collections.unmodifiableList(new ArrayList<>(this.origins.keySet()));
+    }
+
+    Origin origin(String name) {
+        Origin o = origins.get(name);
+        if (o == null) {
+            throw new dev.amalgam.AmalgamException(label + ": no tensor '" + name + "'");
+        }
+        return o;
+    }
+
+    @Override
+    public List<String> names() {
+        return names;
+    }
+
+    @Override
+    public boolean contains(String name) {
+        return origins.containsKey(name);
+    }
+
+    @Override
+    public TensorInfo info(String name) {
+        Origin o = origin(name);
+        TensorInfo i = o.source().info(o.name());
+        return new TensorInfo(name, i.dtype(), i.shape());
+    }
+
+    @Override
+    public ByteBuffer bytes(String name) {
+        Origin o = origin(name);
+        return o.source().bytes(o.name());
+    }
+
+    @Override
+    public void readInto(String name, ByteBuffer dst) {
+        Origin o = origin(name);
+        o.source().readInto(o.name(), dst);
+    }
+
+    @Override
+    public <R> R withBytes(String name, Function<ByteBuffer, R> reader) {
+        Origin o = origin(name);
+        return o.source().withBytes(o.name(), reader);
+    }
+
+    @Override
+    public String describe() {
+        return label;
+    }
+
+    @Override
+    public void close() {
+    }
+}

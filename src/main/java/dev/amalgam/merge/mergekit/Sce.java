@@ -1,0 +1,117 @@
+package dev.amalgam.merge.mergekit;
+
+import dev.amalgam.AmalgamException;
+
+import java.util.List;
+
+/**
+ * MergeKit {@code sce} (Select, Calculate, Erase): keep the entries whose variance across the task
+ * vectors is in the top {@code select_topk} fraction of the non-zero variances; weight each task by its
+ * mean squared entry (normalised to sum 1, uniform when that sum is below 1e-6); erase entries whose
+ * sign disagrees with the sign of the summed task vectors; the weighted mean of what is left (divisor
+ * clamped at 1e-6) is added to θ_0.
+ */
+public final class Sce extends MergeKitMethod {
+    static final ParamDef SELECT_TOPK = ParamDef.global("select_topk", ParamDef.Type.NUMBER, 1.0,
+            "fraction of entries (by variance across tasks) kept");
+    static final ParamDef INT8_MASK = ParamDef.global("int8_mask", ParamDef.Type.BOOLEAN, false,
+            "store masks as int8 in MergeKit (memory only: no effect on results)");
+
+    public Sce(TensorParameters params, boolean hasBase) {
+        super(params, hasBase);
+    }
+
+    @Override
+    public String name() {
+        return "sce";
+    }
+
+    @Override
+    public List<ParamDef> globalParams() {
+        return List.of(INT8_MASK, SELECT_TOPK);
+    }
+
+    @Override
+    public List<ParamDef> modelParams() {
+        return List.of();
+    }
+
+    @Override
+    protected float[] merge(Inputs in, TensorParameters.Resolved p) {
+        int tasks = in.tasks();
+        if (tasks == 0) {
+            return in.base();
+        }
+        p.global(INT8_MASK);
+        int n = in.n();
+        float[][] d = in.deltas();
+        double density = p.number(SELECT_TOPK);
+        if (density <= 0) {
+            throw new AmalgamException("sce: select_topk " + density + " must be > 0 (MergeKit returns a tensor of the wrong "
+                    + "shape there; tensor " + in.name() + ")");
+        }
+        if (density < 1) {
+            float[] keep = new float[n];
+            if (density > 0) {
+                long nonzero = 0;
+                for (int i = 0; i < n; i++) {
+                    double mean = 0;
+                    for (float[] x : d) {
+                        mean += x[i];
+                    }
+                    mean /= tasks;
+                    double var = 0;
+                    for (float[] x : d) {
+                        var += (x[i] - mean) * (x[i] - mean);
+                    }
+                    keep[i] = (float) (var / tasks);
+                    if (keep[i] != 0) {
+                        nonzero++;
+                    }
+                }
+                // MergeKit multiplies a count tensor by a Python float: float32 arithmetic.
+                long k = (long) ((float) nonzero * (float) density);
+                RankBand.keep(keep, 0, n, n - k, n);
+            }
+            for (float[] x : d) {
+                for (int i = 0; i < n; i++) {
+                    if (keep[i] == 0) {
+                        x[i] = 0;
+                    }
+                }
+            }
+        }
+        double[] w = new double[tasks];
+        double wSum = 0;
+        for (int t = 0; t < tasks; t++) {
+            double s = 0;
+            for (float v : d[t]) {
+                s += (double) v * v;
+            }
+            w[t] = s / n;
+            wSum += w[t];
+        }
+        for (int t = 0; t < tasks; t++) {
+            w[t] = Math.abs(wSum) < 1e-6 ? 1.0 / tasks : w[t] / wSum;
+        }
+        float[] base = in.base();
+        float[] out = new float[n];
+        for (int i = 0; i < n; i++) {
+            float sum = 0;
+            for (float[] x : d) {
+                sum += x[i];
+            }
+            float majority = sum >= 0 ? 1f : -1f;
+            double num = 0;
+            double den = 0;
+            for (int t = 0; t < tasks; t++) {
+                if (Math.signum(d[t][i]) == majority) {
+                    num += d[t][i] * w[t];
+                    den += w[t];
+                }
+            }
+            out[i] = (float) (base[i] + num / Math.max(den, 1e-6));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,133 @@
+package dev.amalgam.merge.mergekit;
+
+import dev.amalgam.AmalgamException;
+import dev.amalgam.merge.ops.CounterRng;
+
+/**
+ * The sparsification stage of generalized task arithmetic (docs/mergekit.md, "Task-arithmetic
+ * family"), applied to one task vector in place, then the optional L1 rescale that restores the
+ * vector's L1 norm (MergeKit's {@code rescale}). Random draws use Amalgam's counter-based generator
+ * keyed by (seed, tensor, task): reproducible, the same distribution as MergeKit's torch.bernoulli, not
+ * the same draws.
+ */
+public enum Sparsifier {
+    /** Keep the int(density·n) largest |τ| (TIES). */
+    MAGNITUDE,
+    /** Keep each entry with probability density (DARE). */
+    RANDOM,
+    /** Drop the int(γ·n) largest, then the smallest, keeping int(density·n) (Breadcrumbs). */
+    MAGNITUDE_OUTLIERS,
+    /** Keep with a probability that rises with the magnitude rank within a row: density ± ε (DELLA). */
+    DELLA_MAGPRUNE;
+
+    /** Parameters of one task vector's sparsification. */
+    record Setting(double density, double gamma, double epsilon, boolean rescale, long seed, int task) {
+    }
+
+    void apply(String method, String tensor, long[] shape, float[] x, Setting s) {
+        if (s.density() >= 1) {
+            return;
+        }
+        int n = x.length;
+        double l1Before = s.rescale() ? l1(x) : 0;
+        switch (this) {
+            case MAGNITUDE -> {
+                long k = (long) (s.density() * n);
+                if (k <= 0) {
+                    throw new AmalgamException(method + ": density " + s.density() + " keeps no entry of tensor " + tensor
+                            + " (" + n + " entries); MergeKit refuses this too");
+                }
+                RankBand.keep(x, 0, n, n - k, n);
+            }
+            case MAGNITUDE_OUTLIERS -> {
+                long target = (long) (s.density() * n);
+                long top = (long) (s.gamma() * n);
+                long bottom = n - target - top;
+                if (bottom < 0) {
+                    top += bottom;
+                    bottom = 0;
+                }
+                // MergeKit keeps sorted[bottom : -top]; with top = 0 that slice is empty.
+                RankBand.keep(x, 0, n, bottom, top == 0 ? bottom : n - top);
+            }
+            case RANDOM -> {
+                CounterRng rng = new CounterRng(s.seed(), tensor, s.task());
+                for (int i = 0; i < n; i++) {
+                    if (!(rng.uniform(i) < s.density())) {
+                        x[i] = 0f;
+                    }
+                }
+            }
+            case DELLA_MAGPRUNE -> della(method, tensor, shape, x, s);
+            default -> throw new IllegalStateException();
+        }
+        if (s.rescale()) {
+            double after = l1(x);
+            if (l1Before >= 1e-7 && after >= 1e-7) {
+                float f = (float) (l1Before / after);
+                for (int i = 0; i < n; i++) {
+                    x[i] *= f;
+                }
+            }
+        }
+    }
+
+    /** DELLA's MagPrune: ranks along dimension 1 (a 1-D tensor is one row). */
+    private static void della(String method, String tensor, long[] shape, float[] x, Setting s) {
+        if (s.density() <= 0) {
+            java.util.Arrays.fill(x, 0f);
+            return;
+        }
+        double eps = s.epsilon();
+        if (s.density() + eps >= 1 || s.density() - eps <= 0) {
+            throw new AmalgamException(method + ": epsilon " + eps + " must keep density ± epsilon inside (0, 1), density "
+                    + s.density() + " (tensor " + tensor + ")");
+        }
+        int outer;
+        int len;
+        int inner;
+        if (shape.length <= 1) {
+            outer = 1;
+            len = x.length;
+            inner = 1;
+        } else {
+            outer = (int) shape[0];
+            len = (int) shape[1];
+            inner = x.length / Math.max(1, outer * len);
+        }
+        if (len < 2) {
+            throw new AmalgamException(method + ": tensor " + tensor + " has rows of " + len
+                    + " entries along dimension 1; DELLA's rank normalisation divides by zero there (MergeKit fails too)");
+        }
+        CounterRng rng = new CounterRng(s.seed(), tensor, s.task());
+        Integer[] idx = new Integer[len];
+        float[] mag = new float[len];
+        for (int o = 0; o < outer; o++) {
+            for (int in = 0; in < inner; in++) {
+                int base = o * len * inner + in;
+                for (int j = 0; j < len; j++) {
+                    mag[j] = Math.abs(x[base + j * inner]);
+                    idx[j] = j;
+                }
+                java.util.Arrays.sort(idx, (p, q) -> Float.compare(mag[p], mag[q]));
+                for (int r = 0; r < len; r++) {
+                    int j = idx[r];
+                    double rankNorm = (double) r / (len - 1);
+                    double p = (s.density() - eps) + rankNorm * 2 * eps;
+                    int at = base + j * inner;
+                    if (!(rng.uniform(at) < p)) {
+                        x[at] = 0f;
+                    }
+                }
+            }
+        }
+    }
+
+    private static double l1(float[] x) {
+        double s = 0;
+        for (float v : x) {
+            s += Math.abs(v);
+        }
+        return s;
+    }
+}

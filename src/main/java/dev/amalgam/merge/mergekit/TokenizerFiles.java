@@ -1,0 +1,137 @@
+package dev.amalgam.merge.mergekit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.amalgam.AmalgamException;
+import dev.amalgam.io.Checkpoint;
+import dev.amalgam.io.Json;
+import dev.amalgam.recipe.MergeRecipe;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The tokenizer files of a merge (docs/mergekit.md, "Tokenizer and chat template"): the donor's files
+ * are copied — {@code tokenizer_source}'s model, else the base (or first) model. MergeKit rebuilds the
+ * embedding rows for the donor's vocabulary; Amalgam does that only where it is the identity, so a
+ * {@code tokenizer_source} is accepted when every input has the donor's vocabulary and refused
+ * otherwise. {@code chat_template} ("auto" or a Jinja string) is written into tokenizer_config.json.
+ *
+ * @param auxFiles  files copied unchanged
+ * @param sideFiles files written (tokenizer_config.json with the chat template)
+ */
+public record TokenizerFiles(List<Path> auxFiles, Map<String, byte[]> sideFiles) {
+    private static final List<String> BUILT_IN_TEMPLATES = List.of("alpaca", "chatml", "llama3", "mistral", "exaone");
+
+    public static TokenizerFiles choose(MergeRecipe r, Checkpoint first, List<Checkpoint> inputs,
+                                        Function<Path, Checkpoint> open) {
+        Checkpoint donor = first;
+        String src = r.tokenizerSource();
+        if (src != null && !src.equals("base")) {
+            donor = open.apply(Path.of(src));
+        } else if (src != null && r.base() != null) {
+            donor = open.apply(r.base());
+        }
+        if (src != null) {
+            String v = vocabulary(donor);
+            for (Checkpoint c : inputs) {
+                String w = vocabulary(c);
+                if (!v.equals(w)) {
+                    throw new AmalgamException("tokenizer_source: " + c.describe() + " has a different vocabulary from "
+                            + donor.describe() + "; MergeKit would permute embedding rows into the donor's vocabulary, which "
+                            + "Amalgam does not implement (docs/mergekit.md)");
+                }
+            }
+        }
+        Map<String, byte[]> side = new LinkedHashMap<>();
+        List<Path> aux = new ArrayList<>(donor.auxFiles());
+        if (r.chatTemplate() != null) {
+            String template = template(r.chatTemplate(), inputs);
+            Path cfg = aux.stream().filter(p -> p.getFileName().toString().equals("tokenizer_config.json")).findFirst()
+                    .orElseThrow(() -> new AmalgamException("chat_template: the tokenizer donor has no tokenizer_config.json "
+                            + "to hold it (MergeKit drops the template with a warning; Amalgam refuses)"));
+            JsonNode n = Json.readFile(cfg);
+            if (!n.isObject()) {
+                throw new AmalgamException(cfg + ": not a JSON object");
+            }
+            ObjectNode o = ((ObjectNode) n).deepCopy();
+            o.put("chat_template", template);
+            aux.remove(cfg);
+            aux.removeIf(p -> p.getFileName().toString().startsWith("chat_template."));
+            try {
+                side.put("tokenizer_config.json", Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(o)
+                        .getBytes(StandardCharsets.UTF_8));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return new TokenizerFiles(aux, side);
+    }
+
+    /** MergeKit's chat_template: auto (the inputs' most common), a built-in name, or a Jinja string. */
+    static String template(String t, List<Checkpoint> inputs) {
+        if (t.equals("auto")) {
+            Map<String, Integer> counts = new LinkedHashMap<>();
+            for (Checkpoint c : inputs) {
+                String x = templateOf(c);
+                if (x != null) {
+                    counts.merge(x, 1, Integer::sum);
+                }
+            }
+            if (counts.isEmpty()) {
+                throw new AmalgamException("chat_template: auto found no chat template in any input's tokenizer_config.json");
+            }
+            return counts.entrySet().stream().max((a, b) -> Integer.compare(a.getValue(), b.getValue())).get().getKey();
+        }
+        if (BUILT_IN_TEMPLATES.contains(t)) {
+            throw new AmalgamException("chat_template: MergeKit's built-in template '" + t + "' is not bundled with Amalgam; "
+                    + "put the Jinja text itself in the recipe");
+        }
+        if (t.length() < 20 || !t.contains("{")) {
+            throw new AmalgamException("chat_template: invalid template '" + t + "' (auto, or a Jinja string)");
+        }
+        return t;
+    }
+
+    private static String templateOf(Checkpoint c) {
+        for (Path p : c.auxFiles()) {
+            if (p.getFileName().toString().equals("tokenizer_config.json")) {
+                JsonNode n = Json.readFile(p);
+                JsonNode t = n.get("chat_template");
+                return t != null && t.isTextual() ? t.asText() : null;
+            }
+        }
+        return null;
+    }
+
+    /** A fingerprint of a checkpoint's vocabulary: tokenizer.json's model vocabulary and added tokens, else vocab files. */
+    static String vocabulary(Checkpoint c) {
+        StringBuilder sb = new StringBuilder();
+        for (Path p : c.auxFiles()) {
+            String name = p.getFileName().toString();
+            try {
+                if (name.equals("tokenizer.json")) {
+                    JsonNode n = Json.readFile(p);
+                    sb.append(n.path("model").path("vocab")).append(n.path("model").path("merges")).append(n.path("added_tokens"));
+                } else if (name.equals("vocab.txt") || name.equals("vocab.json") || name.equals("merges.txt")
+                        || name.equals("tokenizer.model")) {
+                    sb.append(name).append(java.util.HexFormat.of().formatHex(
+                            java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p))));
+                }
+            } catch (IOException | java.security.NoSuchAlgorithmException e) {
+                throw new AmalgamException(p + ": cannot read (" + e.getMessage() + ")");
+            }
+        }
+        if (sb.length() == 0) {
+            throw new AmalgamException("tokenizer_source: " + c.describe() + " has no tokenizer files to compare vocabularies");
+        }
+        return sb.toString();
+    }
+}
