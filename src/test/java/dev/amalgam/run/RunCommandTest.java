@@ -77,7 +77,7 @@ class RunCommandTest {
         assertEquals("method,kind,alpha,beta,ood:alpha,ood:beta,ID avg,OOD avg", csv.get(0));
         assertEquals(1 + 2 + 2 + 2 + 1, csv.size(), String.join("\n", csv)); // baselines, TA × 2 λ, TIES ± LwPTV, EMR
         assertTrue(csv.get(1).startsWith("Pre-trained (linear probe),pretrained,"));
-        assertTrue(csv.stream().anyMatch(l -> l.startsWith("\"task_arithmetic (λ=0.5, weight=1)\",merged,")), String.join("\n", csv));
+        assertTrue(csv.stream().anyMatch(l -> l.startsWith("\"task_arithmetic (weight=1, λ=0.5)\",merged,")), String.join("\n", csv));
         assertTrue(csv.stream().anyMatch(l -> l.startsWith("\"ties (density=0.5, weight=1) + LwPTV (score=energy)\",merged,")), String.join("\n", csv));
         for (String l : csv.subList(1, csv.size())) {
             assertFalse(l.contains("NaN") || l.contains(",,"), "every cell evaluated on every task: " + l);
