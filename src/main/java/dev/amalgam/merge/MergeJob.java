@@ -119,6 +119,7 @@ public final class MergeJob {
             meta.put("merge_method", run.describe());
             DType outDtype = o.outDtype() != null ? o.outDtype()
                     : recipe.outDtype() != null ? DType.parseUser(recipe.outDtype())
+                    : method instanceof MergeKitMethod mk && mk.forcedOutputDtype() != null ? mk.forcedOutputDtype()
                     : recipe.dtype() != null ? DType.parseUser(recipe.dtype()) : null;
             ParameterBlocks.Granularity g = lw == null ? ParameterBlocks.Granularity.BLOCK : lw.granularity();
             StreamingExecutor exec = new StreamingExecutor(o.device(), n -> ParameterBlocks.groupOf(n, g),

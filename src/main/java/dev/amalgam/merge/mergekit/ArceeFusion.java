@@ -11,7 +11,8 @@ import java.util.List;
  * (1e-8 added to both distributions) and broadcast over the row; the change is kept where importance ≥
  * median + 1.5·IQR, quantiles read from the sorted importances at index int(q·(n − 1)). MergeKit
  * estimates the quantiles from a random sample of 10⁶ entries on larger tensors; Amalgam always uses
- * every entry (exact, and reproducible).
+ * every entry (exact, and reproducible). Without {@code out_dtype} the output is float32 whatever
+ * {@code dtype} says, as in MergeKit (its float mask promotes the result).
  */
 public final class ArceeFusion extends MergeKitMethod {
 
@@ -22,6 +23,12 @@ public final class ArceeFusion extends MergeKitMethod {
     @Override
     public String name() {
         return "arcee_fusion";
+    }
+
+    /** MergeKit's float mask promotes the result to float32, which it then saves as such. */
+    @Override
+    public dev.amalgam.io.DType forcedOutputDtype() {
+        return dev.amalgam.io.DType.F32;
     }
 
     @Override
@@ -48,7 +55,7 @@ public final class ArceeFusion extends MergeKitMethod {
         float[] base = in.base();
         float[] model = in.model(0);
         float[] delta = in.deltas()[0];
-        float[] importance = new float[n];
+        double[] importance = new double[n];
         for (int r = 0; r < n / cols; r++) {
             int from = r * cols;
             double[] pm = softmax(model, from, cols);
@@ -60,15 +67,16 @@ public final class ArceeFusion extends MergeKitMethod {
                 kl += pp * Math.log(pp / qq);
             }
             for (int j = 0; j < cols; j++) {
-                importance[from + j] = (float) (Math.abs(model[from + j] - base[from + j]) * kl);
+                importance[from + j] = Math.abs((double) model[from + j] - base[from + j]) * kl;
             }
         }
-        float[] sorted = importance.clone();
+        // In double: the threshold can equal an importance exactly, and float rounding would then decide.
+        double[] sorted = importance.clone();
         Arrays.sort(sorted);
-        float median = sorted[(int) (0.5 * (n - 1))];
-        float q1 = sorted[(int) (0.25 * (n - 1))];
-        float q3 = sorted[(int) (0.75 * (n - 1))];
-        float threshold = median + 1.5f * (q3 - q1);
+        double median = sorted[(int) (0.5f * (n - 1))];
+        double q1 = sorted[(int) (0.25f * (n - 1))];
+        double q3 = sorted[(int) (0.75f * (n - 1))];
+        double threshold = median + 1.5 * (q3 - q1);
         float[] out = new float[n];
         for (int i = 0; i < n; i++) {
             out[i] = importance[i] >= threshold ? base[i] + delta[i] : base[i];

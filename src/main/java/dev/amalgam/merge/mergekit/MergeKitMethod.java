@@ -33,6 +33,11 @@ public abstract class MergeKitMethod implements MergeMethod {
     /** Per-model parameters, declared once. */
     public abstract List<ParamDef> modelParams();
 
+    /** The dtype MergeKit writes when no out_dtype is given, if the method forces one (else null). */
+    public dev.amalgam.io.DType forcedOutputDtype() {
+        return null;
+    }
+
     /** Whether the method needs {@code base_model}. */
     protected boolean needsBase() {
         return true;

@@ -13,6 +13,19 @@ final class RankBand {
 
     /** Zeroes the entries of x (from .. from+n) whose ascending magnitude rank is outside [lo, hi). */
     static void keep(float[] x, int from, int n, long lo, long hi) {
+        keep(x, from, n, lo, hi, false);
+    }
+
+    /**
+     * The k largest magnitudes, equal ones taken in index order (a stable descending sort, which is
+     * how MergeKit's argsort/topk order ties on CPU in practice).
+     */
+    static void keepLargest(float[] x, int from, int n, long k) {
+        keep(x, from, n, n - k, n, true);
+    }
+
+    /** As {@link #keep}, with equal magnitudes ranked in reverse index order when {@code reverseTies}. */
+    static void keep(float[] x, int from, int n, long lo, long hi, boolean reverseTies) {
         if (lo <= 0 && hi >= n) {
             return;
         }
@@ -39,7 +52,8 @@ final class RankBand {
         }
         long seenLo = 0;
         long seenHi = 0;
-        for (int i = 0; i < n; i++) {
+        for (int step = 0; step < n; step++) {
+            int i = reverseTies ? n - 1 - step : step;
             int v = a[i];
             boolean keep;
             if (v < vLo || v > vHi) {

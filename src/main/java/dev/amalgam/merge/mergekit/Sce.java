@@ -71,7 +71,7 @@ public final class Sce extends MergeKitMethod {
                 }
                 // MergeKit multiplies a count tensor by a Python float: float32 arithmetic.
                 long k = (long) ((float) nonzero * (float) density);
-                RankBand.keep(keep, 0, n, n - k, n);
+                RankBand.keepLargest(keep, 0, n, k);
             }
             for (float[] x : d) {
                 for (int i = 0; i < n; i++) {

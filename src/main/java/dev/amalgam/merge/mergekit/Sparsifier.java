@@ -37,7 +37,7 @@ public enum Sparsifier {
                     throw new AmalgamException(method + ": density " + s.density() + " keeps no entry of tensor " + tensor
                             + " (" + n + " entries); MergeKit refuses this too");
                 }
-                RankBand.keep(x, 0, n, n - k, n);
+                RankBand.keepLargest(x, 0, n, k);
             }
             case MAGNITUDE_OUTLIERS -> {
                 long target = (long) (s.density() * n);
