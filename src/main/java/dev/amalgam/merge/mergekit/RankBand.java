@@ -77,6 +77,73 @@ final class RankBand {
         }
     }
 
+    /**
+     * A mask of the k largest of non-negative doubles, equal values taken in index order (SCE's variance
+     * selection, kept in double so that values equal in exact arithmetic stay equal).
+     */
+    static boolean[] largest(double[] v, long k) {
+        int n = v.length;
+        boolean[] keep = new boolean[n];
+        if (k <= 0) {
+            return keep;
+        }
+        if (k >= n) {
+            java.util.Arrays.fill(keep, true);
+            return keep;
+        }
+        long[] bits = new long[n];
+        for (int i = 0; i < n; i++) {
+            bits[i] = Double.doubleToRawLongBits(Math.abs(v[i]));
+        }
+        long[] work = bits.clone();
+        long cut = selectLong(work, (int) (n - k));
+        long above = 0;
+        for (long b : bits) {
+            if (b > cut) {
+                above++;
+            }
+        }
+        long equalKept = k - above;
+        for (int i = 0; i < n; i++) {
+            if (bits[i] > cut) {
+                keep[i] = true;
+            } else if (bits[i] == cut && equalKept > 0) {
+                keep[i] = true;
+                equalKept--;
+            }
+        }
+        return keep;
+    }
+
+    private static long selectLong(long[] a, int k) {
+        int lo = 0;
+        int hi = a.length - 1;
+        java.util.concurrent.ThreadLocalRandom rnd = java.util.concurrent.ThreadLocalRandom.current();
+        while (lo < hi) {
+            long pivot = a[lo + rnd.nextInt(hi - lo + 1)];
+            int lt = lo;
+            int gt = hi;
+            int i = lo;
+            while (i <= gt) {
+                if (a[i] < pivot) {
+                    long tmp = a[lt]; a[lt++] = a[i]; a[i++] = tmp;
+                } else if (a[i] > pivot) {
+                    long tmp = a[gt]; a[gt--] = a[i]; a[i] = tmp;
+                } else {
+                    i++;
+                }
+            }
+            if (k < lt) {
+                hi = lt - 1;
+            } else if (k > gt) {
+                lo = gt + 1;
+            } else {
+                return pivot;
+            }
+        }
+        return a[lo];
+    }
+
     /** The k-th smallest value (0-based) of a, which is reordered. */
     static int select(int[] a, int k) {
         int lo = 0;

@@ -51,31 +51,28 @@ public final class Sce extends MergeKitMethod {
                     + "shape there; tensor " + in.name() + ")");
         }
         if (density < 1) {
-            float[] keep = new float[n];
-            if (density > 0) {
-                long nonzero = 0;
-                for (int i = 0; i < n; i++) {
-                    double mean = 0;
-                    for (float[] x : d) {
-                        mean += x[i];
-                    }
-                    mean /= tasks;
-                    double var = 0;
-                    for (float[] x : d) {
-                        var += (x[i] - mean) * (x[i] - mean);
-                    }
-                    keep[i] = (float) (var / tasks);
-                    if (keep[i] != 0) {
-                        nonzero++;
-                    }
+            double[] var = new double[n];
+            long nonzero = 0;
+            for (int i = 0; i < n; i++) {
+                double mean = 0;
+                for (float[] x : d) {
+                    mean += x[i];
                 }
-                // MergeKit multiplies a count tensor by a Python float: float32 arithmetic.
-                long k = (long) ((float) nonzero * (float) density);
-                RankBand.keepLargest(keep, 0, n, k);
+                mean /= tasks;
+                double v = 0;
+                for (float[] x : d) {
+                    v += (x[i] - mean) * (x[i] - mean);
+                }
+                var[i] = v / tasks;
+                if (var[i] != 0) {
+                    nonzero++;
+                }
             }
+            // MergeKit multiplies a count tensor by a Python float: float32 arithmetic.
+            boolean[] keep = RankBand.largest(var, (long) ((float) nonzero * (float) density));
             for (float[] x : d) {
                 for (int i = 0; i < n; i++) {
-                    if (keep[i] == 0) {
+                    if (!keep[i]) {
                         x[i] = 0;
                     }
                 }
