@@ -50,7 +50,8 @@ public final class Main implements Runnable {
     public static int execute(String... args) {
         boolean debug = java.util.Arrays.asList(args).contains("--debug");
         CommandLine cl = new CommandLine(new Main());
-        cl.getSubcommands().get("merge").getCommandSpec().usageMessage().footer(MethodHelp.footer());
+        cl.getSubcommands().get("merge").getCommandSpec().usageMessage().footer(MethodHelp.footer())
+                .adjustLineBreaksForWideCJKCharacters(false);
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             PrintWriter err = commandLine.getErr();
             if (debug) {

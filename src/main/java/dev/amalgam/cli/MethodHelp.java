@@ -18,26 +18,44 @@ public final class MethodHelp {
     private MethodHelp() {
     }
 
+    private static final int WIDTH = 78;
+
     /** Help footer: MergeKit methods with their parameters, then Amalgam's own engine methods. */
     public static String footer() {
-        StringBuilder sb = new StringBuilder("%nMergeKit methods (MergeKit's semantics and defaults; docs/mergekit.md):%n");
+        StringBuilder sb = new StringBuilder("\nMergeKit methods, MergeKit's semantics and defaults (docs/mergekit.md);\n"
+                + "parameters as name=default, * = per model:\n");
         for (MergeKitMethods.Entry e : MergeKitMethods.all().values()) {
             MergeKitMethod m = MergeKitMethods.describe(e.name());
-            sb.append(String.format("  %-17s %s%n", e.name(), e.doc()));
+            wrap(sb, String.format("  %-17s", e.name()), e.doc());
             List<String> ps = new ArrayList<>();
             m.globalParams().forEach(d -> ps.add(d.name() + "=" + d.defaultLabel()));
-            m.modelParams().forEach(d -> ps.add(d.name() + "=" + d.defaultLabel() + " (per model)"));
+            m.modelParams().forEach(d -> ps.add(d.name() + "*=" + d.defaultLabel()));
             if (!ps.isEmpty()) {
-                sb.append(String.format("  %-17s   %s%n", "", String.join(", ", ps)));
+                wrap(sb, " ".repeat(21), String.join(", ", ps));
             }
         }
         SortedSet<String> engine = new TreeSet<>(MergeMethods.names());
         engine.removeAll(MergeKitMethods.names());
-        sb.append("%nAmalgam engine methods (paper semantics; docs/merging.md):%n  ")
-                .append(String.join(", ", engine)).append("%n")
-                .append("  Paper variants of MergeKit names, chosen by their keys: ties with scope/k/merge, breadcrumbs with%n")
-                .append("  variant/alpha/beta, model_stock with average/ignore_keys, task_arithmetic with weights.%n");
-        return sb.toString().replace("%n", System.lineSeparator());
+        sb.append("\nAmalgam engine methods, paper semantics (docs/merging.md):\n");
+        wrap(sb, "  ", String.join(", ", engine));
+        wrap(sb, "  ", "Paper variants of MergeKit names are chosen by their keys: ties with scope, k or merge; "
+                + "breadcrumbs with variant, alpha or beta; dare_* with p, combine or weights; model_stock with "
+                + "average or ignore_keys; task_arithmetic with weights.");
+        return sb.toString().replace("%", "%%").replace("\n", "%n");
+    }
+
+    /** Appends text after a prefix, wrapped at word boundaries to {@link #WIDTH} with the prefix's indent. */
+    private static void wrap(StringBuilder sb, String prefix, String text) {
+        String indent = " ".repeat(prefix.length() + 1);
+        StringBuilder line = new StringBuilder(prefix);
+        for (String word : text.split(" ")) {
+            if (line.length() + 1 + word.length() > WIDTH && line.length() > indent.length()) {
+                sb.append(line).append("\n");
+                line = new StringBuilder(indent.substring(1));
+            }
+            line.append(' ').append(word);
+        }
+        sb.append(line).append("\n");
     }
 
     /** docs/mergekit.md's parameter table (Markdown), one row per declared parameter. */
