@@ -1,13 +1,17 @@
 package dev.amalgam.cli;
 
 import dev.amalgam.merge.StreamingExecutor;
+import dev.amalgam.report.Progress;
 
-/** Progress lines on stderr for streamed work: one line per phase step of 10 %, and the phase's end. */
+/**
+ * Streamed-merge progress on stderr: one {@link Progress} per phase (statistics passes, merge), a bar
+ * with rate and ETA on a terminal, periodic lines otherwise.
+ */
 final class ConsoleProgress implements StreamingExecutor.Progress {
     private final String label;
-    private String phase = "";
-    private int lastDecile = -1;
-    private final long start = System.nanoTime();
+    private String phase;
+    private Progress current;
+    private long reported;
 
     private ConsoleProgress(String label) {
         this.label = label;
@@ -18,16 +22,22 @@ final class ConsoleProgress implements StreamingExecutor.Progress {
     }
 
     @Override
-    public void update(String p, long done, long total) {
+    public synchronized void update(String p, long done, long total) {
         if (!p.equals(phase)) {
+            if (current != null) {
+                current.close();
+            }
             phase = p;
-            lastDecile = -1;
+            reported = 0;
+            current = Progress.start(label + " " + p, total);
+            current.message("tensors");
         }
-        int decile = total == 0 ? 10 : (int) (done * 10 / total);
-        if (decile != lastDecile) {
-            lastDecile = decile;
-            System.err.printf("%s: %s %3d%% (%d/%d tensors, %.1f s)%n", label, phase, decile * 10, done, total,
-                    (System.nanoTime() - start) / 1e9);
+        current.step(done - reported);
+        reported = done;
+        if (done >= total) {
+            current.close();
+            current = null;
+            phase = null;
         }
     }
 }

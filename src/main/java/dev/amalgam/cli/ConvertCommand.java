@@ -23,10 +23,14 @@ final class ConvertCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "IN", description = "HF model directory, .safetensors file or index.json")
     Path in;
 
-    @Parameters(index = "1", paramLabel = "OUT", description = "Output directory (must not exist, or be empty)")
-    Path out;
+    @Parameters(index = "1", arity = "0..1", paramLabel = "OUT", description = "Output directory (or --out)")
+    Path outPositional;
 
-    @Option(names = "--dtype", paramLabel = "DTYPE", description = "Cast float tensors: bf16, f16, f32 or f64.")
+    @Option(names = "--out", paramLabel = "DIR", description = "Output directory (must not exist, or be empty).")
+    Path outOption;
+
+    @Option(names = {"--out-dtype", "--dtype"}, paramLabel = "DTYPE",
+            description = "Cast float tensors: bf16, f16, f32 or f64 (--dtype is the same option).")
     String dtype;
 
     @Option(names = "--max-shard-size", paramLabel = "SIZE", defaultValue = "5GB",
@@ -42,6 +46,10 @@ final class ConvertCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if ((outPositional == null) == (outOption == null)) {
+            throw new dev.amalgam.AmalgamException("give the output directory once: as OUT or with --out");
+        }
+        Path out = outOption != null ? outOption : outPositional;
         DType target = dtype == null ? null : DType.parseUser(dtype);
         long shard = ByteSizes.parse(maxShardSize);
         try (Checkpoint c = Checkpoints.open(in)) {

@@ -72,7 +72,8 @@ final class FinetuneCommand implements Callable<Integer> {
     @Option(names = "--max-length", defaultValue = "128", description = "Max tokens per text (default: ${DEFAULT-VALUE}).")
     int maxLength;
 
-    @Option(names = "--dtype", defaultValue = "f32", description = "Saved tensor type: f32, bf16, f16 (default: ${DEFAULT-VALUE}).")
+    @Option(names = {"--out-dtype", "--dtype"}, defaultValue = "f32",
+            description = "Saved tensor type: f32, bf16, f16 (default: ${DEFAULT-VALUE}; --dtype is the same option).")
     String dtype;
 
     @Option(names = "--pooling", defaultValue = "auto",

@@ -62,7 +62,7 @@ public final class Main implements Runnable {
                 root = root.getCause();
             }
             if (root instanceof AmalgamException) {
-                err.println("amalgam: error: " + root.getMessage());
+                err.println("amalgam: error: " + bare(root.getMessage()));
                 err.flush();
                 return EXIT_BAD_INPUT;
             }
@@ -72,11 +72,27 @@ public final class Main implements Runnable {
         });
         cl.setParameterExceptionHandler((ex, a) -> {
             PrintWriter err = ex.getCommandLine().getErr();
-            err.println("amalgam: error: " + ex.getMessage());
+            err.println("amalgam: error: " + bare(ex.getMessage()));
             err.println("(see 'amalgam " + ex.getCommandLine().getCommandName() + " --help')");
             err.flush();
             return EXIT_BAD_INPUT;
         });
+        if (args.length > 0 && !args[0].startsWith("-") && !cl.getSubcommands().containsKey(args[0])) {
+            PrintWriter err = cl.getErr();
+            err.println("amalgam: error: unknown command '" + args[0] + "'; commands: "
+                    + String.join(", ", new java.util.TreeSet<>(cl.getSubcommands().keySet())));
+            err.flush();
+            return EXIT_BAD_INPUT;
+        }
         return cl.execute(args);
+    }
+
+    /** A message without a leading "Error:" of its own (the line already says "amalgam: error:"). */
+    static String bare(String message) {
+        String m = message == null ? "" : message.trim();
+        while (m.regionMatches(true, 0, "error:", 0, 6)) {
+            m = m.substring(6).trim();
+        }
+        return m;
     }
 }

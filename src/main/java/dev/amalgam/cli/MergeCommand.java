@@ -46,7 +46,7 @@ public final class MergeCommand implements Callable<Integer> {
     @Option(names = "--param", description = "Method hyperparameter KEY=VALUE (repeatable; lists as a,b,c).")
     List<String> params = new ArrayList<>();
 
-    @Option(names = "--lwptv", arity = "0..1", fallbackValue = "", paramLabel = "OPTS",
+    @Option(names = "--lwptv", arity = "0..1", fallbackValue = "", paramLabel = "OPTS", preprocessor = LwptvValue.class,
             description = "Wrap the method with LwPTV; optional KEY=VALUE,... (score, k, rule, threshold, keep_ratio, granularity).")
     String lwptv;
 
@@ -56,8 +56,13 @@ public final class MergeCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "Seed for random methods (DARE). Default 0.")
     Long seed;
 
-    @Option(names = "--out-dtype", description = "bf16, f16 or f32 (default: the recipe's out_dtype, else the input dtype).")
+    @Option(names = "--out-dtype", description = "Output dtype: bf16, f16 or f32 (default: the recipe's out_dtype, else its dtype, "
+            + "else each tensor's input dtype).")
     String outDtype;
+
+    @Option(names = "--dtype", description = "MergeKit's dtype: round every input to bf16, f16 or f32 before merging; also the "
+            + "output dtype unless --out-dtype/out_dtype is given (overrides the recipe's dtype).")
+    String dtype;
 
     @Option(names = "--max-shard-size", defaultValue = "5GB", description = "Largest output shard, e.g. 500MB, 2GB (default 5GB).")
     String maxShardSize;
@@ -71,6 +76,10 @@ public final class MergeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         MergeRecipe recipe = recipeFile != null ? withOverrides(RecipeParser.parse(recipeFile)) : fromFlags();
+        if (dtype != null) {
+            DType.parseUser(dtype);
+            recipe = recipe.withDtype(dtype);
+        }
         MergeJob.Options o = new MergeJob.Options(out, outDtype == null ? null : DType.parseUser(outDtype),
                 ByteSizes.parse(maxShardSize), device(device), allowNonFinite, ConsoleProgress.create("merge"));
         MergeJob.Result r;

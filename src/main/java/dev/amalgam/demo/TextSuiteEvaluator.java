@@ -101,20 +101,28 @@ public final class TextSuiteEvaluator implements AutoCloseable {
     public float[][] features(String task, String split) {
         List<float[]> rows = new ArrayList<>();
         int hidden = encoder.config().hiddenSize();
-        for (NDList in : batches.get(task).get(split)) {
-            try (NDManager m = manager.newSubManager()) {
-                in.tempAttach(m); // intermediates land on m and are freed with it; the inputs go back
-                NDList out = encoder.forward(in.get(0), in.get(1), in.get(2));
-                NDArray pooled = BertPooling.mean(out.get(0), in.get(1));
-                float[] flat = pooled.toFloatArray();
-                for (int i = 0; i < flat.length / hidden; i++) {
-                    float[] r = new float[hidden];
-                    System.arraycopy(flat, i * hidden, r, 0, hidden);
-                    rows.add(r);
-                }
+        List<NDList> todo = batches.get(task).get(split);
+        try (dev.amalgam.report.Progress progress = dev.amalgam.report.Progress.start("eval " + task + "/" + split, todo.size())) {
+            for (NDList in : todo) {
+                features(in, hidden, rows);
+                progress.step();
             }
         }
         return rows.toArray(new float[0][]);
+    }
+
+    private void features(NDList in, int hidden, List<float[]> rows) {
+        try (NDManager m = manager.newSubManager()) {
+            in.tempAttach(m); // intermediates land on m and are freed with it; the inputs go back
+            NDList out = encoder.forward(in.get(0), in.get(1), in.get(2));
+            NDArray pooled = BertPooling.mean(out.get(0), in.get(1));
+            float[] flat = pooled.toFloatArray();
+            for (int i = 0; i < flat.length / hidden; i++) {
+                float[] r = new float[hidden];
+                System.arraycopy(flat, i * hidden, r, 0, hidden);
+                rows.add(r);
+            }
+        }
     }
 
     public int[] labels(String task, String split) {

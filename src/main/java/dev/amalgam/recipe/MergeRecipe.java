@@ -56,6 +56,12 @@ public record MergeRecipe(String name, String method, Path base, List<ModelEntry
         return !slices.isEmpty();
     }
 
+    /** The same recipe with MergeKit's {@code dtype} set (the CLI's --dtype). */
+    public MergeRecipe withDtype(String newDtype) {
+        return new MergeRecipe(name, method, base, models, slices, parameters, newDtype, outDtype, tokenizerSource,
+                chatTemplate, baseListed, baseParameters, scope, seed, lwptv);
+    }
+
     /** The same recipe with other global parameters (CLI --param overrides). */
     public MergeRecipe withParameters(Map<String, Object> p, String newScope, long newSeed, Map<String, Object> newLwptv) {
         return new MergeRecipe(name, method, base, models, slices, p, dtype, outDtype, tokenizerSource, chatTemplate,

@@ -10,9 +10,11 @@ final class BarProgress implements Progress {
     private final ProgressBar bar;
 
     BarProgress(String task, long total) {
-        bar = new ProgressBarBuilder().setTaskName(task).setInitialMax(total).setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK)
-                .setConsumer(new ConsoleProgressBarConsumer(System.err)).setUpdateIntervalMillis(200)
-                .showSpeed().build();
+        ProgressBarBuilder b = new ProgressBarBuilder().setTaskName(task).setInitialMax(total)
+                .setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK).setConsumer(new ConsoleProgressBarConsumer(System.err))
+                .setUpdateIntervalMillis(200);
+        // A rate only means something for many short steps; for a few long ones (run cells) the ETA says it.
+        bar = (total > 50 ? b.showSpeed() : b).build();
     }
 
     @Override

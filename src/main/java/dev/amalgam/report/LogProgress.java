@@ -27,6 +27,27 @@ final class LogProgress implements Progress {
         this.lastPrint = startMillis;
     }
 
+    private java.util.concurrent.ScheduledExecutorService heartbeat;
+
+    /** Also prints the line when no step completes for an interval (a slow step must not look like a hang). */
+    LogProgress withHeartbeat() {
+        heartbeat = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "progress-heartbeat");
+            t.setDaemon(true);
+            return t;
+        });
+        heartbeat.scheduleAtFixedRate(this::tick, intervalMillis, intervalMillis / 2, java.util.concurrent.TimeUnit.MILLISECONDS);
+        return this;
+    }
+
+    synchronized void tick() {
+        long now = clock.getAsLong();
+        if (!closed && now - lastPrint >= intervalMillis) {
+            lastPrint = now;
+            out.println(line(now));
+        }
+    }
+
     @Override
     public synchronized void step(long n) {
         done += n;
@@ -46,8 +67,20 @@ final class LogProgress implements Progress {
     public synchronized void close() {
         if (!closed) {
             closed = true;
+            if (heartbeat != null) {
+                heartbeat.shutdownNow();
+            }
             out.println(line(clock.getAsLong()) + " done");
         }
+    }
+
+    /** "12.3/s", or "45 s each" when a step takes longer than ten seconds. */
+    static String rate(long done, double secs) {
+        if (done == 0) {
+            return "first step running";
+        }
+        double perSec = done / secs;
+        return perSec >= 0.1 ? String.format(Locale.ROOT, "%.1f/s", perSec) : String.format(Locale.ROOT, "%.0f s each", secs / done);
     }
 
     String line(long now) {
@@ -56,7 +89,7 @@ final class LogProgress implements Progress {
         if (total > 0) {
             sb.append('/').append(total).append(String.format(Locale.ROOT, " (%.0f%%)", 100.0 * done / total));
         }
-        sb.append(String.format(Locale.ROOT, ", %.1f/s, %.0fs", done / secs, secs));
+        sb.append(", ").append(rate(done, secs)).append(String.format(Locale.ROOT, ", %.0fs", secs));
         if (total > 0 && done > 0 && done < total) {
             sb.append(String.format(Locale.ROOT, ", eta %.0fs", (total - done) * secs / done));
         }

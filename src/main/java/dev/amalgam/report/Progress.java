@@ -1,9 +1,11 @@
 package dev.amalgam.report;
 
 /**
- * Progress of a long job (merging tensors, evaluating batches). {@link #start} shows a live bar
- * (me.tongfei.progressbar) on an interactive terminal and otherwise falls back to plain log lines
- * every few seconds, so CI logs stay readable.
+ * Progress of a long job (merging tensors, evaluating batches, running cells). {@link #start} shows a
+ * live bar with rate and ETA (me.tongfei.progressbar) on an interactive terminal and otherwise plain log
+ * lines every few seconds — also when no step completes for a while, so a slow step never looks like a
+ * hang. A job started while another is running (a merge inside an {@code amalgam run} cell) reports
+ * through the outer one's status text instead of drawing a second bar.
  */
 public interface Progress extends AutoCloseable {
 
@@ -27,7 +29,12 @@ public interface Progress extends AutoCloseable {
 
     /** @param total number of steps, or -1 when unknown */
     static Progress start(String task, long total) {
-        return interactive() ? new BarProgress(task, total)
-                : new LogProgress(task, total, System.err, 10_000, System::currentTimeMillis);
+        Progress outer = Nesting.current();
+        if (outer != null) {
+            return Nesting.inner(outer, task, total);
+        }
+        Progress p = interactive() ? new BarProgress(task, total)
+                : new LogProgress(task, total, System.err, 10_000, System::currentTimeMillis).withHeartbeat();
+        return Nesting.push(p);
     }
 }

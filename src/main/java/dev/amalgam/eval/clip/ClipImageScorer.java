@@ -63,6 +63,17 @@ final class ClipImageScorer {
         int side = preprocess.size();
         int per = 3 * side * side;
         float[][] out = new float[indices.length][];
+        try (dev.amalgam.report.Progress progress = dev.amalgam.report.Progress.start(
+                "eval " + data.name() + (corruption == null ? "" : " " + corruption), indices.length)) {
+            features(data, indices, corruption, severity, out, progress);
+        }
+        return out;
+    }
+
+    private void features(Dataset<? extends Example> data, int[] indices, String corruption, int severity, float[][] out,
+                          dev.amalgam.report.Progress progress) {
+        int side = preprocess.size();
+        int per = 3 * side * side;
         for (int from = 0; from < indices.length; from += batchSize) {
             int n = Math.min(batchSize, indices.length - from);
             float[] buf = new float[n * per];
@@ -88,8 +99,8 @@ final class ClipImageScorer {
                     out[from + i] = java.util.Arrays.copyOfRange(flat, i * dim, (i + 1) * dim);
                 }
             }
+            progress.step(n);
         }
-        return out;
     }
 
     static int argmax(float[] v) {
