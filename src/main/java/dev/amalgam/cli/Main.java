@@ -24,6 +24,7 @@ import java.io.PrintWriter;
             DemoCommand.class,
             EvalCommand.class,
             RunCommand.class,
+            DatasetsCommand.class,
         })
 public final class Main implements Runnable {
 

@@ -15,6 +15,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
@@ -56,6 +57,8 @@ public final class RunCommand implements Callable<Integer> {
         }
         RunPlan plan = RunPlan.of(r, dir, fresh || stale);
         if (dryRun) {
+            List<String> merged = r.tasks() == null ? List.of() : r.tasks();
+            SuiteKinds.checkPaths(r.suite(), home, r.file().toString(), merged);
             for (Cell c : plan.cells()) {
                 boolean cached = !fresh && !stale && java.nio.file.Files.isRegularFile(dir.resolve("cells").resolve(c.id() + ".json"));
                 System.out.printf("%s  %-6s  %s%n", c.id(), cached ? "cached" : "todo", c.label());

@@ -50,6 +50,35 @@ public final class SuiteKinds {
         return Collections.unmodifiableMap(new LinkedHashMap<>(KINDS));
     }
 
+    /**
+     * Checks without opening anything that the suite's paths exist and that the recipe's tasks are among
+     * its models (for {@code run --dry-run}): one line naming the key and what to do.
+     */
+    public static void checkPaths(RunRecipe.SuiteSpec spec, Path home, String where, List<String> tasks) {
+        SuiteOptions o = new SuiteOptions(spec.options(), spec.baseDir(), home, where);
+        String hint = spec.options().values().stream().anyMatch(v -> String.valueOf(v).contains("models/zoo"))
+                ? " (the demo zoo: build it with ./amalgam demo)" : "";
+        for (String key : List.of("pretrained", "data", "catalog")) { // a demo "zoo" is built on use
+            if (spec.options().containsKey(key) && !java.nio.file.Files.exists(o.path(key, null))) {
+                throw new AmalgamException(where + ": key 'suite." + key + "': " + o.path(key, null) + " does not exist" + hint);
+            }
+        }
+        if (spec.options().get("models") instanceof Map<?, ?> models) {
+            for (Map.Entry<?, ?> e : models.entrySet()) {
+                Path p = spec.baseDir().resolve(String.valueOf(e.getValue())).normalize();
+                if (!java.nio.file.Files.exists(p)) {
+                    throw new AmalgamException(where + ": key 'suite.models." + e.getKey() + "': " + p + " does not exist" + hint);
+                }
+            }
+            for (String t : tasks) {
+                if (!models.containsKey(t)) {
+                    throw new AmalgamException(where + ": key 'tasks': unknown task '" + t + "'; the suite's models: "
+                            + new TreeSet<>(models.keySet().stream().map(String::valueOf).toList()));
+                }
+            }
+        }
+    }
+
     /** Fails with one line naming {@code where} when the kind is unknown or an option key is not accepted. */
     public static synchronized void check(String kind, Set<String> keys, String where) {
         Kind k = KINDS.get(kind);
@@ -120,7 +149,8 @@ public final class SuiteKinds {
         Path resolve(String value, String key) {
             Path p = baseDir.resolve(value).normalize();
             if (!Files.exists(p) && !key.equals("suite.zoo") && !key.equals("suite.head_cache")) { // created on use
-                throw new AmalgamException(where + ": key '" + key + "': " + p + " not found");
+                throw new AmalgamException(where + ": key '" + key + "': " + p + " not found"
+                        + (p.toString().contains("models/zoo") ? " (the demo zoo: build it with ./amalgam demo)" : ""));
             }
             return p;
         }

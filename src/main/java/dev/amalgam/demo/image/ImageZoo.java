@@ -111,6 +111,12 @@ public final class ImageZoo {
         return z.manifest;
     }
 
+    /** Builds only the task data (DIR/data/<task>/<split>.agi and the manifest), no models. */
+    public static void buildData(Path zooDir, Options options) {
+        ImageZoo z = new ImageZoo(zooDir, options);
+        z.buildData(new TaskData(options.seed(), options.sizes()));
+    }
+
     /**
      * Builds with {@link ZooThreads} (one libtorch thread by default). The tiny CLIP's ops are so small
      * that a second OpenMP thread only adds synchronisation: a fine-tuning step (batch 64) cost
