@@ -113,7 +113,7 @@ public final class MergeJob {
             List<Path> inputs = new ArrayList<>(byPath.keySet());
             List<Path> inputFiles = new ArrayList<>();
             opened.forEach(c -> inputFiles.addAll(c.weightFiles()));
-            byte[] recipeYaml = toYaml(recipe);
+            byte[] recipeYaml = withHeader(toYaml(recipe), run.describe());
             Map<String, String> meta = new LinkedHashMap<>(Provenance.metadata(inputFiles, Provenance.Mode.QUICK));
             meta.put("recipe_sha256", sha256(recipeYaml));
             meta.put("merge_method", run.describe());
@@ -219,6 +219,16 @@ public final class MergeJob {
                         + " — models to merge must share one architecture");
             }
         }
+    }
+
+    /** The written recipe starts with a comment naming the method with every effective parameter. */
+    static byte[] withHeader(byte[] yaml, String effective) {
+        String header = "# Written by amalgam merge; replay with: amalgam merge amalgam_recipe.yml --out DIR\n"
+                + "# effective method: " + effective.replace('\n', ' ') + "\n";
+        byte[] h = header.getBytes(StandardCharsets.UTF_8);
+        byte[] out = java.util.Arrays.copyOf(h, h.length + yaml.length);
+        System.arraycopy(yaml, 0, out, h.length, yaml.length);
+        return out;
     }
 
     /** The recipe as replayable YAML: MergeKit grammar, absolute paths, every key that was set. */

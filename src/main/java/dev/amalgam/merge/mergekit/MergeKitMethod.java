@@ -48,7 +48,16 @@ public abstract class MergeKitMethod implements MergeMethod {
 
     @Override
     public String describe() {
-        return name() + "(" + (params.globalSettings().isEmpty() ? "MergeKit defaults" : params.globalSettings()) + ")";
+        java.util.List<String> parts = new java.util.ArrayList<>();
+        for (ParamDef d : globalParams()) {
+            Object v = params.globalSettings().get(d.name());
+            parts.add(d.name() + "=" + (v != null ? v : d.defaultLabel()));
+        }
+        for (ParamDef d : modelParams()) {
+            Object v = params.globalSettings().get(d.name());
+            parts.add(d.name() + "=" + (v != null ? v + " unless set per model" : "per model, default " + d.defaultLabel()));
+        }
+        return name() + "(" + String.join(", ", parts) + ")";
     }
 
     /** Checks the declarations against the recipe (called once before streaming). */

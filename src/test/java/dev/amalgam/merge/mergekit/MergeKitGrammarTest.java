@@ -183,6 +183,40 @@ class MergeKitGrammarTest {
     }
 
     @Test
+    void theWrittenRecipeReplaysToTheSameModelFromAnotherDirectory() throws IOException {
+        Path out = tmp.resolve("replay-a");
+        String err = MergeKitRun.run("merge", "--method", "ties", "--base", zoo.path("base").toString(), "--models",
+                zoo.path("m1") + "," + zoo.path("m2"), "--param", "weight=1", "--param", "density=0.5", "--dtype", "bf16",
+                "--out", out.toString());
+        assertTrue(Files.isDirectory(out), err);
+        String written = Files.readString(out.resolve("amalgam_recipe.yml"));
+        assertTrue(written.startsWith("# Written by amalgam merge"), written);
+        assertTrue(written.contains("# effective method: ties(int8_mask=false, normalize=true, rescale=false, lambda=1.0"), written);
+        Path copy = Files.createDirectories(tmp.resolve("elsewhere")).resolve("recipe.yml");
+        Files.copy(out.resolve("amalgam_recipe.yml"), copy);
+        Path again = tmp.resolve("replay-b");
+        err = MergeKitRun.run("merge", copy.toString(), "--out", again.toString());
+        assertTrue(Files.isDirectory(again), err);
+        Map<String, float[]> a = MergeKitRun.read(out);
+        Map<String, float[]> b = MergeKitRun.read(again);
+        for (String t : a.keySet()) {
+            assertArrayEquals(a.get(t), b.get(t), 0f, t);
+        }
+    }
+
+    @Test
+    void theRecipeInDocsMergingRuns() throws IOException {
+        String doc = Files.readString(Path.of("docs/merging.md"));
+        int from = doc.indexOf("```yaml\n", doc.indexOf("## Recipe")) + 8;
+        String yaml = doc.substring(from, doc.indexOf("```", from))
+                .replace("./base", zoo.path("base").toString()).replace("./ft-sst2", zoo.path("m1").toString())
+                .replace("./ft-cola", zoo.path("m2").toString());
+        Map<String, float[]> got = merge(yaml);
+        assertEquals(zoo.shapes.size(), got.size());
+        assertTrue(Files.exists(tmp.resolve("g" + n).resolve("lwptv_masks.csv")));
+    }
+
+    @Test
     void refusalsNameTheFileAndTheKey() throws IOException {
         String[][] cases = {
                 {"merge_method: ties\nbase_model: ${base}\nmodels: [${m1}]\n", "ties needs 'weight' for every model"},
