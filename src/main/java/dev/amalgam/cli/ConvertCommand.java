@@ -5,6 +5,7 @@ import dev.amalgam.io.Checkpoint;
 import dev.amalgam.io.CheckpointConverter;
 import dev.amalgam.io.Checkpoints;
 import dev.amalgam.io.DType;
+import dev.amalgam.io.OutputLock;
 import dev.amalgam.io.Provenance;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -52,7 +53,7 @@ final class ConvertCommand implements Callable<Integer> {
         Path out = outOption != null ? outOption : outPositional;
         DType target = dtype == null ? null : DType.parseUser(dtype);
         long shard = ByteSizes.parse(maxShardSize);
-        try (Checkpoint c = Checkpoints.open(in)) {
+        try (OutputLock lock = OutputLock.acquire(out); Checkpoint c = Checkpoints.open(in)) {
             CheckpointConverter.convert(c, out, target, shard,
                     CheckpointConverter.provenance(c, fullHash ? Provenance.Mode.FULL : Provenance.Mode.QUICK));
         }

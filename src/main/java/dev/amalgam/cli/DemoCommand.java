@@ -6,6 +6,7 @@ import dev.amalgam.demo.DemoMethods;
 import dev.amalgam.demo.DemoRunner;
 import dev.amalgam.demo.ImageDemoSuite;
 import dev.amalgam.demo.TextDemoSuite;
+import dev.amalgam.io.OutputLock;
 import dev.amalgam.merge.MergeMethods;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -84,6 +85,14 @@ public final class DemoCommand implements Callable<Integer> {
         }
         Path outDir = home.resolve(out != null ? out : Path.of(ablation ? "runs/demo-ablation" : "runs/demo"));
         Path zooDir = home.resolve(zoo);
+        try (OutputLock lock = OutputLock.acquire(outDir)) {
+            runSuites(chosen, variants, home, outDir, zooDir);
+        }
+        return 0;
+    }
+
+    private void runSuites(List<DemoMethods.Method> chosen, Map<String, Map<String, Object>> variants, Path home,
+                           Path outDir, Path zooDir) throws Exception {
         if (suites.contains("text")) {
             try (EvaluationSuite s = new TextDemoSuite(zooDir, home, evalCap)) {
                 DemoRunner.run(s, new DemoRunner.Options(outDir.resolve("text"), chosen, variants));
@@ -94,6 +103,5 @@ public final class DemoCommand implements Callable<Integer> {
                 DemoRunner.run(s, new DemoRunner.Options(outDir.resolve("image"), chosen, variants));
             }
         }
-        return 0;
     }
 }

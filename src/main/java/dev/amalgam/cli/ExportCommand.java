@@ -1,6 +1,7 @@
 package dev.amalgam.cli;
 
 import dev.amalgam.AmalgamException;
+import dev.amalgam.io.OutputLock;
 import dev.amalgam.serving.DjlServingExporter;
 import dev.amalgam.serving.ExportRequest;
 import dev.amalgam.serving.ServingKind;
@@ -74,7 +75,10 @@ public final class ExportCommand implements Callable<Integer> {
                 classes == null ? List.of() : classes.stream().map(String::trim).filter(s -> !s.isEmpty()).toList(),
                 templates == null ? List.of() : Arrays.asList(templates.toArray(new String[0])),
                 suites, head, amalgamJar, zip, maxNewTokens, batchSize, maxBatchDelay);
-        DjlServingExporter.Result r = DjlServingExporter.export(modelDir, out, req);
+        DjlServingExporter.Result r;
+        try (OutputLock lock = OutputLock.acquire(out)) {
+            r = DjlServingExporter.export(modelDir, out, req);
+        }
         System.err.println("amalgam: exported " + r.kind().id() + " model to " + r.dir()
                 + (r.zip() != null ? " and " + r.zip() : ""));
         System.err.println("serve with: cp " + r.dir().resolve("libs") + "/*.jar \"$MODEL_SERVER_HOME/deps/\" && djl-serving -m "

@@ -1,6 +1,7 @@
 package dev.amalgam.cli;
 
 import dev.amalgam.io.DType;
+import dev.amalgam.io.OutputLock;
 import dev.amalgam.train.ConsoleFineTuneListener;
 import dev.amalgam.train.FineTuneConfig;
 import dev.amalgam.train.FineTuneListener;
@@ -91,8 +92,10 @@ final class FinetuneCommand implements Callable<Integer> {
         FineTuneConfig cfg = new FineTuneConfig(lr, headLrMultiplier, weightDecay, warmupRatio, epochs, maxSteps,
                 batchSize, seed, patience, evalEvery, maxGradNorm, 0.9, 0.999, 1e-8);
         FineTuneListener listener = quiet ? FineTuneListener.NONE : new ConsoleFineTuneListener(System.err);
-        FineTuneResult r = TextFineTuning.run(model, task, out, cfg, maxLength, DType.parseUser(dtype),
-                Map.of("pooling", pooling), listener);
+        FineTuneResult r;
+        try (OutputLock lock = OutputLock.acquire(out)) {
+            r = TextFineTuning.run(model, task, out, cfg, maxLength, DType.parseUser(dtype), Map.of("pooling", pooling), listener);
+        }
         PrintWriter w = spec.commandLine().getOut();
         w.printf(Locale.ROOT, "%s: best val accuracy %.4f at step %d of %d%s%n", out, r.bestValAccuracy(), r.bestStep(),
                 r.steps(), r.stoppedEarly() ? " (early stop)" : "");

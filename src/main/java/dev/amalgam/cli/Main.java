@@ -1,6 +1,7 @@
 package dev.amalgam.cli;
 
 import dev.amalgam.AmalgamException;
+import dev.amalgam.io.PartialOutputs;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -31,6 +32,9 @@ public final class Main implements Runnable {
     /** Exit code for bad input (malformed files, bad recipes, mismatched checkpoints). */
     public static final int EXIT_BAD_INPUT = 2;
 
+    /** Exit code after SIGINT (128 + 2), as the JVM sets it; SIGTERM gives 143. */
+    public static final int EXIT_INTERRUPTED = 130;
+
     @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
             description = "Print stack traces on errors.")
     boolean debug;
@@ -44,7 +48,10 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(execute(args));
+        PartialOutputs.installShutdownHook();
+        int code = execute(args);
+        PartialOutputs.exitingNormally();
+        System.exit(code);
     }
 
     /** Runs the CLI and returns the exit code (used by tests). */
@@ -55,6 +62,9 @@ public final class Main implements Runnable {
                 .adjustLineBreaksForWideCJKCharacters(false);
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             PrintWriter err = commandLine.getErr();
+            if (PartialOutputs.interrupted()) {
+                return EXIT_INTERRUPTED; // the shutdown hook has said what happened; this error is its echo
+            }
             if (debug) {
                 ex.printStackTrace(err);
             }

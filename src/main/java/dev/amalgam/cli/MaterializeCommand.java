@@ -2,6 +2,7 @@ package dev.amalgam.cli;
 
 import dev.amalgam.io.ByteSizes;
 import dev.amalgam.io.DType;
+import dev.amalgam.io.OutputLock;
 import dev.amalgam.merge.Materializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -31,7 +32,9 @@ public final class MaterializeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Materializer.materialize(dir, task, out, outDtype == null ? null : DType.parseUser(outDtype), ByteSizes.parse(maxShardSize));
+        try (OutputLock lock = OutputLock.acquire(out)) {
+            Materializer.materialize(dir, task, out, outDtype == null ? null : DType.parseUser(outDtype), ByteSizes.parse(maxShardSize));
+        }
         System.err.println("amalgam: wrote task '" + task + "' model to " + out);
         return 0;
     }

@@ -4,6 +4,8 @@ import ai.djl.Device;
 import dev.amalgam.AmalgamException;
 import dev.amalgam.io.ByteSizes;
 import dev.amalgam.io.DType;
+import dev.amalgam.io.OutputLock;
+import dev.amalgam.io.ShardedWriter;
 import dev.amalgam.merge.MergeJob;
 import dev.amalgam.recipe.MergeRecipe;
 import dev.amalgam.recipe.RecipeParser;
@@ -75,11 +77,18 @@ public final class MergeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        try (OutputLock lock = OutputLock.acquire(out)) {
+            return merge();
+        }
+    }
+
+    private int merge() {
         MergeRecipe recipe = recipeFile != null ? withOverrides(RecipeParser.parse(recipeFile)) : fromFlags();
         if (dtype != null) {
             DType.parseUser(dtype);
             recipe = recipe.withDtype(dtype);
         }
+        ShardedWriter.requireNewOutput(out, List.of());
         MergeJob.Options o = new MergeJob.Options(out, outDtype == null ? null : DType.parseUser(outDtype),
                 ByteSizes.parse(maxShardSize), device(device), allowNonFinite, ConsoleProgress.create("merge"));
         MergeJob.Result r;

@@ -1,6 +1,7 @@
 package dev.amalgam.cli;
 
 import dev.amalgam.AmalgamException;
+import dev.amalgam.io.OutputLock;
 import dev.amalgam.report.MarkdownTable;
 import dev.amalgam.report.ReportTables;
 import dev.amalgam.run.Cell;
@@ -49,6 +50,25 @@ public final class RunCommand implements Callable<Integer> {
         RunRecipe r = RunRecipeParser.parse(recipe);
         Path home = Path.of(System.getProperty("amalgam.home", "."));
         Path dir = out != null ? out : home.resolve("runs").resolve(r.name());
+        if (dryRun) {
+            return dryRun(r, dir, home);
+        }
+        try (OutputLock lock = OutputLock.acquire(dir)) {
+            return run(r, dir, home);
+        }
+    }
+
+    private int dryRun(RunRecipe r, Path dir, Path home) {
+        SuiteKinds.checkPaths(r.suite(), home, r.file().toString(), r.tasks() == null ? List.of() : r.tasks());
+        boolean stale = !fresh && InputFingerprint.stale(dir, InputFingerprint.of(r.suite(), home));
+        for (Cell c : RunPlan.of(r, dir, fresh || stale).cells()) {
+            boolean cached = !fresh && !stale && java.nio.file.Files.isRegularFile(dir.resolve("cells").resolve(c.id() + ".json"));
+            System.out.printf("%s  %-6s  %s%n", c.id(), cached ? "cached" : "todo", c.label());
+        }
+        return 0;
+    }
+
+    private int run(RunRecipe r, Path dir, Path home) {
         String inputs = InputFingerprint.of(r.suite(), home);
         boolean stale = !fresh && InputFingerprint.stale(dir, inputs);
         if (stale) {
@@ -56,15 +76,6 @@ public final class RunCommand implements Callable<Integer> {
                     + dir.resolve(InputFingerprint.FILE) + "); recomputing every cell");
         }
         RunPlan plan = RunPlan.of(r, dir, fresh || stale);
-        if (dryRun) {
-            List<String> merged = r.tasks() == null ? List.of() : r.tasks();
-            SuiteKinds.checkPaths(r.suite(), home, r.file().toString(), merged);
-            for (Cell c : plan.cells()) {
-                boolean cached = !fresh && !stale && java.nio.file.Files.isRegularFile(dir.resolve("cells").resolve(c.id() + ".json"));
-                System.out.printf("%s  %-6s  %s%n", c.id(), cached ? "cached" : "todo", c.label());
-            }
-            return 0;
-        }
         RunEngine.Summary s = RunEngine.run(plan, () -> SuiteKinds.open(r.suite(), home, r.file().toString()), true);
         // after the run: a demo suite may have built its zoo on first use
         InputFingerprint.record(dir, InputFingerprint.of(r.suite(), home));

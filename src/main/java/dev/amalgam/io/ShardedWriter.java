@@ -8,13 +8,10 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -33,13 +30,16 @@ import java.util.TreeMap;
  * <p>One shard: {@code model.safetensors}. Several: {@code model-0000i-of-0000N.safetensors} plus
  * {@code model.safetensors.index.json} ({@code metadata.total_size}, {@code weight_map}). A tensor
  * larger than the shard size gets a shard of its own. Everything goes into a hidden temporary
- * directory next to OUT, renamed to OUT by {@link #commit()}; {@link #close()} without commit deletes
- * it. OUT must not exist (or be an empty directory), and OUT may not be or contain any input path.
+ * directory next to OUT ({@link TempDirs}: removed on SIGINT/SIGTERM, or by a later run after kill -9),
+ * renamed to OUT by {@link #commit()}; {@link #close()} without commit deletes it. OUT must not exist
+ * (or be an empty directory), and OUT may not be or contain any input path.
  * {@link #background(int)} moves the file writes to a background thread.
  */
 public final class ShardedWriter implements Closeable {
     public static final String SINGLE_FILE = "model.safetensors";
     public static final String INDEX_FILE = "model.safetensors.index.json";
+
+    private static final long WRITE_DELAY_MILLIS = Long.getLong("amalgam.test.writeDelayMillis", 0);
 
     private final Path outDir;
     private final Path tempDir;
@@ -75,12 +75,15 @@ public final class ShardedWriter implements Closeable {
         checkOutput(this.outDir, inputs);
         this.shardOfTensor = new int[this.plan.size()];
         assignShards(maxShardSize);
-        try {
-            Files.createDirectories(this.outDir.getParent());
-            this.tempDir = Files.createTempDirectory(this.outDir.getParent(), "." + this.outDir.getFileName() + ".amalgam-tmp-");
-        } catch (IOException e) {
-            throw new AmalgamException(outDir + ": cannot create output (" + e.getMessage() + ")");
-        }
+        this.tempDir = TempDirs.create(this.outDir);
+    }
+
+    /**
+     * Fails unless {@code out} may be written: it must not exist (or be an empty directory) and must
+     * not be or contain any of {@code inputs}. Commands call it before their heavy work.
+     */
+    public static void requireNewOutput(Path out, Collection<Path> inputs) {
+        checkOutput(out.toAbsolutePath().normalize(), inputs);
     }
 
     private static void checkOutput(Path out, Collection<Path> inputs) {
@@ -186,6 +189,7 @@ public final class ShardedWriter implements Closeable {
                     + t.byteSize());
         }
         rethrowBackgroundFailure();
+        pauseForTests();
         int shard = shardOfTensor[next];
         ByteBuffer d = data.duplicate();
         next++;
@@ -205,6 +209,17 @@ public final class ShardedWriter implements Closeable {
                 inFlight.release();
             }
         });
+    }
+
+    /** Test-only: {@code -Damalgam.test.writeDelayMillis=N} slows every tensor write, so tests can interrupt one. */
+    private static void pauseForTests() {
+        if (WRITE_DELAY_MILLIS > 0) {
+            try {
+                Thread.sleep(WRITE_DELAY_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     private void writeData(int shard, ByteBuffer d) {
@@ -306,11 +321,13 @@ public final class ShardedWriter implements Closeable {
             if (shards.size() > 1) {
                 writeIndex();
             }
-            checkOutput(outDir, List.of());
-            if (Files.isDirectory(outDir)) {
-                Files.delete(outDir); // empty, checked above
-            }
-            Files.move(tempDir, outDir, StandardCopyOption.ATOMIC_MOVE);
+            TempDirs.publish(tempDir, () -> {
+                checkOutput(outDir, List.of());
+                if (Files.isDirectory(outDir)) {
+                    Files.delete(outDir); // empty, checked above
+                }
+                Files.move(tempDir, outDir, StandardCopyOption.ATOMIC_MOVE);
+            });
             committed = true;
         } catch (IOException e) {
             throw new AmalgamException(outDir + ": cannot finish output (" + e.getMessage() + ")");
@@ -351,30 +368,7 @@ public final class ShardedWriter implements Closeable {
             // deleting anyway
         }
         if (!committed) {
-            deleteTree(tempDir);
-        }
-    }
-
-    static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try {
-            Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    Files.delete(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
-                    Files.delete(d);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
-        } catch (IOException e) {
-            System.err.println("amalgam: warning: could not delete temporary " + dir + " (" + e.getMessage() + ")");
+            TempDirs.discard(tempDir);
         }
     }
 }

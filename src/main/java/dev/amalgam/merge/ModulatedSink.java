@@ -7,6 +7,7 @@ import dev.amalgam.AmalgamException;
 import dev.amalgam.io.DType;
 import dev.amalgam.io.Json;
 import dev.amalgam.io.ShardedWriter;
+import dev.amalgam.io.TempDirs;
 import dev.amalgam.io.TensorInfo;
 import dev.amalgam.tensor.TensorBridge;
 
@@ -28,12 +29,13 @@ import java.util.Map;
  * masks/&lt;task&gt;/model*.safetensors   per-task masks, bit-packed U8 [ceil(n/8)], bit i of byte j = element 8j+i
  * </pre>
  * Task t's model is θ_t = θ_0 + scale_t · (mask_t ⊙ shared); {@code amalgam materialize} writes it.
- * The directory appears atomically on commit.
+ * The directory appears atomically on commit; until then it is a {@link TempDirs} temporary.
  */
 public final class ModulatedSink implements MergeSink, AutoCloseable {
     public static final String MANIFEST = "modulated.json";
     private final Path out;
-    private final Path temp;
+    private Path temp;
+    private boolean committed;
     private final long maxShardSize;
     private final Map<String, String> metadata;
     private final Collection<Path> inputs;
@@ -52,7 +54,6 @@ public final class ModulatedSink implements MergeSink, AutoCloseable {
         if (Files.exists(this.out)) {
             throw new AmalgamException(out + ": output already exists; choose a new directory");
         }
-        this.temp = this.out.resolveSibling("." + this.out.getFileName() + ".tmp-" + ProcessHandle.current().pid());
     }
 
     public void addSideFile(String name, byte[] content) {
@@ -70,8 +71,9 @@ public final class ModulatedSink implements MergeSink, AutoCloseable {
                 maskPlan.add(new TensorInfo(t.name(), DType.U8, new long[]{(t.numel() + 7) / 8}));
             }
         }
+        temp = TempDirs.create(out);
         try {
-            Files.createDirectories(temp.resolve("masks"));
+            Files.createDirectory(temp.resolve("masks")); // not createDirectories: never re-create a temp an interrupt removed
         } catch (IOException e) {
             throw new AmalgamException(out + ": cannot create output: " + e.getMessage());
         }
@@ -121,7 +123,8 @@ public final class ModulatedSink implements MergeSink, AutoCloseable {
             for (Map.Entry<String, byte[]> e : sideFiles.entrySet()) {
                 Files.write(temp.resolve(e.getKey()), e.getValue());
             }
-            Files.move(temp, out, StandardCopyOption.ATOMIC_MOVE);
+            TempDirs.publish(temp, () -> Files.move(temp, out, StandardCopyOption.ATOMIC_MOVE));
+            committed = true;
         } catch (IOException e) {
             throw new AmalgamException(out + ": cannot finish output: " + e.getMessage());
         }
@@ -133,12 +136,8 @@ public final class ModulatedSink implements MergeSink, AutoCloseable {
             shared.close();
         }
         masks.forEach(ShardedWriter::close);
-        if (Files.exists(temp)) {
-            try (var walk = Files.walk(temp)) {
-                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            } catch (IOException ignored) {
-                // best effort: the temp dir carries a .tmp name and is never mistaken for output
-            }
+        if (temp != null && !committed) {
+            TempDirs.discard(temp);
         }
     }
 }

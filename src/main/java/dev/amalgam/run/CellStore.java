@@ -2,13 +2,13 @@ package dev.amalgam.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.amalgam.AmalgamException;
+import dev.amalgam.io.AtomicFiles;
 import dev.amalgam.io.Json;
 import dev.amalgam.report.Saliency;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -52,9 +52,7 @@ public final class CellStore {
         }
         try {
             Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, c.id(), ".tmp");
-            Files.writeString(tmp, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(m));
-            Files.move(tmp, file(c), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            AtomicFiles.write(file(c), Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(m));
         } catch (IOException e) {
             throw new AmalgamException(file(c) + ": cannot write cell result (" + e.getMessage() + ")");
         }

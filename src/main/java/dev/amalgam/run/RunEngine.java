@@ -2,6 +2,7 @@ package dev.amalgam.run;
 
 import dev.amalgam.AmalgamException;
 import dev.amalgam.eval.run.EvaluationSuite;
+import dev.amalgam.io.TempDirs;
 import dev.amalgam.report.Progress;
 import dev.amalgam.report.Report;
 import dev.amalgam.report.ReportWriter;
@@ -32,6 +33,7 @@ public final class RunEngine {
     public static Summary run(RunPlan plan, Supplier<EvaluationSuite> suite, boolean closeSuite) {
         long start = System.nanoTime();
         CellStore store = new CellStore(plan.out().resolve("cells"));
+        TempDirs.sweep(plan.out().resolve("cells")); // cell files half-written by a killed run
         if (plan.fresh()) {
             CellEvaluator.delete(plan.out().resolve("cells"));
         }

@@ -8,6 +8,7 @@ import dev.amalgam.eval.suites.SuiteCatalog;
 import dev.amalgam.eval.suites.TaskSpec;
 import dev.amalgam.io.Checkpoint;
 import dev.amalgam.io.Checkpoints;
+import dev.amalgam.io.TempDirs;
 import dev.amalgam.merge.Materializer;
 import dev.amalgam.merge.ModulatedSink;
 import dev.amalgam.model.HfConfig;
@@ -23,7 +24,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,14 +57,7 @@ public final class DjlServingExporter {
         if (!Files.isDirectory(modelDir)) {
             throw new AmalgamException(modelDir + ": not a model directory");
         }
-        Path parent = target.getParent();
-        Path work;
-        try {
-            Files.createDirectories(parent);
-            work = Files.createTempDirectory(parent, "." + target.getFileName() + ".export-");
-        } catch (IOException e) {
-            throw new AmalgamException(parent + ": cannot create the output (" + e.getMessage() + ")", e);
-        }
+        Path work = TempDirs.create(target);
         try {
             Path source = resolveSource(modelDir, req, work);
             Path staged = work.resolve(target.getFileName().toString());
@@ -76,15 +69,19 @@ public final class DjlServingExporter {
                 stagedZip = work.resolve(zipTarget.getFileName().toString());
                 zip(staged, stagedZip);
             }
-            Files.move(staged, target, StandardCopyOption.ATOMIC_MOVE);
-            if (stagedZip != null) {
-                Files.move(stagedZip, zipTarget, StandardCopyOption.ATOMIC_MOVE);
-            }
+            Path zipped = stagedZip;
+            TempDirs.publish(work, () -> {
+                Files.move(staged, target, StandardCopyOption.ATOMIC_MOVE);
+                if (zipped != null) {
+                    Files.move(zipped, zipTarget, StandardCopyOption.ATOMIC_MOVE);
+                }
+            });
             return new Result(target, zipTarget, kind);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
-            deleteTree(work);
+            TempDirs.discard(work);
+            TempDirs.delete(work); // after publishing, what was staged beside the output
         }
     }
 
@@ -236,23 +233,6 @@ public final class DjlServingExporter {
                 }
                 out.closeEntry();
             }
-        }
-    }
-
-    private static void deleteTree(Path p) {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(p)) {
-            s.sorted(Comparator.reverseOrder()).forEach(f -> {
-                try {
-                    Files.deleteIfExists(f);
-                } catch (IOException ignored) {
-                    // best effort on the error path
-                }
-            });
-        } catch (IOException ignored) {
-            // best effort
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.amalgam.eval.clip;
 import dev.amalgam.AmalgamException;
 import dev.amalgam.eval.datasets.Dataset;
 import dev.amalgam.eval.datasets.ImageFolderDataset;
+import dev.amalgam.io.AtomicFiles;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -10,7 +11,6 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -107,9 +107,7 @@ final class FeatureCache {
         }
         try {
             Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, ".features", ".tmp");
-            Files.write(tmp, b.array());
-            Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            AtomicFiles.write(f, b.array());
         } catch (IOException e) {
             throw new AmalgamException(f + ": cannot write feature cache (" + e.getMessage() + ")", e);
         }
