@@ -18,6 +18,8 @@ import dev.amalgam.merge.mergekit.MergeKitMethods;
 import dev.amalgam.merge.mergekit.MergeKitPlan;
 import dev.amalgam.merge.mergekit.TensorParameters;
 import dev.amalgam.merge.mergekit.TokenizerFiles;
+import dev.amalgam.merge.mergekit.VocabularyPlan;
+import dev.amalgam.merge.mergekit.PermutedEmbeddings;
 import dev.amalgam.merge.lwptv.LwptvOptions;
 import dev.amalgam.recipe.MergeRecipe;
 import dev.amalgam.tensor.ParameterBlocks;
@@ -66,6 +68,7 @@ public final class MergeJob {
             MergeInputs in;
             MergeMethod method;
             ObjectNode config;
+            VocabularyPlan vocab = null;
             if (mergekit) {
                 MergeKitPlan plan = MergeKitPlan.of(recipe, open);
                 MergeKitMethod m = MergeKitMethods.get(recipe.method()).factory().create(
@@ -80,6 +83,16 @@ public final class MergeJob {
                 in = plan.inputs();
                 method = m;
                 config = plan.config();
+                if (recipe.tokenizer() != null || recipe.tokenizerSource() != null) {
+                    vocab = vocabulary(recipe, plan, open);
+                    List<TensorSource> all = new ArrayList<>(in.models());
+                    all.add(in.base());
+                    List<TensorSource> wrapped = PermutedEmbeddings.wrap(vocab, all);
+                    in = new MergeInputs(wrapped.get(all.size() - 1), wrapped.subList(0, all.size() - 1), in.taskNames());
+                    if (config != null) {
+                        config.put("vocab_size", vocab.rows());
+                    }
+                }
             } else {
                 if (recipe.usesSlices()) {
                     throw new AmalgamException("slices: apply to MergeKit methods; '" + recipe.method() + "' with "
@@ -134,7 +147,7 @@ public final class MergeJob {
                     exec.run(run, in, new SideFilesOnCommit(sink, lwptv, sink::addSideFile));
                 }
             } else {
-                TokenizerFiles tok = TokenizerFiles.choose(recipe, first, opened, open);
+                TokenizerFiles tok = TokenizerFiles.choose(recipe, first, opened, open, vocab);
                 try (CheckpointSink sink = new CheckpointSink(o.out(), outDtype, o.maxShardSize(), meta, inputs,
                         tok.auxFiles(), config)) {
                     sink.addSideFile("amalgam_recipe.yml", recipeYaml);
@@ -146,6 +159,29 @@ public final class MergeJob {
         } finally {
             opened.forEach(Checkpoint::close);
         }
+    }
+
+    /** MergeKit's tokenizer merge for a models-form recipe: output vocabulary and embedding sources. */
+    private static VocabularyPlan vocabulary(MergeRecipe r, MergeKitPlan plan, java.util.function.Function<Path, Checkpoint> open) {
+        if (r.usesSlices()) {
+            throw new AmalgamException("a tokenizer merge (tokenizer_source / tokenizer) with slices is not implemented; use models:");
+        }
+        List<Checkpoint> inputs = new ArrayList<>();
+        for (TensorSource s : plan.inputs().models()) {
+            inputs.add((Checkpoint) s);
+        }
+        inputs.add((Checkpoint) plan.inputs().base());
+        Map<Path, Integer> index = new java.util.HashMap<>();
+        for (int i = 0; i < inputs.size(); i++) {
+            index.putIfAbsent(inputs.get(i).location().toAbsolutePath().normalize(), i);
+        }
+        Map<String, Object> t = r.tokenizer();
+        String source = t != null ? (String) t.get("source") : r.tokenizerSource();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> tokens = t == null ? Map.of() : (Map<String, Object>) t.get("tokens");
+        int pad = t != null && t.get("pad_to_multiple_of") != null ? (Integer) t.get("pad_to_multiple_of") : 0;
+        return new VocabularyPlan(inputs, plan.hasBase(), source, tokens, pad,
+                p -> index.get(p.toAbsolutePath().normalize()), open);
     }
 
     /** The recipe's keys that may select an Amalgam paper variant of a MergeKit-named method. */

@@ -19,6 +19,7 @@ import java.util.Map;
  * @param outDtype        output dtype name, or null
  * @param tokenizerSource null (copy the base's tokenizer files), "base", or a model path
  * @param chatTemplate    MergeKit {@code chat_template} ("auto" or a Jinja string), or null
+ * @param tokenizer       MergeKit's {@code tokenizer:} block (source, tokens, pad_to_multiple_of), or null
  * @param baseListed      whether {@code base_model} also appeared under {@code models:} (with its parameters)
  * @param baseParameters  the parameters given to the base's own {@code models:} entry
  * @param scope           Amalgam: "global" or "tensor" for the engine's paper TIES, or null
@@ -27,14 +28,14 @@ import java.util.Map;
  */
 public record MergeRecipe(String name, String method, Path base, List<ModelEntry> models, List<Slice> slices,
                           Map<String, Object> parameters, String dtype, String outDtype, String tokenizerSource,
-                          String chatTemplate, boolean baseListed, Map<String, Object> baseParameters,
+                          String chatTemplate, Map<String, Object> tokenizer, boolean baseListed, Map<String, Object> baseParameters,
                           String scope, long seed, Map<String, Object> lwptv) {
 
     /** The flag form and library callers: models only, no MergeKit extras. */
     public MergeRecipe(String name, String method, Path base, List<ModelEntry> models, Map<String, Object> parameters,
                        String outDtype, String tokenizerSource, String scope, long seed, Map<String, Object> lwptv) {
         this(name, method, base, models, List.of(), parameters, null, outDtype,
-                "base".equals(tokenizerSource) ? null : tokenizerSource, null, false, Map.of(), scope, seed, lwptv);
+                "base".equals(tokenizerSource) ? null : tokenizerSource, null, null, false, Map.of(), scope, seed, lwptv);
     }
 
     /** One fine-tuned model with its own parameters (e.g. weight, density). */
@@ -59,12 +60,12 @@ public record MergeRecipe(String name, String method, Path base, List<ModelEntry
     /** The same recipe with MergeKit's {@code dtype} set (the CLI's --dtype). */
     public MergeRecipe withDtype(String newDtype) {
         return new MergeRecipe(name, method, base, models, slices, parameters, newDtype, outDtype, tokenizerSource,
-                chatTemplate, baseListed, baseParameters, scope, seed, lwptv);
+                chatTemplate, tokenizer, baseListed, baseParameters, scope, seed, lwptv);
     }
 
     /** The same recipe with other global parameters (CLI --param overrides). */
     public MergeRecipe withParameters(Map<String, Object> p, String newScope, long newSeed, Map<String, Object> newLwptv) {
         return new MergeRecipe(name, method, base, models, slices, p, dtype, outDtype, tokenizerSource, chatTemplate,
-                baseListed, baseParameters, newScope, newSeed, newLwptv);
+                tokenizer, baseListed, baseParameters, newScope, newSeed, newLwptv);
     }
 }

@@ -113,12 +113,14 @@ public final class RecipeParser {
             tokenizerSource = resolve(baseDir, tokenizerSource).toString();
         }
         String chatTemplate = text(root, "chat_template", where, false);
+        Map<String, Object> tokenizer = root.hasNonNull("tokenizer") ? tokenizer(root.get("tokenizer"), where + ": tokenizer", baseDir)
+                : null;
         Map<String, Object> lwptv = root.has("lwptv") && !root.get("lwptv").isNull()
                 ? params(root.get("lwptv"), where + ": lwptv") : null;
         String name = text(root, "name", where, false);
         return new MergeRecipe(name != null ? name : method, method, base, models, slices,
                 params(root.get("parameters"), where + ": parameters"), dtype, dtype(root, "out_dtype", where),
-                tokenizerSource, chatTemplate, baseListed, baseParams, scope, seed, lwptv);
+                tokenizerSource, chatTemplate, tokenizer, baseListed, baseParams, scope, seed, lwptv);
     }
 
     /** MergeKit keys whose feature Amalgam does not implement: one line each, with the reason. */
@@ -127,14 +129,8 @@ public final class RecipeParser {
             throw new AmalgamException(where + ": key 'modules' (MergeKit multi-module merges) is not implemented; "
                     + "use 'models' or 'slices' (docs/mergekit.md)");
         }
-        if (root.has("tokenizer")) {
-            throw new AmalgamException(where + ": key 'tokenizer' (per-token embedding sources) is not implemented; "
-                    + "use tokenizer_source: base or a model whose vocabulary every input shares (docs/mergekit.md)");
-        }
-        JsonNode ts = root.get("tokenizer_source");
-        if (ts != null && ts.isTextual() && ts.asText().equals("union")) {
-            throw new AmalgamException(where + ": tokenizer_source 'union' (vocabulary union with permuted embedding rows) "
-                    + "is not implemented; use base or a model whose vocabulary every input shares (docs/mergekit.md)");
+        if (root.hasNonNull("tokenizer") && root.hasNonNull("tokenizer_source")) {
+            throw new AmalgamException(where + ": give either 'tokenizer' or 'tokenizer_source', not both (as in MergeKit)");
         }
     }
 
@@ -217,6 +213,65 @@ public final class RecipeParser {
                     params(s.get("parameters"), sw + ".parameters")));
             i++;
         }
+        return out;
+    }
+
+    /** MergeKit's tokenizer block: source (union), tokens {TOKEN: {source, force}}, pad_to_multiple_of; paths resolved. */
+    private static Map<String, Object> tokenizer(JsonNode n, String where, Path baseDir) {
+        if (!n.isObject()) {
+            throw new AmalgamException(where + ": expected {source, tokens, pad_to_multiple_of}");
+        }
+        checkKeys(n, Set.of("source", "tokens", "pad_to_multiple_of"), where);
+        Map<String, Object> out = new LinkedHashMap<>();
+        String source = n.hasNonNull("source") ? n.get("source").asText() : "union";
+        out.put("source", source.equals("union") || source.equals("base") ? source : resolve(baseDir, source).toString());
+        if (n.hasNonNull("pad_to_multiple_of")) {
+            if (!n.get("pad_to_multiple_of").canConvertToInt() || n.get("pad_to_multiple_of").asInt() <= 0) {
+                throw new AmalgamException(where + ".pad_to_multiple_of: must be a positive integer");
+            }
+            out.put("pad_to_multiple_of", n.get("pad_to_multiple_of").asInt());
+        }
+        Map<String, Object> tokens = new LinkedHashMap<>();
+        if (n.hasNonNull("tokens")) {
+            if (!n.get("tokens").isObject()) {
+                throw new AmalgamException(where + ".tokens: expected a mapping TOKEN: {source, force}");
+            }
+            for (Iterator<Map.Entry<String, JsonNode>> it = n.get("tokens").fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                String tw = where + ".tokens." + e.getKey();
+                JsonNode cfg = e.getValue();
+                if (!cfg.isObject()) {
+                    throw new AmalgamException(tw + ": expected {source, force}");
+                }
+                checkKeys(cfg, Set.of("source", "force"), tw);
+                Map<String, Object> c = new LinkedHashMap<>();
+                if (cfg.has("force")) {
+                    c.put("force", cfg.get("force").asBoolean());
+                }
+                JsonNode src = cfg.get("source");
+                if (src != null && src.isTextual()) {
+                    c.put("source", resolve(baseDir, src.asText()).toString());
+                } else if (src != null && src.isObject()) {
+                    checkKeys(src, Set.of("kind", "model", "token", "token_id"), tw + ".source");
+                    Map<String, Object> sm = new LinkedHashMap<>();
+                    sm.put("kind", src.path("kind").asText());
+                    if (src.has("model")) {
+                        sm.put("model", resolve(baseDir, src.get("model").asText()).toString());
+                    }
+                    if (src.has("token")) {
+                        sm.put("token", src.get("token").asText());
+                    }
+                    if (src.has("token_id")) {
+                        sm.put("token_id", src.get("token_id").asInt());
+                    }
+                    c.put("source", sm);
+                } else if (src != null && !src.isNull()) {
+                    throw new AmalgamException(tw + ".source: expected a model path or {kind: zero|model_token, ...}");
+                }
+                tokens.put(e.getKey(), c);
+            }
+        }
+        out.put("tokens", tokens);
         return out;
     }
 

@@ -18,11 +18,10 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * The tokenizer files of a merge (docs/mergekit.md, "Tokenizer and chat template"): the donor's files
- * are copied — {@code tokenizer_source}'s model, else the base (or first) model. MergeKit rebuilds the
- * embedding rows for the donor's vocabulary; Amalgam does that only where it is the identity, so a
- * {@code tokenizer_source} is accepted when every input has the donor's vocabulary and refused
- * otherwise. {@code chat_template} ("auto" or a Jinja string) is written into tokenizer_config.json.
+ * The tokenizer files of a merge (docs/mergekit.md, "Tokenizers"): the donor's files are copied —
+ * {@code tokenizer_source}'s model, else the base (or first) model — except the tokenizer.json and
+ * tokenizer_config.json a {@link VocabularyPlan} writes for a tokenizer merge. {@code chat_template}
+ * ("auto" or a Jinja string) is written into tokenizer_config.json.
  *
  * @param auxFiles  files copied unchanged
  * @param sideFiles files written (tokenizer_config.json with the chat template)
@@ -31,39 +30,38 @@ public record TokenizerFiles(List<Path> auxFiles, Map<String, byte[]> sideFiles)
     private static final List<String> BUILT_IN_TEMPLATES = List.of("alpaca", "chatml", "llama3", "mistral", "exaone");
 
     public static TokenizerFiles choose(MergeRecipe r, Checkpoint first, List<Checkpoint> inputs,
-                                        Function<Path, Checkpoint> open) {
+                                        Function<Path, Checkpoint> open, VocabularyPlan vocab) {
         Checkpoint donor = first;
-        String src = r.tokenizerSource();
-        if (src != null && !src.equals("base")) {
+        String src = r.tokenizer() != null ? (String) r.tokenizer().get("source") : r.tokenizerSource();
+        if (src != null && !src.equals("base") && !src.equals("union")) {
             donor = open.apply(Path.of(src));
-        } else if (src != null && r.base() != null) {
+        } else if (r.base() != null) {
             donor = open.apply(r.base());
         }
-        if (src != null) {
-            String v = vocabulary(donor);
-            for (Checkpoint c : inputs) {
-                String w = vocabulary(c);
-                if (!v.equals(w)) {
-                    throw new AmalgamException("tokenizer_source: " + c.describe() + " has a different vocabulary from "
-                            + donor.describe() + "; MergeKit would permute embedding rows into the donor's vocabulary, which "
-                            + "Amalgam does not implement (docs/mergekit.md)");
-                }
-            }
-        }
-        Map<String, byte[]> side = new LinkedHashMap<>();
+        Map<String, byte[]> side = new LinkedHashMap<>(vocab == null ? Map.of() : vocab.files());
         List<Path> aux = new ArrayList<>(donor.auxFiles());
+        aux.removeIf(p -> side.containsKey(p.getFileName().toString()));
         if (r.chatTemplate() != null) {
             String template = template(r.chatTemplate(), inputs);
-            Path cfg = aux.stream().filter(p -> p.getFileName().toString().equals("tokenizer_config.json")).findFirst()
-                    .orElseThrow(() -> new AmalgamException("chat_template: the tokenizer donor has no tokenizer_config.json "
-                            + "to hold it (MergeKit drops the template with a warning; Amalgam refuses)"));
-            JsonNode n = Json.readFile(cfg);
+            JsonNode n;
+            if (side.containsKey("tokenizer_config.json")) {
+                try {
+                    n = Json.MAPPER.readTree(side.get("tokenizer_config.json"));
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            } else {
+                Path cfg = aux.stream().filter(p -> p.getFileName().toString().equals("tokenizer_config.json")).findFirst()
+                        .orElseThrow(() -> new AmalgamException("chat_template: the tokenizer donor has no tokenizer_config.json "
+                                + "to hold it (MergeKit drops the template with a warning; Amalgam refuses)"));
+                n = Json.readFile(cfg);
+                aux.remove(cfg);
+            }
             if (!n.isObject()) {
-                throw new AmalgamException(cfg + ": not a JSON object");
+                throw new AmalgamException("tokenizer_config.json: not a JSON object");
             }
             ObjectNode o = ((ObjectNode) n).deepCopy();
             o.put("chat_template", template);
-            aux.remove(cfg);
             aux.removeIf(p -> p.getFileName().toString().startsWith("chat_template."));
             try {
                 side.put("tokenizer_config.json", Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(o)
@@ -111,27 +109,4 @@ public record TokenizerFiles(List<Path> auxFiles, Map<String, byte[]> sideFiles)
         return null;
     }
 
-    /** A fingerprint of a checkpoint's vocabulary: tokenizer.json's model vocabulary and added tokens, else vocab files. */
-    static String vocabulary(Checkpoint c) {
-        StringBuilder sb = new StringBuilder();
-        for (Path p : c.auxFiles()) {
-            String name = p.getFileName().toString();
-            try {
-                if (name.equals("tokenizer.json")) {
-                    JsonNode n = Json.readFile(p);
-                    sb.append(n.path("model").path("vocab")).append(n.path("model").path("merges")).append(n.path("added_tokens"));
-                } else if (name.equals("vocab.txt") || name.equals("vocab.json") || name.equals("merges.txt")
-                        || name.equals("tokenizer.model")) {
-                    sb.append(name).append(java.util.HexFormat.of().formatHex(
-                            java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p))));
-                }
-            } catch (IOException | java.security.NoSuchAlgorithmException e) {
-                throw new AmalgamException(p + ": cannot read (" + e.getMessage() + ")");
-            }
-        }
-        if (sb.length() == 0) {
-            throw new AmalgamException("tokenizer_source: " + c.describe() + " has no tokenizer files to compare vocabularies");
-        }
-        return sb.toString();
-    }
 }

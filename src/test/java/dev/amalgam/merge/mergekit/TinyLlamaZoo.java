@@ -44,7 +44,7 @@ final class TinyLlamaZoo {
                     .config("{\"model_type\":\"llama\",\"architectures\":[\"LlamaForCausalLM\"],\"num_hidden_layers\":" + LAYERS
                             + ",\"hidden_size\":" + HIDDEN + ",\"intermediate_size\":" + FFN + ",\"vocab_size\":" + VOCAB
                             + ",\"torch_dtype\":\"" + (dtype == DType.BF16 ? "bfloat16" : "float32") + "\"}")
-                    .file("tokenizer.json", "{\"model\":{\"vocab\":{\"a\":0,\"b\":1}},\"added_tokens\":[]}")
+                    .file("tokenizer.json", tokenizerJson(VOCAB))
                     .file("tokenizer_config.json", m == 2
                             ? "{\"chat_template\":\"{% for m in messages %}{{ m.content }}{% endfor %} (m2)\"}"
                             : "{\"chat_template\":\"{% for m in messages %}{{ m.content }}{% endfor %}\"}");
@@ -68,6 +68,15 @@ final class TinyLlamaZoo {
             values.put(MODELS[m], mv);
             b.writeTo(dir.resolve(MODELS[m]));
         }
+    }
+
+    /** A BPE tokenizer.json whose vocabulary is t0 … t(n−1). */
+    static String tokenizerJson(int n) {
+        StringBuilder v = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            v.append(i == 0 ? "" : ",").append("\"t").append(i).append("\":").append(i);
+        }
+        return "{\"model\":{\"type\":\"BPE\",\"vocab\":{" + v + "},\"merges\":[]},\"added_tokens\":[]}";
     }
 
     Path path(String model) {
