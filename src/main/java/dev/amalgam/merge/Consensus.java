@@ -53,22 +53,8 @@ public final class Consensus implements MergeMethod {
     }
 
     @Override
-    public int statisticPasses() {
-        return ties == null ? 0 : ties.statisticPasses();
-    }
-
-    @Override
-    public void observe(int pass, TensorStep step) {
-        if (ties != null) {
-            ties.observe(pass, step);
-        }
-    }
-
-    @Override
-    public void endPass(int pass) {
-        if (ties != null) {
-            ties.endPass(pass);
-        }
+    public java.util.List<StatisticPass> statisticPasses() {
+        return ties == null ? java.util.List.of() : ties.statisticPasses();
     }
 
     @Override

@@ -119,15 +119,18 @@ public final class Dare implements MergeMethod {
     }
 
     @Override
-    public int statisticPasses() {
-        return ties == null ? 0 : ties.statisticPasses();
-    }
-
-    @Override
-    public void endPass(int pass) {
-        if (ties != null) {
-            ties.endPass(pass);
+    public java.util.List<StatisticPass> statisticPasses() {
+        if (ties == null) {
+            return java.util.List.of();
         }
+        java.util.List<StatisticPass> inner = ties.statisticPasses();
+        java.util.List<StatisticPass> out = new java.util.ArrayList<>();
+        for (int i = 0; i < inner.size(); i++) {
+            int pass = i;
+            StatisticPass p = inner.get(i);
+            out.add(StatisticPass.of("dare/" + p.name(), s -> observe(pass, s, p), p::end));
+        }
+        return out;
     }
 
     /** The drop-and-rescale of this step for the fused kernels (L1 factors need one reduction pass). */
@@ -193,11 +196,7 @@ public final class Dare implements MergeMethod {
         return stacked.abs().toType(DataType.FLOAT64, false).reshape(tasks, -1).sum(new int[]{1}).toDoubleArray();
     }
 
-    @Override
-    public void observe(int pass, TensorStep step) {
-        if (ties == null) {
-            return;
-        }
+    private void observe(int pass, TensorStep step, StatisticPass tiesPass) {
         if (pass == 2 && step.views() != null) {
             // The majority-sign pass needs only the fused drop–trim–sign, not the dropped vectors.
             TrimCombineKernel k = ties.kernel(step, dropout(step));
@@ -206,7 +205,7 @@ public final class Dare implements MergeMethod {
                 return;
             }
         }
-        ties.observe(pass, dropped(step));
+        tiesPass.observe(dropped(step));
     }
 
     @Override

@@ -42,12 +42,14 @@ public final class Emr implements TaskModulated {
     }
 
     @Override
-    public int statisticPasses() {
-        return 1;
+    public java.util.List<StatisticPass> statisticPasses() {
+        numerators = null;
+        denominators = null;
+        scales = null;
+        return java.util.List.of(StatisticPass.of("emr: per-task rescaler sums", this::observe, this::endPass));
     }
 
-    @Override
-    public void observe(int pass, TensorStep step) {
+    private void observe(TensorStep step) {
         int tasks = step.taskCount();
         if (numerators == null) {
             numerators = new double[tasks];
@@ -78,8 +80,7 @@ public final class Emr implements TaskModulated {
         }
     }
 
-    @Override
-    public void endPass(int pass) {
+    private void endPass() {
         if (numerators == null) {
             scales = new double[0];
             return;

@@ -6,11 +6,10 @@ import ai.djl.ndarray.NDArray;
  * A data-free merge method. The executor streams tensors through it one {@link TensorStep} at a time.
  *
  * <p>Methods with global statistics (TIES global top-k threshold, EMR rescalers, LwPTV saliency)
- * declare {@link #statisticPasses()} &gt; 0: the executor first streams every tensor through
- * {@link #observe(int, TensorStep)} for each pass (calling {@link #endPass(int)} after each), then
- * streams them again through {@link #merge(TensorStep)}. Methods must not keep NDArrays of a step
- * past the call (its manager is closed); keep Java primitives (counts, histograms, sums) instead.
- * Tensor order is the sorted tensor-name order in every pass.
+ * declare named {@link StatisticPass}es: the executor first streams every tensor through each pass,
+ * then streams them again through {@link #merge(TensorStep)}. {@link #statisticPasses()} starts a run:
+ * it returns fresh passes and clears whatever an earlier run computed, so an instance carries nothing
+ * from one run into the next. Tensor order is the sorted tensor-name order in every pass.
  */
 public interface MergeMethod {
 
@@ -20,14 +19,9 @@ public interface MergeMethod {
     /** A one-line description of the configured method including its hyperparameters. */
     String describe();
 
-    default int statisticPasses() {
-        return 0;
-    }
-
-    default void observe(int pass, TensorStep step) {
-    }
-
-    default void endPass(int pass) {
+    /** The passes of a new run, in order (none for per-tensor methods). */
+    default java.util.List<StatisticPass> statisticPasses() {
+        return java.util.List.of();
     }
 
     /**

@@ -83,18 +83,20 @@ public final class StreamingExecutor {
         }
         sink.begin(plan, method, in);
         try (NDManager root = NDManager.newBaseManager(device)) {
-            for (int pass = 0; pass < method.statisticPasses(); pass++) {
-                String phase = "statistics pass " + (pass + 1) + "/" + method.statisticPasses();
+            List<StatisticPass> passes = method.statisticPasses();
+            for (int pass = 0; pass < passes.size(); pass++) {
+                StatisticPass sp = passes.get(pass);
+                String phase = "pass " + (pass + 1) + "/" + passes.size() + " (" + sp.name() + ")";
                 long done = 0;
                 for (String n : floatNames) {
                     try (NDManager m = root.newSubManager()) {
-                        method.observe(pass, loadStep(n, in, m, pass == 0));
+                        sp.observe(loadStep(n, in, m, pass == 0));
                     }
                     progress.update(phase, ++done, floatNames.size());
                 }
-                method.endPass(pass);
+                sp.end();
             }
-            boolean firstRead = method.statisticPasses() == 0;
+            boolean firstRead = passes.isEmpty();
             TaskModulated modulated = method instanceof TaskModulated tm ? tm : null;
             JointPlan joint = method instanceof JointTensors jt ? new JointPlan(jt, floatNames) : JointPlan.NONE;
             long done = 0;

@@ -88,23 +88,11 @@ public final class TallMasks implements TaskModulated {
     }
 
     @Override
-    public int statisticPasses() {
-        return ties == null ? 0 : ties.statisticPasses();
-    }
-
-    @Override
-    public void observe(int pass, TensorStep step) {
-        taskCount = step.taskCount();
-        if (ties != null) {
-            ties.observe(pass, step);
-        }
-    }
-
-    @Override
-    public void endPass(int pass) {
-        if (ties != null) {
-            ties.endPass(pass);
-        }
+    public java.util.List<StatisticPass> statisticPasses() {
+        return ties == null ? java.util.List.of() : StatisticPass.wrap(ties.statisticPasses(), "tall_masks/", s -> {
+            taskCount = s.taskCount();
+            return s;
+        });
     }
 
     /** The fused τ_MTL–masks–votes pass of this step, or null when it has no kernel views. */

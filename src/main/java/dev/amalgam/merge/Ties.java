@@ -114,13 +114,26 @@ public final class Ties implements MergeMethod {
         return scope;
     }
 
+    /** Global scope: the per-task |τ| thresholds (exact radix select, two passes) and the majority sign. */
     @Override
-    public int statisticPasses() {
-        return scope == Scope.GLOBAL ? 3 : 0;
+    public java.util.List<StatisticPass> statisticPasses() {
+        selectors = null;
+        thresholds = null;
+        keepAll = false;
+        signSum = 0;
+        passesDone = 0;
+        if (scope != Scope.GLOBAL) {
+            return java.util.List.of();
+        }
+        return StatisticPass.indexed(java.util.List.of("ties: global |τ| threshold per task, high bits",
+                "ties: global |τ| threshold per task, low bits", "ties: global majority sign"), this::observe, this::endPass);
     }
 
-    @Override
-    public void observe(int pass, TensorStep step) {
+    void observe(TensorStep step, int pass) {
+        observe(pass, step);
+    }
+
+    void observe(int pass, TensorStep step) {
         if (scope != Scope.GLOBAL) {
             return;
         }
@@ -155,8 +168,7 @@ public final class Ties implements MergeMethod {
         }
     }
 
-    @Override
-    public void endPass(int pass) {
+    void endPass(int pass) {
         if (scope != Scope.GLOBAL || selectors == null) {
             passesDone = pass + 1;
             return;

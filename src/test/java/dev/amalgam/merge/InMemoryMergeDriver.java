@@ -70,15 +70,14 @@ public final class InMemoryMergeDriver {
 
     public static void runPasses(MergeMethod method, List<Tensor> tensors, boolean kernels) {
         List<Tensor> s = sorted(tensors);
-        for (int pass = 0; pass < method.statisticPasses(); pass++) {
-            final int p = pass;
+        for (StatisticPass pass : method.statisticPasses()) {
             for (Tensor x : s) {
                 withStep(x, kernels, step -> {
-                    method.observe(p, step);
+                    pass.observe(step);
                     return null;
                 });
             }
-            method.endPass(pass);
+            pass.end();
         }
     }
 

@@ -21,9 +21,10 @@ class StreamingExecutorTest {
         final List<String> calls = new ArrayList<>();
         public String name() { return "rec"; }
         public String describe() { return "rec"; }
-        public int statisticPasses() { return 2; }
-        public void observe(int pass, TensorStep s) { calls.add("observe" + pass + ":" + s.name()); }
-        public void endPass(int pass) { calls.add("end" + pass); }
+        public List<StatisticPass> statisticPasses() {
+            return StatisticPass.indexed(List.of("first", "second"), (s, pass) -> calls.add("observe" + pass + ":" + s.name()),
+                    pass -> calls.add("end" + pass));
+        }
         public NDArray merge(TensorStep s) { calls.add("merge:" + s.name()); return s.model(1); }
     }
 

@@ -40,13 +40,13 @@ final class SvdTestDriver {
             taskNames.add("task" + t);
         }
         try (NDManager root = NDManager.newBaseManager()) {
-            for (int pass = 0; pass < method.statisticPasses(); pass++) {
+            for (StatisticPass pass : method.statisticPasses()) {
                 for (String n : names) {
                     try (NDManager m = root.newSubManager()) {
-                        method.observe(pass, step(n, tensors.get(n), m, taskNames));
+                        pass.observe(step(n, tensors.get(n), m, taskNames));
                     }
                 }
-                method.endPass(pass);
+                pass.end();
             }
             Map<String, List<String>> groupOf = new HashMap<>();
             if (method instanceof JointTensors joint) {

@@ -60,7 +60,7 @@ class TiesTest {
                 "lambda", 1.0));
         float[] out = InMemoryMergeDriver.merge(ties, handCase()).get("w");
         close(new double[]{8, 8, 10, 9}, out, 1e-7, "tensor scope");
-        assertEquals(0, ties.statisticPasses());
+        assertEquals(0, ties.statisticPasses().size());
     }
 
     @Test
@@ -85,7 +85,7 @@ class TiesTest {
         assertTrue(ties.describe().contains("k=20.0%"), ties.describe());
         assertTrue(ties.describe().contains("dis-sum"), ties.describe());
         assertTrue(ties.describe().contains("lambda=0.3"), ties.describe());
-        assertEquals(3, ties.statisticPasses());
+        assertEquals(3, ties.statisticPasses().size());
     }
 
     @Test

@@ -13,6 +13,12 @@ import dev.amalgam.merge.TensorStep;
 public final class EnergySaliency implements SaliencyScore {
     private LayerAccumulator energy;
     private LayerAccumulator count;
+
+    @Override
+    public void reset() {
+        energy = null;
+        count = null;
+    }
     private double[] totalEnergy;
     private double totalCount;
 

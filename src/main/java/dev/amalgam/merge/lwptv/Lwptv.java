@@ -3,6 +3,7 @@ package dev.amalgam.merge.lwptv;
 import ai.djl.ndarray.NDArray;
 import dev.amalgam.merge.JointTensors;
 import dev.amalgam.merge.MergeMethod;
+import dev.amalgam.merge.StatisticPass;
 import dev.amalgam.merge.TaskModulated;
 import dev.amalgam.merge.TensorStep;
 
@@ -63,34 +64,34 @@ public class Lwptv implements MergeMethod {
         return host.describe() + " + LwPTV[score=" + score.describe() + ", mask=" + rule.describe() + "]";
     }
 
+    /** The saliency passes of the score, then the host's passes over the masked task vectors. */
     @Override
-    public int statisticPasses() {
-        return score.passes() + host.statisticPasses();
-    }
-
-    @Override
-    public void observe(int pass, TensorStep step) {
-        if (pass < score.passes()) {
-            if (taskNames.isEmpty()) {
-                taskNames = step.taskNames();
-            }
-            score.observe(pass, step, layerIndex(step.group()));
-        } else {
-            host.observe(pass - score.passes(), masked(step));
+    public java.util.List<StatisticPass> statisticPasses() {
+        score.reset();
+        layers.clear();
+        taskNames = List.of();
+        saliency = null;
+        masks = null;
+        java.util.List<StatisticPass> out = new java.util.ArrayList<>();
+        for (int i = 0; i < score.passes(); i++) {
+            int pass = i;
+            out.add(StatisticPass.of("lwptv saliency (" + score.describe() + ")" + (score.passes() > 1 ? " " + (i + 1) : ""),
+                    step -> {
+                        if (taskNames.isEmpty()) {
+                            taskNames = step.taskNames();
+                        }
+                        score.observe(pass, step, layerIndex(step.group()));
+                    },
+                    () -> {
+                        score.endPass(pass);
+                        if (pass == score.passes() - 1) {
+                            saliency = score.scores(layers.size());
+                            masks = rule.mask(saliency);
+                        }
+                    }));
         }
-    }
-
-    @Override
-    public void endPass(int pass) {
-        if (pass < score.passes()) {
-            score.endPass(pass);
-            if (pass == score.passes() - 1) {
-                saliency = score.scores(layers.size());
-                masks = rule.mask(saliency);
-            }
-        } else {
-            host.endPass(pass - score.passes());
-        }
+        out.addAll(StatisticPass.wrap(host.statisticPasses(), "", this::masked));
+        return out;
     }
 
     @Override

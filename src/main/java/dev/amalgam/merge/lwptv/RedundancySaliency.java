@@ -18,6 +18,14 @@ public final class RedundancySaliency implements SaliencyScore {
     private LayerAccumulator seen;
 
     @Override
+    public void reset() {
+        dot = null;
+        selfSq = null;
+        otherSq = null;
+        seen = null;
+    }
+
+    @Override
     public String name() {
         return "redundancy";
     }

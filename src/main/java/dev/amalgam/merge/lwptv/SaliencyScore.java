@@ -25,6 +25,9 @@ public interface SaliencyScore {
 
     void observe(int pass, TensorStep step, int layer);
 
+    /** Forgets everything observed (a new run starts). */
+    void reset();
+
     default void endPass(int pass) {
     }
 

@@ -27,6 +27,17 @@ public final class TopKShareSaliency implements SaliencyScore {
     private double[] totalHits;
     private double total;
 
+    @Override
+    public void reset() {
+        selectors = null;
+        thresholds = null;
+        hits = null;
+        sizes = null;
+        nonZero = null;
+        totalHits = null;
+        total = 0;
+    }
+
     public TopKShareSaliency(double kPercent) {
         this.kPercent = kPercent;
     }
