@@ -16,6 +16,8 @@ import java.util.stream.IntStream;
 public final class RankSelect {
     /** Segments at least this long use the radix select; shorter ones a quickselect. */
     static final int RADIX_MIN = 1 << 16;
+    /** {@link #RADIX_MIN} for callers outside the package: shorter segments are better served by a quickselect. */
+    public static final int RADIX_MIN_PUBLIC = RADIX_MIN;
     private static final int BINS = 1 << 16;
     private static final int ABS_MASK = 0x7fffffff;
     private static final int INF_BITS = 0x7f800000;

@@ -1,5 +1,10 @@
 package dev.amalgam.merge.mergekit;
 
+import dev.amalgam.merge.kernels.RankSelect;
+import dev.amalgam.merge.kernels.StepViews;
+
+import java.nio.FloatBuffer;
+
 /**
  * Keeps the entries of a vector whose rank by magnitude lies in a band — the selection under MergeKit's
  * magnitude (top-k), magnitude_outliers (Breadcrumbs) and SCE sparsifiers. Ranks are ascending by |x|
@@ -33,16 +38,13 @@ final class RankBand {
             java.util.Arrays.fill(x, from, from + n, 0f);
             return;
         }
-        int[] a = new int[n];
-        for (int i = 0; i < n; i++) {
-            a[i] = Float.floatToRawIntBits(x[from + i]) & 0x7fffffff;
-        }
-        int[] work = a.clone();
-        int vLo = select(work, (int) lo);
-        int vHi = select(work, (int) (hi - 1));
+        int[] edges = edges(x, from, n, lo, hi);
+        int vLo = edges[0];
+        int vHi = edges[1];
         long lessLo = 0;
         long lessHi = 0;
-        for (int v : a) {
+        for (int i = from; i < from + n; i++) {
+            int v = Float.floatToRawIntBits(x[i]) & 0x7fffffff;
             if (v < vLo) {
                 lessLo++;
             }
@@ -53,8 +55,8 @@ final class RankBand {
         long seenLo = 0;
         long seenHi = 0;
         for (int step = 0; step < n; step++) {
-            int i = reverseTies ? n - 1 - step : step;
-            int v = a[i];
+            int i = from + (reverseTies ? n - 1 - step : step);
+            int v = Float.floatToRawIntBits(x[i]) & 0x7fffffff;
             boolean keep;
             if (v < vLo || v > vHi) {
                 keep = false;
@@ -72,9 +74,31 @@ final class RankBand {
                 keep = rank >= lo && rank < hi;
             }
             if (!keep) {
-                x[from + i] = 0f;
+                x[i] = 0f;
             }
         }
+    }
+
+    /**
+     * The |x| bit patterns at ascending ranks lo and hi − 1: the radix select of the fused kernels on long
+     * vectors (no copies), a quickselect on shorter ones or when a NaN is present.
+     */
+    private static int[] edges(float[] x, int from, int n, long lo, long hi) {
+        if (n >= RankSelect.RADIX_MIN_PUBLIC) {
+            StepViews v = new StepViews(n, null, new FloatBuffer[]{FloatBuffer.wrap(x, from, n).slice()});
+            // RankSelect ranks are 1-based from the largest: ascending rank a is descending rank n − a.
+            float[][][] r = RankSelect.magnitudes(v, n, n - lo, n - hi + 1);
+            if (r != null) {
+                return new int[]{Float.floatToRawIntBits(r[0][0][0]) & 0x7fffffff, Float.floatToRawIntBits(r[1][0][0]) & 0x7fffffff};
+            }
+        }
+        int[] a = new int[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = Float.floatToRawIntBits(x[from + i]) & 0x7fffffff;
+        }
+        int vLo = select(a, (int) lo);
+        int vHi = select(a, (int) (hi - 1));
+        return new int[]{vLo, vHi};
     }
 
     /**

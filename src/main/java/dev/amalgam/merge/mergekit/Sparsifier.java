@@ -51,11 +51,10 @@ public enum Sparsifier {
                 RankBand.keep(x, 0, n, bottom, top == 0 ? bottom : n - top);
             }
             case RANDOM -> {
-                CounterRng rng = new CounterRng(s.seed(), tensor, s.task());
+                // Kept with probability density: the generator's keep-mask for drop rate 1 − density.
+                float[] keep = new CounterRng(s.seed(), tensor, s.task()).keepMask(n, 1.0 - s.density());
                 for (int i = 0; i < n; i++) {
-                    if (!(rng.uniform(i) < s.density())) {
-                        x[i] = 0f;
-                    }
+                    x[i] *= keep[i];
                 }
             }
             case DELLA_MAGPRUNE -> della(method, tensor, shape, x, s);
