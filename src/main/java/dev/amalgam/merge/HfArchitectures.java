@@ -24,7 +24,7 @@ public final class HfArchitectures {
      */
     public record Arch(String name, String family, String prefix, List<String> parts) {
         /** Whether this class holds the backbone module {@code top} (first component of a backbone-relative name). */
-        boolean holds(String top) {
+        public boolean holds(String top) {
             return parts == null || parts.contains(top);
         }
     }

@@ -25,10 +25,10 @@ import java.util.TreeSet;
  * {@code LlamaModel}, a {@code CLIPVisionModelWithProjection} of a {@code CLIPModel}.
  * <p>
  * Each fine-tune is seen through a {@link RenamedSource} under the base's names. Its tensors fall in
- * three kinds: <b>shared</b> (the backbone: its name minus the fine-tune's prefix, plus the base's
- * prefix, is a base tensor) — merged; <b>head</b> (outside the fine-tune's backbone prefix, or a
- * backbone module the base's class does not hold) — kept aside per task, never merged; anything else
- * is an error. A base tensor the fine-tune lacks is an error, except the base's own head (outside its
+ * two kinds: <b>shared</b> (the backbone: its name minus the fine-tune's prefix, plus the base's
+ * prefix, is a base tensor) — merged; <b>head</b> (every other float tensor: outside the fine-tune's
+ * backbone prefix, a module the base's class does not hold, a module the task added) — kept aside per
+ * task, never merged. A base tensor the fine-tune lacks is an error, except the base's own head (outside its
  * prefix) and modules the fine-tune's class does not hold (CLIP's text tower under a vision fine-tune):
  * those are the fine-tune's unchanged base values (task vector 0), so the output keeps them. Integer
  * buffers ({@code position_ids}) present on one side only are taken from the base.
@@ -190,13 +190,11 @@ public final class LayoutAlignment {
             String b = pb + rel;
             if (baseNames.contains(b)) {
                 origins.put(b, new Origin(ft, n));
-            } else if (!ft.info(n).dtype().isFloat()) {
-                continue; // a buffer the base was saved without (position_ids)
-            } else if (m.baseArch() != null && !m.baseArch().holds(top(rel))) {
-                heads.add(n); // a module the base's class does not hold (a CLIPModel fine-tune's text tower)
-            } else {
-                problems.add("extra '" + n + "' (no '" + b + "' in base)");
-            }
+            } else if (ft.info(n).dtype().isFloat()) {
+                // only in the fine-tune: a module the base's class does not hold (a CLIPModel fine-tune's
+                // text tower) or one the task added (a pooler the base was saved without): task-specific
+                heads.add(n);
+            } // else a buffer the base was saved without (position_ids): not needed
         }
         if (origins.isEmpty()) {
             throw new AmalgamException(ft.describe() + ": no tensor lines up with base " + base.describe() + " under "

@@ -417,6 +417,25 @@ class HfLayoutMergeTest {
         assertEquals(Set.of("classifier.bias", "classifier.weight"), names(out.resolve("heads/b/head.safetensors")));
     }
 
+    /** A base saved without a pooler: the fine-tunes' pooler is task-specific and goes with the classifier. */
+    @Test
+    void tensorsOnlyInTheFineTuneGoToItsHead() {
+        Model full = bertBase();
+        Model base = full.only(n -> !n.startsWith("pooler."));
+        Path baseDir = base.write(tmp.resolve("no-pooler"), BERT_MODEL);
+        Model a = bertClassifierOf(full, 91, 2);
+        Model b = bertClassifierOf(full, 92, 2);
+        Path out = tmp.resolve("merged");
+        CliRunner.Result r = merge(baseDir, out, "task_arithmetic", a.write(tmp.resolve("a"), bertClassifier("n", "p")),
+                b.write(tmp.resolve("b"), bertClassifier("n", "p")));
+        assertEquals(0, r.exitCode(), r.err());
+        assertEquals(new TreeSet<>(base.values().keySet()), names(out));
+        Path head = out.resolve("heads/a/head.safetensors");
+        assertEquals(Set.of("bert.pooler.dense.bias", "bert.pooler.dense.weight", "classifier.bias", "classifier.weight"),
+                names(head));
+        assertArrayEquals(a.values().get("bert.pooler.dense.weight"), read(head, "bert.pooler.dense.weight"));
+    }
+
     @Test
     void knownArchitectures() {
         assertEquals("bert.", HfArchitectures.of("BertForSequenceClassification").prefix());
