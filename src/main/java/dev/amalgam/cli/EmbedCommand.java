@@ -52,6 +52,7 @@ final class EmbedCommand implements Callable<Integer> {
         if (!pooling.equals("mean") && !pooling.equals("cls")) {
             throw new dev.amalgam.AmalgamException("--pooling must be mean or cls, not '" + pooling + "'");
         }
+        dev.amalgam.io.ModulatedDirectory.refuse(model);
         PrintWriter out = spec.commandLine().getOut();
         try (BertModelFiles files = BertModelFiles.open(model);
              NDManager manager = NDManager.newBaseManager();

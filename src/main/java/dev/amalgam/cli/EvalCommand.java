@@ -131,6 +131,7 @@ public final class EvalCommand implements Callable<Integer> {
         if (!Files.isDirectory(modelDir)) {
             throw new AmalgamException(modelDir + ": model directory not found");
         }
+        dev.amalgam.io.ModulatedDirectory.refuse(modelDir);
         if (limit < 0 || window < 0 || stride < 0) {
             throw new AmalgamException("--limit, --window and --stride must be >= 0");
         }

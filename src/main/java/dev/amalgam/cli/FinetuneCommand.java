@@ -89,6 +89,7 @@ final class FinetuneCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        dev.amalgam.io.ModulatedDirectory.refuse(model);
         FineTuneConfig cfg = new FineTuneConfig(lr, headLrMultiplier, weightDecay, warmupRatio, epochs, maxSteps,
                 batchSize, seed, patience, evalEvery, maxGradNorm, 0.9, 0.999, 1e-8);
         FineTuneListener listener = quiet ? FineTuneListener.NONE : new ConsoleFineTuneListener(System.err);

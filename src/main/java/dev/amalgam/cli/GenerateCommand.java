@@ -38,6 +38,7 @@ public final class GenerateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        dev.amalgam.io.ModulatedDirectory.refuse(modelDir);
         if (maxNewTokens < 0) {
             throw new AmalgamException("--max-new-tokens must be ≥ 0, got " + maxNewTokens);
         }

@@ -6,6 +6,7 @@ import dev.amalgam.io.ByteSizes;
 import dev.amalgam.io.DType;
 import dev.amalgam.io.OutputLock;
 import dev.amalgam.io.ShardedWriter;
+import dev.amalgam.merge.LayoutAlignment;
 import dev.amalgam.merge.MergeJob;
 import dev.amalgam.recipe.MergeRecipe;
 import dev.amalgam.recipe.RecipeParser;
@@ -75,6 +76,12 @@ public final class MergeCommand implements Callable<Integer> {
     @Option(names = "--allow-nonfinite", description = "Merge even if inputs contain NaN/Inf.")
     boolean allowNonFinite;
 
+    @Option(names = "--layout", defaultValue = "base", paramLabel = "base|finetune",
+            description = "Fine-tunes saved from another model class than the base (BertForSequenceClassification of a "
+                    + "BertModel …): the output takes the base's names and config.json (default) or the first such "
+                    + "fine-tune's. Their task heads go to OUT/heads/<task>/ either way.")
+    String layout;
+
     @Override
     public Integer call() {
         try (OutputLock lock = OutputLock.acquire(out)) {
@@ -90,7 +97,8 @@ public final class MergeCommand implements Callable<Integer> {
         }
         ShardedWriter.requireNewOutput(out, List.of());
         MergeJob.Options o = new MergeJob.Options(out, outDtype == null ? null : DType.parseUser(outDtype),
-                ByteSizes.parse(maxShardSize), device(device), allowNonFinite, ConsoleProgress.create("merge"));
+                ByteSizes.parse(maxShardSize), device(device), allowNonFinite, ConsoleProgress.create("merge"),
+                LayoutAlignment.Layout.parse(layout));
         MergeJob.Result r;
         try {
             r = MergeJob.run(recipe, o);
@@ -98,6 +106,7 @@ public final class MergeCommand implements Callable<Integer> {
             String where = recipeFile == null ? null : recipeFile.toString();
             throw where == null || e.getMessage().startsWith(where) ? e : new AmalgamException(where + ": " + e.getMessage());
         }
+        r.notes().forEach(n -> System.err.println("amalgam: " + n));
         System.err.printf("amalgam: merged %d models with %s in %.1f s -> %s%n", recipe.models().size(),
                 r.lwptv() != null ? r.lwptv().describe() : r.method().describe(), r.millis() / 1000.0, out);
         return 0;

@@ -99,23 +99,39 @@ public final class TextSuiteEvaluator implements AutoCloseable {
 
     /** Mean-pooled sentence features of one split, [n][hidden]. */
     public float[][] features(String task, String split) {
+        return features(task, split, "mean");
+    }
+
+    /**
+     * Sentence features of one split, [n][hidden]: {@code mean} over unpadded tokens, {@code cls} (the
+     * [CLS] hidden state) or {@code pooler} (BERT's tanh pooler over [CLS], as BertForSequenceClassification).
+     */
+    public float[][] features(String task, String split, String pooling) {
+        if (pooling.equals("pooler") && !encoder.hasPooler()) {
+            throw new AmalgamException("the encoder has no pooler (pooler.dense.*) for a pooler head");
+        }
         List<float[]> rows = new ArrayList<>();
         int hidden = encoder.config().hiddenSize();
         List<NDList> todo = batches.get(task).get(split);
         try (dev.amalgam.report.Progress progress = dev.amalgam.report.Progress.start("eval " + task + "/" + split, todo.size())) {
             for (NDList in : todo) {
-                features(in, hidden, rows);
+                features(in, hidden, pooling, rows);
                 progress.step();
             }
         }
         return rows.toArray(new float[0][]);
     }
 
-    private void features(NDList in, int hidden, List<float[]> rows) {
+    private void features(NDList in, int hidden, String pooling, List<float[]> rows) {
         try (NDManager m = manager.newSubManager()) {
             in.tempAttach(m); // intermediates land on m and are freed with it; the inputs go back
             NDList out = encoder.forward(in.get(0), in.get(1), in.get(2));
-            NDArray pooled = BertPooling.mean(out.get(0), in.get(1));
+            NDArray pooled = switch (pooling) {
+                case "mean" -> BertPooling.mean(out.get(0), in.get(1));
+                case "cls" -> BertPooling.cls(out.get(0));
+                case "pooler" -> out.get(1);
+                default -> throw new AmalgamException("unknown pooling '" + pooling + "' (mean, cls, pooler)");
+            };
             float[] flat = pooled.toFloatArray();
             for (int i = 0; i < flat.length / hidden; i++) {
                 float[] r = new float[hidden];

@@ -69,6 +69,15 @@ public final class Checkpoint implements TensorSource {
         return weightFiles;
     }
 
+    /**
+     * The task-head files a fine-tuned or merged directory carries beside its weights (relative name →
+     * file): {@code head.safetensors} + {@code head.json} of {@code amalgam finetune}, and everything under
+     * {@code heads/} (one folder per task of a merge). Empty for a single file.
+     */
+    public Map<String, Path> headFiles() {
+        return java.nio.file.Files.isDirectory(location) ? Checkpoints.headFiles(location) : Map.of();
+    }
+
     /** The underlying tensor source. */
     public TensorSource tensors() {
         return tensors;

@@ -13,7 +13,8 @@ import java.util.Map;
 
 /**
  * Rewrites a checkpoint as a Hugging Face directory: optionally casts every float tensor to one
- * dtype, re-shards, copies config.json (with {@code torch_dtype} updated) and the side files.
+ * dtype, re-shards, copies config.json (with {@code torch_dtype} updated), the side files and the task-head
+ * files ({@code head.safetensors}/{@code head.json}, {@code heads/}) unchanged.
  */
 public final class CheckpointConverter {
     private CheckpointConverter() {
@@ -44,6 +45,7 @@ public final class CheckpointConverter {
             for (Path aux : in.auxFiles()) {
                 w.copyFile(aux);
             }
+            in.headFiles().forEach((name, file) -> w.copyFile(file, name)); // a fine-tune's head, as it is
             w.commit();
         }
     }

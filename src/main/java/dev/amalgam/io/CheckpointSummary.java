@@ -79,6 +79,8 @@ public final class CheckpointSummary {
         for (Path p : c.auxFiles()) {
             aux.add(p.getFileName().toString());
         }
+        ArrayNode heads = root.putArray("head_files");
+        c.headFiles().keySet().forEach(heads::add);
         return root;
     }
 }

@@ -21,6 +21,11 @@ public final class Checkpoints {
             "merges.txt", "tokenizer.model", "spiece.model", "sentencepiece.bpe.model", "added_tokens.json",
             "generation_config.json", "preprocessor_config.json", "chat_template.json", "chat_template.jinja");
 
+    /** A fine-tune's head (train.CheckpointSaver, serving): copied by {@code convert}, never merged. */
+    public static final List<String> HEAD_FILES = List.of("head.safetensors", "head.json");
+    /** The folder of a merge's per-task heads ({@code heads/<task>/}, merge.TaskHeads). */
+    public static final String HEADS_DIR = "heads";
+
     private static final List<String> PICKLE_SUFFIXES = List.of(".bin", ".pt", ".pth", ".ckpt", ".pkl", ".pickle");
 
     private Checkpoints() {
@@ -63,6 +68,7 @@ public final class Checkpoints {
     }
 
     private static Checkpoint openDirectory(Path dir) {
+        ModulatedDirectory.refuse(dir);
         ObjectNode config = readConfig(dir);
         List<Path> aux = auxFiles(dir);
         Path index = dir.resolve(ShardedWriter.INDEX_FILE);
@@ -125,6 +131,26 @@ public final class Checkpoints {
             Path p = dir.resolve(n);
             if (Files.isRegularFile(p)) {
                 out.add(p);
+            }
+        }
+        return out;
+    }
+
+    /** Task-head files beside the weights (see {@link Checkpoint#headFiles()}): relative name → file, sorted. */
+    static Map<String, Path> headFiles(Path dir) {
+        Map<String, Path> out = new java.util.TreeMap<>();
+        for (String n : HEAD_FILES) {
+            Path p = dir.resolve(n);
+            if (Files.isRegularFile(p)) {
+                out.put(n, p);
+            }
+        }
+        Path heads = dir.resolve(HEADS_DIR);
+        if (Files.isDirectory(heads)) {
+            try (Stream<Path> s = Files.walk(heads)) {
+                s.filter(Files::isRegularFile).forEach(p -> out.put(dir.relativize(p).toString().replace('\\', '/'), p));
+            } catch (IOException e) {
+                throw new AmalgamException(heads + ": cannot list (" + e.getMessage() + ")");
             }
         }
         return out;

@@ -294,13 +294,58 @@ public final class ShardedWriter implements Closeable {
         }
     }
 
-    /** Writes a side file (e.g. a modified config.json) into the output. */
+    /** Writes a side file (e.g. a modified config.json) into the output; {@code name} may hold folders ("heads/a/head.json"). */
     public void writeFile(String name, byte[] content) {
-        try {
-            Files.write(tempDir.resolve(name), content, StandardOpenOption.CREATE_NEW);
+        writeFile(name, out -> out.write(content));
+    }
+
+    /** The content of a side file, streamed (a task head may be larger than one byte array). */
+    @FunctionalInterface
+    public interface Content {
+        void writeTo(java.io.OutputStream out) throws IOException;
+    }
+
+    /** Writes a side file streamed by {@code content}; {@code name} is relative and may hold folders. */
+    public void writeFile(String name, Content content) {
+        Path target = sideFile(name);
+        try (java.io.OutputStream out = new java.io.BufferedOutputStream(
+                Files.newOutputStream(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), 1 << 16)) {
+            content.writeTo(out);
         } catch (IOException e) {
-            throw new AmalgamException(tempDir.resolve(name) + ": cannot write (" + e.getMessage() + ")");
+            throw new AmalgamException(target + ": cannot write (" + e.getMessage() + ")");
         }
+    }
+
+    /**
+     * Copies {@code source} to {@code name} (relative, may hold folders) in the output. Unlike
+     * {@link #copyFile(Path)} this may copy a {@code .safetensors} file (a task head), but never onto the
+     * output's own weight files.
+     */
+    public void copyFile(Path source, String name) {
+        Path target = sideFile(name);
+        try {
+            Files.copy(source, target, StandardCopyOption.COPY_ATTRIBUTES);
+        } catch (IOException e) {
+            throw new AmalgamException(source + ": cannot copy to output (" + e.getMessage() + ")");
+        }
+    }
+
+    /** Where side file {@code name} goes in the temporary directory (folders created); refuses weight names and escapes. */
+    private Path sideFile(String name) {
+        Path target = tempDir.resolve(name).normalize();
+        if (!target.startsWith(tempDir) || target.equals(tempDir)) {
+            throw new IllegalArgumentException("side file outside the output: " + name);
+        }
+        String rel = tempDir.relativize(target).toString().replace('\\', '/');
+        if (rel.equals(INDEX_FILE) || shardNames.contains(rel)) {
+            throw new IllegalArgumentException("refusing to write a side file over the weights: " + name);
+        }
+        try {
+            Files.createDirectories(target.getParent());
+        } catch (IOException e) {
+            throw new AmalgamException(target.getParent() + ": cannot create (" + e.getMessage() + ")");
+        }
+        return target;
     }
 
     /** Finishes the last shard, writes the index, and renames the temporary directory to OUT. */

@@ -30,7 +30,7 @@ public final class CheckpointSink implements MergeSink, AutoCloseable {
     private final Collection<Path> inputs;
     private final List<Path> auxFiles;
     private final ObjectNode config;
-    private final Map<String, byte[]> sideFiles = new LinkedHashMap<>();
+    private final Map<String, ShardedWriter.Content> sideFiles = new LinkedHashMap<>();
     private ShardedWriter writer;
 
     /**
@@ -50,6 +50,11 @@ public final class CheckpointSink implements MergeSink, AutoCloseable {
 
     /** Adds a file written next to the weights on commit (recipe, saliency tables). */
     public void addSideFile(String name, byte[] content) {
+        sideFiles.put(name, out -> out.write(content));
+    }
+
+    /** Adds a file streamed on commit; {@code name} may hold folders (a task head: heads/&lt;task&gt;/head.safetensors). */
+    public void addSideFile(String name, ShardedWriter.Content content) {
         sideFiles.put(name, content);
     }
 

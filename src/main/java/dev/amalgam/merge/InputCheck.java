@@ -1,6 +1,7 @@
 package dev.amalgam.merge;
 
 import dev.amalgam.AmalgamException;
+import dev.amalgam.io.RenamedSource;
 import dev.amalgam.io.TensorInfo;
 import dev.amalgam.io.TensorSource;
 
@@ -57,7 +58,7 @@ public final class InputCheck {
                 TensorInfo b = base.info(n);
                 TensorInfo x = m.info(n);
                 if (!Arrays.equals(b.shape(), x.shape())) {
-                    problems.add(explainShape(b, x));
+                    problems.add(explainShape(b, x, m instanceof RenamedSource r ? r.originName(n) : n));
                 } else if (b.dtype().isFloat() != x.dtype().isFloat()) {
                     problems.add("'" + n + "' is " + x.dtype() + " but " + b.dtype() + " in base");
                 }
@@ -68,17 +69,22 @@ public final class InputCheck {
         }
     }
 
-    private static String explainShape(TensorInfo b, TensorInfo x) {
-        String msg = "'" + b.name() + "' " + Arrays.toString(x.shape()) + " vs base " + Arrays.toString(b.shape());
+    /** @param own the fine-tune's own name for the tensor (differs from the base's when renamed) */
+    private static String explainShape(TensorInfo b, TensorInfo x, String own) {
+        String msg = "'" + own + "' " + Arrays.toString(x.shape()) + " vs base "
+                + (own.equals(b.name()) ? "" : "'" + b.name() + "' ") + Arrays.toString(b.shape());
         if (EMBEDDING.matcher(b.name()).find() && b.shape().length == 2 && x.shape().length == 2
                 && b.shape()[1] == x.shape()[1] && b.shape()[0] != x.shape()[0]) {
-            msg += " — vocabulary size differs (" + x.shape()[0] + " vs " + b.shape()[0]
-                    + " tokens): the fine-tune added or removed tokens; resize both to one tokenizer before merging";
+            long extra = x.shape()[0] - b.shape()[0];
+            msg += " — vocabulary size differs (" + x.shape()[0] + " vs " + b.shape()[0] + " tokens): the fine-tune "
+                    + (extra > 0 ? "added " + extra : "removed " + -extra) + " tokens; the opt-in to merge over the union of "
+                    + "the vocabularies (MergeKit's 'tokenizer_source: union') is not implemented, so resize both to one "
+                    + "tokenizer before merging";
         }
         return msg;
     }
 
-    private static String first(List<String> problems) {
+    static String first(List<String> problems) {
         String s = String.join("; ", problems.subList(0, Math.min(SHOW, problems.size())));
         return problems.size() > SHOW ? s + "; … and " + (problems.size() - SHOW) + " more" : s;
     }

@@ -80,6 +80,13 @@ public final class Materializer {
                     }
                 }
                 base.auxFiles().forEach(w::copyFile);
+                // the task's own head, kept aside by the merge (TaskHeads): the task model is then a fine-tune
+                Path head = dir.resolve(TaskHeads.DIR).resolve(task);
+                for (String n : Checkpoints.HEAD_FILES) {
+                    if (Files.isRegularFile(head.resolve(n))) {
+                        w.copyFile(head.resolve(n), n);
+                    }
+                }
                 if (base.config() != null) {
                     w.writeFile("config.json", CheckpointSink.prettyJson(base.config()));
                 }

@@ -41,13 +41,30 @@ import java.util.Objects;
  */
 public final class MergeJob {
 
-    /** Output and execution settings (CLI flags). */
+    /**
+     * Output and execution settings (CLI flags).
+     *
+     * @param layout whose names and config.json the output takes when fine-tunes were saved from another
+     *               model class than the base ({@link LayoutAlignment}); the base's by default
+     */
     public record Options(Path out, DType outDtype, long maxShardSize, Device device, boolean allowNonFinite,
-                          StreamingExecutor.Progress progress) {
+                          StreamingExecutor.Progress progress, LayoutAlignment.Layout layout) {
+        public Options {
+            layout = layout == null ? LayoutAlignment.Layout.BASE : layout;
+        }
+
+        public Options(Path out, DType outDtype, long maxShardSize, Device device, boolean allowNonFinite,
+                       StreamingExecutor.Progress progress) {
+            this(out, outDtype, maxShardSize, device, allowNonFinite, progress, LayoutAlignment.Layout.BASE);
+        }
     }
 
-    /** What ran: the configured method (for EMR/TALL a TaskModulated), and the LwPTV wrapper if any. */
-    public record Result(Path out, MergeMethod method, Lwptv lwptv, long millis) {
+    /**
+     * What ran: the configured method (for EMR/TALL a TaskModulated), and the LwPTV wrapper if any.
+     *
+     * @param notes one line per fine-tune renamed onto the base (mapping, merged tensors, head kept aside)
+     */
+    public record Result(Path out, MergeMethod method, Lwptv lwptv, long millis, List<String> notes) {
     }
 
     private MergeJob() {
@@ -69,8 +86,10 @@ public final class MergeJob {
             MergeMethod method;
             ObjectNode config;
             VocabularyPlan vocab = null;
+            LayoutAlignment.Result alignment;
             if (mergekit) {
-                MergeKitPlan plan = MergeKitPlan.of(recipe, open);
+                MergeKitPlan plan = MergeKitPlan.of(recipe, open, o.layout());
+                alignment = plan.alignment();
                 MergeKitMethod m = MergeKitMethods.get(recipe.method()).factory().create(
                         new TensorParameters(recipe.method(), recipe.parameters(), plan.contexts()), plan.hasBase(), recipe.seed());
                 m.validate(recipe.name(), plan.perModel());
@@ -102,20 +121,28 @@ public final class MergeJob {
                     throw new AmalgamException(recipe.method() + " needs base_model");
                 }
                 Checkpoint base = open.apply(recipe.base());
-                List<TensorSource> models = new ArrayList<>();
+                List<Checkpoint> models = new ArrayList<>();
                 List<String> tasks = new ArrayList<>();
                 for (MergeRecipe.ModelEntry m : recipe.models()) {
                     models.add(open.apply(m.path()));
                     tasks.add(m.taskName());
                 }
-                in = new MergeInputs(base, models, tasks);
+                alignment = LayoutAlignment.align(base, models, tasks, o.layout());
+                in = new MergeInputs(alignment.base(), alignment.models(), tasks);
                 method = override != null ? override : buildMethod(recipe);
-                config = base.config();
+                config = alignment.config();
             }
             Checkpoint first = opened.get(0);
             for (Checkpoint c : opened) {
-                checkSameArchitecture(first, c);
+                if (alignment != null && alignment.mapped(c)) {
+                    checkSameFamily(first, c);
+                } else {
+                    checkSameArchitecture(first, c);
+                }
             }
+            List<String> notes = alignment == null ? List.of() : alignment.notes();
+            Map<String, dev.amalgam.io.ShardedWriter.Content> heads = alignment == null ? Map.of()
+                    : TaskHeads.files(alignment);
             if (new java.util.HashSet<>(in.taskNames()).size() != in.taskNames().size()) {
                 throw new AmalgamException("task names must be unique, got " + in.taskNames() + " (set models[].name in the recipe)");
             }
@@ -142,8 +169,13 @@ public final class MergeJob {
             }
             Path baseDir = recipe.base() != null ? recipe.base() : first.location();
             if (run instanceof TaskModulated) {
+                if (o.layout() == LayoutAlignment.Layout.FINETUNE && !notes.isEmpty()) {
+                    throw new AmalgamException("--layout finetune: " + run.name() + " writes a task-modulated output that "
+                            + "'amalgam materialize' rebuilds under the base's names; use the base's layout (the default)");
+                }
                 try (ModulatedSink sink = new ModulatedSink(o.out(), o.maxShardSize(), meta, inputs, baseDir)) {
                     sink.addSideFile("amalgam_recipe.yml", recipeYaml);
+                    heads.forEach(sink::addSideFile);
                     exec.run(run, in, new SideFilesOnCommit(sink, lwptv, sink::addSideFile));
                 }
             } else {
@@ -152,10 +184,11 @@ public final class MergeJob {
                         tok.auxFiles(), config)) {
                     sink.addSideFile("amalgam_recipe.yml", recipeYaml);
                     tok.sideFiles().forEach(sink::addSideFile);
+                    heads.forEach(sink::addSideFile);
                     exec.run(run, in, new SideFilesOnCommit(sink, lwptv, sink::addSideFile));
                 }
             }
-            return new Result(o.out(), method, lwptv, (System.nanoTime() - start) / 1_000_000);
+            return new Result(o.out(), method, lwptv, (System.nanoTime() - start) / 1_000_000, notes);
         } finally {
             opened.forEach(Checkpoint::close);
         }
@@ -166,11 +199,13 @@ public final class MergeJob {
         if (r.usesSlices()) {
             throw new AmalgamException("a tokenizer merge (tokenizer_source / tokenizer) with slices is not implemented; use models:");
         }
+        // Engine order: the task models, then the base (or the first model when the recipe has no base).
         List<Checkpoint> inputs = new ArrayList<>();
-        for (TensorSource s : plan.inputs().models()) {
-            inputs.add((Checkpoint) s);
+        List<MergeRecipe.ModelEntry> models = r.models();
+        for (int i = r.base() == null ? 1 : 0; i < models.size(); i++) {
+            inputs.add(open.apply(models.get(i).path()));
         }
-        inputs.add((Checkpoint) plan.inputs().base());
+        inputs.add(open.apply(r.base() != null ? r.base() : models.get(0).path()));
         Map<Path, Integer> index = new java.util.HashMap<>();
         for (int i = 0; i < inputs.size(); i++) {
             index.putIfAbsent(inputs.get(i).location().toAbsolutePath().normalize(), i);
@@ -265,6 +300,22 @@ public final class MergeJob {
         byte[] out = java.util.Arrays.copyOf(h, h.length + yaml.length);
         System.arraycopy(yaml, 0, out, h.length, yaml.length);
         return out;
+    }
+
+    /**
+     * For a fine-tune renamed onto the base: the classes may differ (that is the point), but not the
+     * family — both known to {@link HfArchitectures} (then one family by construction), or one model_type.
+     */
+    static void checkSameFamily(Checkpoint base, Checkpoint other) {
+        if (HfArchitectures.of(base.config()) != null && HfArchitectures.of(other.config()) != null) {
+            return;
+        }
+        JsonNode a = base.config() == null ? null : base.config().get("model_type");
+        JsonNode b = other.config() == null ? null : other.config().get("model_type");
+        if (a != null && b != null && !a.equals(b)) {
+            throw new AmalgamException(other.describe() + ": config.json model_type " + b + " differs from base's " + a
+                    + " — models to merge must share one architecture");
+        }
     }
 
     /** The recipe as replayable YAML: MergeKit grammar, absolute paths, every key that was set. */

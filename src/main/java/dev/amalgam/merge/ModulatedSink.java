@@ -32,7 +32,7 @@ import java.util.Map;
  * The directory appears atomically on commit; until then it is a {@link TempDirs} temporary.
  */
 public final class ModulatedSink implements MergeSink, AutoCloseable {
-    public static final String MANIFEST = "modulated.json";
+    public static final String MANIFEST = dev.amalgam.io.ModulatedDirectory.MANIFEST;
     private final Path out;
     private Path temp;
     private boolean committed;
@@ -40,7 +40,7 @@ public final class ModulatedSink implements MergeSink, AutoCloseable {
     private final Map<String, String> metadata;
     private final Collection<Path> inputs;
     private final Path basePath;
-    private final Map<String, byte[]> sideFiles = new java.util.LinkedHashMap<>();
+    private final Map<String, ShardedWriter.Content> sideFiles = new java.util.LinkedHashMap<>();
     private ShardedWriter shared;
     private final List<ShardedWriter> masks = new ArrayList<>();
     private List<String> tasks;
@@ -57,6 +57,11 @@ public final class ModulatedSink implements MergeSink, AutoCloseable {
     }
 
     public void addSideFile(String name, byte[] content) {
+        sideFiles.put(name, out -> out.write(content));
+    }
+
+    /** Adds a file streamed on commit; {@code name} may hold folders (heads/&lt;task&gt;/…). */
+    public void addSideFile(String name, ShardedWriter.Content content) {
         sideFiles.put(name, content);
     }
 
@@ -120,8 +125,15 @@ public final class ModulatedSink implements MergeSink, AutoCloseable {
         }
         try {
             Files.write(temp.resolve(MANIFEST), CheckpointSink.prettyJson(manifest));
-            for (Map.Entry<String, byte[]> e : sideFiles.entrySet()) {
-                Files.write(temp.resolve(e.getKey()), e.getValue());
+            for (Map.Entry<String, ShardedWriter.Content> e : sideFiles.entrySet()) {
+                Path f = temp.resolve(e.getKey()).normalize();
+                if (!f.startsWith(temp)) {
+                    throw new IllegalArgumentException("side file outside the output: " + e.getKey());
+                }
+                Files.createDirectories(f.getParent());
+                try (var out = new java.io.BufferedOutputStream(Files.newOutputStream(f), 1 << 16)) {
+                    e.getValue().writeTo(out);
+                }
             }
             TempDirs.publish(temp, () -> Files.move(temp, out, StandardCopyOption.ATOMIC_MOVE));
             committed = true;

@@ -24,6 +24,7 @@ public final class HfConfig {
         try {
             return new HfConfig(new ObjectMapper().readTree(file.toFile()), file.toString());
         } catch (IOException e) {
+            dev.amalgam.io.ModulatedDirectory.refuse(file.toAbsolutePath().getParent());
             throw new AmalgamException(file + ": cannot read config (" + e.getMessage() + ")", e);
         }
     }

@@ -15,8 +15,10 @@ import java.util.Map;
 
 /**
  * A fine-tuned (or merged) BERT-family backbone on the text suite: features from
- * {@link TextSuiteEvaluator}, each task scored with a fine-tuned head ({@code head.safetensors}) on its
- * ID test split and its OOD split. Times the forward passes and the heads separately.
+ * {@link TextSuiteEvaluator}, pooled as the head was trained (head.json {@code model_options.pooling}:
+ * mean, cls, or auto = BERT's pooler when the encoder has one, else mean), each task scored with a
+ * fine-tuned head ({@code head.safetensors}, e.g. a merge's {@code heads/<task>/}) on its ID test split
+ * and its OOD split. Times the forward passes and the heads separately.
  */
 public final class TextSuiteRun {
 
@@ -72,15 +74,22 @@ public final class TextSuiteRun {
             double load = seconds(s);
             for (String t : o.tasks()) {
                 FineTunedHead head = heads.get(t);
-                boolean mean = head.pooling().equals("mean") || head.pooling().equals("auto") && !ev.encoder().hasPooler();
-                if (!mean) {
-                    throw new AmalgamException(o.heads().getOrDefault(t, o.modelDir()) + ": head pooling '"
-                            + head.pooling() + "' is not supported; the text suite evaluates mean-pooled features");
-                }
+                // as the head was trained: "auto" is BERT's pooler when the encoder has one (BertForSequenceClassification)
+                String pooling = switch (head.pooling()) {
+                    case "mean", "cls" -> head.pooling();
+                    case "auto" -> ev.encoder().hasPooler() ? "pooler" : "mean";
+                    default -> throw new AmalgamException(o.heads().getOrDefault(t, o.modelDir()) + ": head pooling '"
+                            + head.pooling() + "' is not supported (auto, mean, cls)");
+                };
                 LinearHead linear = head.toLinearHead();
+                if (linear.numClasses() > 0 && head.weight()[0].length != ev.encoder().config().hiddenSize()) {
+                    throw new AmalgamException(o.heads().getOrDefault(t, o.modelDir()) + ": head has "
+                            + head.weight()[0].length + " inputs, the encoder's hidden size is "
+                            + ev.encoder().config().hiddenSize());
+                }
                 for (String split : o.splits()) {
                     long f = System.nanoTime();
-                    float[][] features = ev.features(t, split);
+                    float[][] features = ev.features(t, split, pooling);
                     forward += seconds(f);
                     long h = System.nanoTime();
                     int[] labels = ev.labels(t, split);

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.amalgam.AmalgamException;
 import dev.amalgam.io.Checkpoint;
+import dev.amalgam.io.RenamedSource;
 import dev.amalgam.io.TensorSource;
+import dev.amalgam.merge.LayoutAlignment;
 import dev.amalgam.merge.MergeInputs;
 import dev.amalgam.recipe.MergeRecipe;
 
@@ -28,16 +30,23 @@ import java.util.function.Function;
  * @param contexts per output tensor name
  * @param config   the output config.json (layer count updated for slices), or null
  * @param perModel every per-model parameter map of the recipe (for validation)
+ * @param alignment fine-tunes saved from another model class than the base, renamed onto it
+ *                  ({@link LayoutAlignment}); null for {@code slices:}
  */
 public record MergeKitPlan(MergeInputs inputs, boolean hasBase, Function<String, TensorContext> contexts,
-                           ObjectNode config, List<Map<String, Object>> perModel) {
+                           ObjectNode config, List<Map<String, Object>> perModel, LayoutAlignment.Result alignment) {
 
-    /** Plans {@code r}; {@code open} opens (and tracks for closing) a checkpoint. */
+    /** Plans {@code r} in the base's layout; {@code open} opens (and tracks for closing) a checkpoint. */
     public static MergeKitPlan of(MergeRecipe r, Function<Path, Checkpoint> open) {
-        return r.usesSlices() ? slices(r, open) : models(r, open);
+        return of(r, open, LayoutAlignment.Layout.BASE);
     }
 
-    private static MergeKitPlan models(MergeRecipe r, Function<Path, Checkpoint> open) {
+    /** Plans {@code r}; fine-tunes of another model class than the base are renamed into {@code layout}. */
+    public static MergeKitPlan of(MergeRecipe r, Function<Path, Checkpoint> open, LayoutAlignment.Layout layout) {
+        return r.usesSlices() ? slices(r, open) : models(r, open, layout);
+    }
+
+    private static MergeKitPlan models(MergeRecipe r, Function<Path, Checkpoint> open, LayoutAlignment.Layout layout) {
         boolean hasBase = r.base() != null;
         List<MergeRecipe.ModelEntry> entries = r.models();
         if (!hasBase && entries.isEmpty()) {
@@ -45,7 +54,7 @@ public record MergeKitPlan(MergeInputs inputs, boolean hasBase, Function<String,
         }
         Checkpoint base = open.apply(hasBase ? r.base() : entries.get(0).path());
         List<MergeRecipe.ModelEntry> tasks = hasBase ? entries : entries.subList(1, entries.size());
-        List<TensorSource> models = new ArrayList<>();
+        List<Checkpoint> models = new ArrayList<>();
         List<String> names = new ArrayList<>();
         List<Map<String, Object>> inputParams = new ArrayList<>();
         for (MergeRecipe.ModelEntry e : tasks) {
@@ -55,17 +64,25 @@ public record MergeKitPlan(MergeInputs inputs, boolean hasBase, Function<String,
         }
         inputParams.add(hasBase ? r.baseParameters() : entries.get(0).parameters());
         List<Map<String, Object>> fixed = Collections.unmodifiableList(inputParams);
-        Map<String, Integer> stacks = LayerNames.stacks(base.names());
+        LayoutAlignment.Result aligned = LayoutAlignment.align(base, models, names, layout);
+        List<TensorSource> sources = new ArrayList<>(aligned.models());
+        sources.add(aligned.base());
+        Map<String, Integer> stacks = LayerNames.stacks(aligned.base().names());
         Function<String, TensorContext> ctx = name -> {
             LayerNames.Split s = LayerNames.split(name);
             double t = s == null ? 0 : LayerNames.t(s.index(), stacks.get(s.prefix()));
-            return new TensorContext(t, Map.of(), Collections.nCopies(fixed.size(), name), fixed);
+            // per-model filters see each input's own name (a renamed fine-tune's, e.g. "bert.encoder…")
+            List<String> own = new ArrayList<>(sources.size());
+            for (TensorSource src : sources) {
+                own.add(src instanceof RenamedSource rs ? rs.originName(name) : name);
+            }
+            return new TensorContext(t, Map.of(), own, fixed);
         };
         List<Map<String, Object>> perModel = new ArrayList<>();
         entries.forEach(e -> perModel.add(e.parameters()));
         perModel.add(r.baseParameters());
-        return new MergeKitPlan(new MergeInputs(base, models, names), hasBase, ctx,
-                base.config() == null ? null : base.config().deepCopy(), perModel);
+        return new MergeKitPlan(new MergeInputs(aligned.base(), aligned.models(), names), hasBase, ctx,
+                aligned.config() == null ? null : aligned.config().deepCopy(), perModel, aligned);
     }
 
     private static MergeKitPlan slices(MergeRecipe r, Function<Path, Checkpoint> open) {
@@ -173,7 +190,7 @@ public record MergeKitPlan(MergeInputs inputs, boolean hasBase, Function<String,
         }
         List<Map<String, Object>> perModel = new ArrayList<>();
         slices.forEach(s -> s.sources().forEach(x -> perModel.add(x.parameters())));
-        return new MergeKitPlan(new MergeInputs(base, models, names), hasBase, contexts::get, config, perModel);
+        return new MergeKitPlan(new MergeInputs(base, models, names), hasBase, contexts::get, config, perModel, null);
     }
 
     /** Adds one output tensor: its origin in every engine position, and its context. */

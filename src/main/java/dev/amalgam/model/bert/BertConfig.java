@@ -29,6 +29,7 @@ public record BertConfig(int hiddenSize, int numLayers, int numHeads, int interm
         try {
             return fromJson(new ObjectMapper().readTree(configJson.toFile()), configJson.toString());
         } catch (IOException e) {
+            dev.amalgam.io.ModulatedDirectory.refuse(configJson.toAbsolutePath().getParent());
             throw new AmalgamException(configJson + ": cannot read config (" + e.getMessage() + ")", e);
         }
     }

@@ -164,9 +164,13 @@ class EvalCommandTest {
         assertEquals(Main.EXIT_BAD_INPUT, Main.execute("eval", GPT2.toString(), "--suite", "text", "--data",
                 data.toString(), "--out", o.toString())); // no head.json
         Path cls = Files.createDirectories(tmp.resolve("cls-head"));
-        SyntheticTextSuite.writeHead(cls, new float[2][16], new float[] {0f, 1f}, "cls");
+        SyntheticTextSuite.writeHead(cls, new float[2][16], new float[] {0f, 1f}, "max");
         assertEquals(Main.EXIT_BAD_INPUT, Main.execute("eval", model.toString(), "--suite", "text", "--data",
-                data.toString(), "--head", "alpha=" + cls, "--out", o.toString())); // features are mean-pooled
+                data.toString(), "--head", "alpha=" + cls, "--out", o.toString())); // pooling: auto, mean or cls
+        Path narrow = Files.createDirectories(tmp.resolve("narrow-head"));
+        SyntheticTextSuite.writeHead(narrow, new float[2][8], new float[] {0f, 1f}, "mean");
+        assertEquals(Main.EXIT_BAD_INPUT, Main.execute("eval", model.toString(), "--suite", "text", "--data",
+                data.toString(), "--head", "alpha=" + narrow, "--out", o.toString())); // 8 inputs, hidden 16
         assertTrue(!Files.exists(o));
     }
 

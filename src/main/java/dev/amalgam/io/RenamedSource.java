@@ -1,7 +1,4 @@
-package dev.amalgam.merge.mergekit;
-
-import dev.amalgam.io.TensorInfo;
-import dev.amalgam.io.TensorSource;
+package dev.amalgam.io;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -12,31 +9,41 @@ import java.util.TreeMap;
 import java.util.function.Function;
 
 /**
- * A tensor source whose tensors are other sources' tensors under new names: the input of one engine
- * position in a {@code slices:} merge (output layer k ← layer j of some model). Nothing is copied.
+ * A tensor source whose tensors are other sources' tensors under new names, read lazily; nothing is
+ * copied. Used for the input of one engine position in a MergeKit {@code slices:} merge (output layer
+ * k ← layer j of some model) and for a Hugging Face fine-tune seen under its base's names
+ * ({@code bert.encoder.…} of a {@code BertForSequenceClassification} as {@code encoder.…} of a
+ * {@code BertModel}; see {@code dev.amalgam.merge.LayoutAlignment}).
  */
-final class RenamedSource implements TensorSource {
+public final class RenamedSource implements TensorSource {
 
-    /** Where an output tensor comes from. */
-    record Origin(TensorSource source, String name) {
+    /** Where a tensor comes from: a name in another source. */
+    public record Origin(TensorSource source, String name) {
     }
 
     private final String label;
     private final Map<String, Origin> origins;
     private final List<String> names;
 
-    RenamedSource(String label, Map<String, Origin> origins) {
+    /** @param origins new name → origin (any order; names are listed sorted) */
+    public RenamedSource(String label, Map<String, Origin> origins) {
         this.label = label;
         this.origins = new TreeMap<>(origins);
         this.names = Collections.unmodifiableList(new ArrayList<>(this.origins.keySet()));
     }
 
-    Origin origin(String name) {
+    public Origin origin(String name) {
         Origin o = origins.get(name);
         if (o == null) {
             throw new dev.amalgam.AmalgamException(label + ": no tensor '" + name + "'");
         }
         return o;
+    }
+
+    /** The tensor's name in the source it comes from (for messages). */
+    public String originName(String name) {
+        Origin o = origins.get(name);
+        return o == null ? name : o.name();
     }
 
     @Override
@@ -79,6 +86,7 @@ final class RenamedSource implements TensorSource {
         return label;
     }
 
+    /** The origins are owned by whoever opened them. */
     @Override
     public void close() {
     }
