@@ -32,6 +32,7 @@ public final class ImageDemoSuite implements EvaluationSuite {
     private final List<String> tasks = new ArrayList<>();
     private final List<String> ood = new ArrayList<>();
     private final Map<String, List<ImageSet>> corruptions = new LinkedHashMap<>();
+    private final Map<String, Integer> splitSizes = new LinkedHashMap<>();
 
     public ImageDemoSuite(Path zooDir) {
         zoo = zooDir.resolve("image");
@@ -108,12 +109,16 @@ public final class ImageDemoSuite implements EvaluationSuite {
         }
         Map<String, Double> id = new LinkedHashMap<>();
         Map<String, Double> o = new LinkedHashMap<>();
+        Map<String, Integer> idN = new LinkedHashMap<>();
+        Map<String, Integer> oN = new LinkedHashMap<>();
         for (String t : tasks) {
             Scores s = evaluate(t);
             id.putAll(s.id());
             o.putAll(s.ood());
+            idN.putAll(s.idExamples());
+            oN.putAll(s.oodExamples());
         }
-        return new Scores(id, o);
+        return new Scores(id, o, idN, oN);
     }
 
     @Override
@@ -141,14 +146,25 @@ public final class ImageDemoSuite implements EvaluationSuite {
         Map<String, Double> o = new LinkedHashMap<>();
         o.put(taskId + "/" + task.naturalOod(), natural);
         o.put(taskId + "/corruptions", sum / corruptions.get(taskId).size());
-        return new Scores(Map.of(taskId, id), o);
+        int testN = corruptions.get(taskId).get(0).size();
+        Map<String, Integer> oN = new LinkedHashMap<>();
+        oN.put(taskId + "/" + task.naturalOod(), examples(task, task.naturalOod()));
+        // the mean over the corruptions of the same test images: n is the number of images (a conservative interval)
+        oN.put(taskId + "/corruptions", testN);
+        return new Scores(Map.of(taskId, id), o, Map.of(taskId, testN), oN);
+    }
+
+    /** Images in one split of a task (read once). */
+    private int examples(ImageTask task, String split) {
+        return splitSizes.computeIfAbsent(task.id() + "/" + split, k -> suite.gray(task, split).count());
     }
 
     /** Zero-shot heads come from the frozen pre-trained text tower, so they never depend on the merged tasks. */
     @Override
     public Scores evaluateUnseen(String taskId) {
         ImageTask task = ImageTask.byId(taskId);
-        return new Scores(Map.of(taskId, suite.evaluate(model, task, "test")), Map.of());
+        return new Scores(Map.of(taskId, suite.evaluate(model, task, "test")), Map.of(),
+                Map.of(taskId, examples(task, "test")), Map.of());
     }
 
     @Override

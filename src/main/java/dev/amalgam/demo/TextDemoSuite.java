@@ -106,7 +106,7 @@ public final class TextDemoSuite implements EvaluationSuite {
             id.put(t, ev.accuracy(t, "test", probe));
             ood.put(t, ev.accuracy(t, "ood", probe));
         }
-        return new Scores(id, ood);
+        return new Scores(id, ood, examples("test"), examples("ood"));
     }
 
     @Override
@@ -130,7 +130,7 @@ public final class TextDemoSuite implements EvaluationSuite {
             id.put(t, ev.accuracy(t, "test", head));
             ood.put(t, ev.accuracy(t, "ood", head));
         }
-        return Optional.of(new Scores(id, ood));
+        return Optional.of(new Scores(id, ood, examples("test"), examples("ood")));
     }
 
     /** Linear probe fitted on the current (frozen) encoder's features of {@code task}'s train split. */
@@ -145,7 +145,8 @@ public final class TextDemoSuite implements EvaluationSuite {
         if (!heads.containsKey(task)) {
             throw new dev.amalgam.AmalgamException("text suite has no task '" + task + "'; tasks: " + tasks);
         }
-        return new Scores(Map.of(task, ev.accuracy(task, "test", probe(task))), Map.of());
+        return new Scores(Map.of(task, ev.accuracy(task, "test", probe(task))), Map.of(),
+                Map.of(task, ev.labels(task, "test").length), Map.of());
     }
 
     @Override
@@ -156,7 +157,15 @@ public final class TextDemoSuite implements EvaluationSuite {
     @Override
     public Scores evaluate(String task) {
         return new Scores(Map.of(task, ev.accuracy(task, "test", heads.get(task))),
-                Map.of(task, ev.accuracy(task, "ood", heads.get(task))));
+                Map.of(task, ev.accuracy(task, "ood", heads.get(task))),
+                Map.of(task, ev.labels(task, "test").length), Map.of(task, ev.labels(task, "ood").length));
+    }
+
+    /** Examples per task in {@code split} (after the eval cap). */
+    private Map<String, Integer> examples(String split) {
+        Map<String, Integer> m = new LinkedHashMap<>();
+        tasks.forEach(t -> m.put(t, ev.labels(t, split).length));
+        return m;
     }
 
     @Override

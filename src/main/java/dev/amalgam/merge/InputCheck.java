@@ -77,9 +77,8 @@ public final class InputCheck {
                 && b.shape()[1] == x.shape()[1] && b.shape()[0] != x.shape()[0]) {
             long extra = x.shape()[0] - b.shape()[0];
             msg += " — vocabulary size differs (" + x.shape()[0] + " vs " + b.shape()[0] + " tokens): the fine-tune "
-                    + (extra > 0 ? "added " + extra : "removed " + -extra) + " tokens; the opt-in to merge over the union of "
-                    + "the vocabularies (MergeKit's 'tokenizer_source: union') is not implemented, so resize both to one "
-                    + "tokenizer before merging";
+                    + (extra > 0 ? "added " + extra : "removed " + -extra) + " tokens; merge over the union of the "
+                    + "vocabularies with a recipe's 'tokenizer_source: union' (docs/mergekit.md)";
         }
         return msg;
     }

@@ -20,6 +20,7 @@ import dev.amalgam.merge.mergekit.TensorParameters;
 import dev.amalgam.merge.mergekit.TokenizerFiles;
 import dev.amalgam.merge.mergekit.VocabularyPlan;
 import dev.amalgam.merge.mergekit.PermutedEmbeddings;
+import dev.amalgam.merge.mergekit.EmbeddingRows;
 import dev.amalgam.merge.lwptv.LwptvOptions;
 import dev.amalgam.recipe.MergeRecipe;
 import dev.amalgam.tensor.ParameterBlocks;
@@ -112,6 +113,7 @@ public final class MergeJob {
                         config.put("vocab_size", vocab.rows());
                     }
                 }
+                in = EmbeddingRows.rectify(in, recipe.method());
             } else {
                 if (recipe.usesSlices()) {
                     throw new AmalgamException("slices: apply to MergeKit methods; '" + recipe.method() + "' with "
@@ -385,6 +387,9 @@ public final class MergeJob {
         }
         if (r.chatTemplate() != null) {
             m.put("chat_template", r.chatTemplate());
+        }
+        if (r.tokenizer() != null) {
+            m.put("tokenizer", r.tokenizer());
         }
         if (r.scope() != null) {
             m.put("scope", r.scope());

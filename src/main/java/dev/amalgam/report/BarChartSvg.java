@@ -1,59 +1,65 @@
 package dev.amalgam.report;
 
+import java.util.ArrayList;
 import java.util.List;
 
-/** Grouped vertical bars: one group per method, one bar per series (e.g. ID avg and OOD avg), values in percent. */
+/**
+ * Grouped horizontal bars: one group per method (its full name on the left, never slanted or cut),
+ * one bar per series (e.g. ID avg and OOD avg) with its value printed at the bar's end, in percent
+ * from a zero baseline up to a whole tick above the largest value. Series differ in colour and
+ * lightness (dark blue / light orange) so they stay apart in grey scale.
+ */
 public final class BarChartSvg {
+    private static final double PLOT_W = 420;
+    private static final double BAR = 12;
+    private static final double GAP = 8;
+
     private BarChartSvg() {
     }
 
-    /** @param values values[series][group], fractions in [0, 1]; NaN bars are skipped */
+    /** @param values values[series][group], fractions in [0, 1]; NaN bars are left out ("–") */
     public static String render(String title, List<String> groups, List<String> series, double[][] values) {
-        int left = 50;
-        int bottom = 90;
-        int top = 30;
-        int groupWidth = Math.max(40, 18 * series.size() + 16);
-        int width = left + groupWidth * groups.size() + 20 + 110;
-        int height = 320;
-        double plotH = height - top - bottom;
-        StringBuilder sb = new StringBuilder(Svg.open(width, height, title));
-        sb.append(Svg.text(width / 2.0, 18, title, "middle", 14));
-        for (double t : Svg.ticks(0, 100, 5)) {
-            double y = top + plotH * (1 - t / 100);
-            sb.append("<line x1=\"").append(left).append("\" x2=\"").append(left + groupWidth * groups.size())
-                    .append("\" y1=\"").append(Svg.n(y)).append("\" y2=\"").append(Svg.n(y)).append("\" stroke=\"#ddd\"/>");
-            sb.append(Svg.text(left - 6, y + 4, String.format(java.util.Locale.ROOT, "%.0f", t), "end", 10));
+        double groupH = BAR * series.size() + GAP;
+        double plotH = Math.max(groupH, groupH * groups.size());
+        double max = 0;
+        for (double[] row : values) {
+            for (double v : row) {
+                if (!Double.isNaN(v)) {
+                    max = Math.max(max, 100 * v);
+                }
+            }
         }
-        double bar = (groupWidth - 16.0) / series.size();
+        double[] xr = Svg.niceRange(0, max, 1, 0, 100, 5);
+        SvgCanvas c = new SvgCanvas();
+        c.text(PLOT_W / 2, -34, title, "middle", 14, 0, "font-weight=\"bold\"");
+        for (double t : Svg.ticks(0, xr[1], 5)) {
+            double x = PLOT_W * t / xr[1];
+            c.line(x, 0, x, plotH, "stroke=\"#e3e3e3\"");
+            c.text(x, -6, Svg.tick(t, xr[2]), "middle", 11);
+        }
+        c.text(PLOT_W / 2, plotH + 20, "accuracy (%)", "middle", 12);
         for (int g = 0; g < groups.size(); g++) {
-            double gx = left + g * groupWidth + 8;
+            double gy = g * groupH + GAP / 2;
+            c.text(-8, gy + BAR * series.size() / 2.0 + 4, groups.get(g), "end", 11);
             for (int s = 0; s < series.size(); s++) {
                 double v = values[s][g];
+                double y = gy + s * BAR;
                 if (Double.isNaN(v)) {
+                    c.text(4, y + BAR - 2.5, series.get(s) + " –", "start", 9, 0, "fill=\"#666\"");
                     continue;
                 }
-                double h = plotH * Math.max(0, Math.min(1, v));
-                sb.append("<rect x=\"").append(Svg.n(gx + s * bar)).append("\" y=\"").append(Svg.n(top + plotH - h))
-                        .append("\" width=\"").append(Svg.n(bar - 2)).append("\" height=\"").append(Svg.n(h))
-                        .append("\" fill=\"").append(Svg.color(s)).append("\"><title>")
-                        .append(Svg.esc(groups.get(g) + " " + series.get(s) + ": " + MarkdownTable.number(v, true)))
-                        .append("</title></rect>");
+                double w = PLOT_W * Math.max(0, Math.min(1, 100 * v / xr[1]));
+                c.rect(0, y, w, BAR - 1, "fill=\"" + Svg.color(s) + "\" stroke=\"#333\" stroke-width=\"0.5\"",
+                        groups.get(g) + " " + series.get(s) + ": " + Num.percent(v));
+                c.text(w + 3, y + BAR - 2.5, Num.percent(v), "start", 9, 0, "fill=\"#333\"");
             }
-            double lx = gx + (groupWidth - 16) / 2.0;
-            double ly = top + plotH + 12;
-            sb.append("<text x=\"").append(Svg.n(lx)).append("\" y=\"").append(Svg.n(ly))
-                    .append("\" text-anchor=\"end\" font-size=\"10\" transform=\"rotate(-40 ").append(Svg.n(lx)).append(' ')
-                    .append(Svg.n(ly)).append(")\">").append(Svg.esc(groups.get(g))).append("</text>");
         }
-        legend(sb, series, left + groupWidth * groups.size() + 20, top);
-        return sb.append("</svg>").toString();
-    }
-
-    static void legend(StringBuilder sb, List<String> names, double x, double y) {
-        for (int i = 0; i < names.size(); i++) {
-            sb.append("<rect x=\"").append(Svg.n(x)).append("\" y=\"").append(Svg.n(y + 16 * i))
-                    .append("\" width=\"10\" height=\"10\" fill=\"").append(Svg.color(i)).append("\"/>");
-            sb.append(Svg.text(x + 14, y + 16 * i + 9, names.get(i), "start", 11));
+        c.line(0, 0, 0, plotH, "stroke=\"#444\"");
+        List<Legend.Entry> legend = new ArrayList<>();
+        for (int s = 0; s < series.size(); s++) {
+            legend.add(new Legend.Entry(series.get(s), Svg.color(s), -1, -1));
         }
+        Legend.draw(c, legend, PLOT_W + 36, 0);
+        return c.render(title);
     }
 }

@@ -1,6 +1,5 @@
 package dev.amalgam.report;
 
-import tech.tablesaw.api.ColumnType;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.Table;
 import tech.tablesaw.columns.Column;
@@ -9,7 +8,8 @@ import java.util.Locale;
 
 /**
  * GitHub-flavoured Markdown of a Tablesaw table. Double columns are shown as percentages with one
- * decimal when {@code percent} (the papers' convention), else with four decimals; NaN shows as "–".
+ * decimal when {@code percent} (the papers' convention, {@link Num#percent}), else with four decimals;
+ * NaN shows as "–".
  */
 public final class MarkdownTable {
     private MarkdownTable() {
@@ -23,7 +23,7 @@ public final class MarkdownTable {
         }
         sb.append("\n|");
         for (Column<?> c : t.columns()) {
-            sb.append(c.type() == ColumnType.DOUBLE ? "---:|" : "---|");
+            sb.append(c instanceof DoubleColumn ? "---:|" : "---|");
         }
         sb.append('\n');
         for (int r = 0; r < t.rowCount(); r++) {
@@ -37,17 +37,41 @@ public final class MarkdownTable {
     }
 
     static String format(Column<?> c, int row, boolean percent) {
-        if (c.type() == ColumnType.DOUBLE) {
+        if (c instanceof DoubleColumn) {
             return number(((DoubleColumn) c).getDouble(row), percent);
         }
         return cell(String.valueOf(c.get(row)));
     }
 
     static String number(double v, boolean percent) {
-        if (Double.isNaN(v)) {
-            return "–";
+        return percent ? Num.percent(v) : Double.isNaN(v) ? Num.MISSING : String.format(Locale.ROOT, "%.4f", v);
+    }
+
+    /**
+     * The results table with n under each split ("mnist (n=200)") and each accuracy followed by its
+     * 95 % Wilson interval ("96.1 (94.2–97.5)") where n is known; averages have no interval.
+     */
+    public static String results(ResultTable r) {
+        StringBuilder sb = new StringBuilder("| method | kind |");
+        for (String c : r.valueColumns()) {
+            int n = r.examples(c);
+            sb.append(' ').append(cell(c)).append(n > 0 ? " (n=" + n + ")" : "").append(" |");
         }
-        return percent ? String.format(Locale.ROOT, "%.1f", 100 * v) : String.format(Locale.ROOT, "%.4f", v);
+        sb.append("\n|---|---|").append("---:|".repeat(r.valueColumns().size())).append('\n');
+        for (ResultTable.Row row : r.rows()) {
+            sb.append("| ").append(cell(row.method())).append(" | ").append(row.kind().name().toLowerCase(Locale.ROOT)).append(" |");
+            double[] v = r.values(row);
+            for (int i = 0; i < v.length; i++) {
+                double[] ci = r.interval(row, i);
+                sb.append(' ').append(Num.percent(v[i]));
+                if (!Double.isNaN(ci[0])) {
+                    sb.append(" (").append(Num.percent(ci[0])).append('–').append(Num.percent(ci[1])).append(')');
+                }
+                sb.append(" |");
+            }
+            sb.append('\n');
+        }
+        return sb.toString();
     }
 
     private static String cell(String s) {

@@ -1,6 +1,7 @@
 package dev.amalgam.report;
 
 import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
@@ -31,6 +32,42 @@ public final class ReportTables {
         t.addColumns(method, kind);
         t.addColumns(values);
         return t;
+    }
+
+    /**
+     * Long format of the per-split accuracies with their uncertainty: method, kind, column (as in
+     * results.csv), accuracy, n (examples; empty when unknown) and the 95 % Wilson interval
+     * ci95_low/ci95_high (fractions). The averages are not repeated here.
+     */
+    public static Table intervals(ResultTable results) {
+        StringColumn method = StringColumn.create("method");
+        StringColumn kind = StringColumn.create("kind");
+        StringColumn column = StringColumn.create("column");
+        DoubleColumn acc = DoubleColumn.create("accuracy");
+        IntColumn n = IntColumn.create("n");
+        DoubleColumn lo = DoubleColumn.create("ci95_low");
+        DoubleColumn hi = DoubleColumn.create("ci95_high");
+        List<String> cols = results.valueColumns();
+        int perSplit = results.tasks().size() + results.oodColumns().size();
+        for (ResultTable.Row r : results.rows()) {
+            double[] v = results.values(r);
+            for (int c = 0; c < perSplit; c++) {
+                method.append(r.method());
+                kind.append(r.kind().name().toLowerCase());
+                column.append(cols.get(c));
+                acc.append(v[c]);
+                int examples = results.examples(cols.get(c));
+                if (examples > 0) {
+                    n.append(examples);
+                } else {
+                    n.appendMissing();
+                }
+                double[] ci = results.interval(r, c);
+                lo.append(ci[0]);
+                hi.append(ci[1]);
+            }
+        }
+        return Table.create("intervals", method, kind, column, acc, n, lo, hi);
     }
 
     /** Long format of the sweeps: chart, series, axis, lambda (the swept value), accuracy. */

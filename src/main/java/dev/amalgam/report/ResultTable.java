@@ -8,7 +8,9 @@ import java.util.Map;
 /**
  * Results by method: per-task in-domain accuracy, per-entry OOD accuracy (a corruption split such
  * as {@code cars/motion_blur}, or an unseen task), and their unweighted averages. Accuracies are
- * fractions in [0, 1]; missing entries are NaN and left out of the averages.
+ * fractions in [0, 1]; missing entries are NaN and left out of the averages. Each value column may
+ * carry n, the number of examples it was measured on (0 = unknown), from which reports give a 95 %
+ * {@link Wilson} interval.
  */
 public final class ResultTable {
 
@@ -25,6 +27,7 @@ public final class ResultTable {
     private final List<String> tasks;
     private final List<String> oodColumns;
     private final List<Row> rows = new ArrayList<>();
+    private final Map<String, Integer> examples = new LinkedHashMap<>();
 
     public ResultTable(List<String> tasks, List<String> oodColumns) {
         this.tasks = List.copyOf(tasks);
@@ -44,6 +47,30 @@ public final class ResultTable {
         }
         rows.add(new Row(method, kind, id, ood));
         return this;
+    }
+
+    /**
+     * Records that value column {@code column} (a task, or {@code ood:<column>} as in {@link #valueColumns()})
+     * was measured on {@code n} examples; non-positive n is ignored.
+     */
+    public ResultTable examples(String column, int n) {
+        if (!valueColumns().contains(column)) {
+            throw new IllegalArgumentException("unknown value column " + column);
+        }
+        if (n > 0) {
+            examples.put(column, n);
+        }
+        return this;
+    }
+
+    /** Examples behind value column {@code column}; 0 when unknown (and for the averages). */
+    public int examples(String column) {
+        return examples.getOrDefault(column, 0);
+    }
+
+    /** The 95 % Wilson interval of the value at {@code values(r)[i]}; NaNs when n is unknown. */
+    public double[] interval(Row r, int i) {
+        return Wilson.interval(values(r)[i], examples(valueColumns().get(i)));
     }
 
     public List<String> tasks() {

@@ -39,6 +39,8 @@ final class CellEvaluator {
     private final Path merges;
     private final Path masks;
     private final boolean keep;
+    /** Examples behind each accuracy of the cell being evaluated, keyed like results.csv's columns. */
+    private final Map<String, Integer> examples = new LinkedHashMap<>();
 
     CellEvaluator(EvaluationSuite suite, List<String> tasks, List<String> heldout, Path merges, Path masks, boolean keep) {
         this.masks = masks;
@@ -54,14 +56,13 @@ final class CellEvaluator {
         Map<String, Double> id = new LinkedHashMap<>();
         Map<String, Double> ood = new LinkedHashMap<>();
         Map<String, Double> unseen = new LinkedHashMap<>();
+        examples.clear();
         String label = c.label();
         Saliency saliency = null;
         switch (c.kind()) {
             case PRETRAINED -> {
                 load(suite.pretrainedDir());
-                EvaluationSuite.Scores pre = suite.pretrainedScores();
-                id.putAll(pre.id());
-                ood.putAll(pre.ood());
+                add(suite.pretrainedScores(), id, ood);
                 load(suite.pretrainedDir());
                 unseen(unseen);
                 label = suite.pretrainedLabel();
@@ -76,7 +77,8 @@ final class CellEvaluator {
                     suite.name() + " suite has no multi-task model")), id, ood);
             default -> saliency = merged(c, id, ood, unseen);
         }
-        return new CellResult(c, label, id, ood, unseen, (System.nanoTime() - start) / 1e9, saliency);
+        return new CellResult(c, label, id, ood, unseen, (System.nanoTime() - start) / 1e9, saliency,
+                new LinkedHashMap<>(examples));
     }
 
     private Saliency merged(Cell c, Map<String, Double> id, Map<String, Double> ood, Map<String, Double> unseen) {
@@ -133,7 +135,12 @@ final class CellEvaluator {
 
     private void unseen(Map<String, Double> unseen) {
         for (String h : heldout) {
-            unseen.put(h, suite.evaluateUnseen(h).id().getOrDefault(h, Double.NaN));
+            EvaluationSuite.Scores s = suite.evaluateUnseen(h);
+            unseen.put(h, s.id().getOrDefault(h, Double.NaN));
+            Integer n = s.idExamples().get(h);
+            if (n != null) {
+                examples.put("ood:" + RunReport.UNSEEN + h, n);
+            }
         }
     }
 
@@ -143,9 +150,11 @@ final class CellEvaluator {
         }
     }
 
-    private static void add(EvaluationSuite.Scores s, Map<String, Double> id, Map<String, Double> ood) {
+    private void add(EvaluationSuite.Scores s, Map<String, Double> id, Map<String, Double> ood) {
         id.putAll(s.id());
         ood.putAll(s.ood());
+        examples.putAll(s.idExamples());
+        s.oodExamples().forEach((k, n) -> examples.put("ood:" + k, n));
     }
 
     static void delete(Path p) {

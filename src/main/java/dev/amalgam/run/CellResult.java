@@ -6,8 +6,19 @@ import java.util.Map;
 
 /**
  * What one finished cell measured: ID accuracy per task, OOD accuracy per column, accuracy per
- * held-out (unseen) task, wall seconds, the row label (the suite's own for the pre-trained row), and the LwPTV saliency matrix when the cell used LwPTV.
+ * held-out (unseen) task, wall seconds, the row label (the suite's own for the pre-trained row), the LwPTV
+ * saliency matrix when the cell used LwPTV, and the number of examples behind each accuracy, keyed like
+ * the columns of results.csv ({@code <task>}, {@code ood:<column>}, {@code ood:unseen:<task>}; empty when unknown,
+ * e.g. a cell cached by an older version).
  */
 public record CellResult(Cell cell, String label, Map<String, Double> id, Map<String, Double> ood, Map<String, Double> unseen,
-                         double seconds, Saliency saliency) {
+                         double seconds, Saliency saliency, Map<String, Integer> examples) {
+    public CellResult {
+        examples = examples == null ? Map.of() : examples;
+    }
+
+    public CellResult(Cell cell, String label, Map<String, Double> id, Map<String, Double> ood, Map<String, Double> unseen,
+                      double seconds, Saliency saliency) {
+        this(cell, label, id, ood, unseen, seconds, saliency, Map.of());
+    }
 }

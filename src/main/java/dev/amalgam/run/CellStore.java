@@ -45,6 +45,7 @@ public final class CellStore {
         m.put("id_accuracy", r.id());
         m.put("ood_accuracy", r.ood());
         m.put("unseen_accuracy", r.unseen());
+        m.put("examples", r.examples());
         m.put("seconds", r.seconds());
         if (r.saliency() != null) {
             m.put("saliency", Map.of("tasks", r.saliency().tasks(), "layers", r.saliency().layers(),
@@ -76,12 +77,18 @@ public final class CellStore {
         }
         String label = c.kind() == dev.amalgam.report.ResultTable.Kind.PRETRAINED ? n.path("label").asText(c.label()) : c.label();
         return new CellResult(c, label, scores(n.path("id_accuracy")), scores(n.path("ood_accuracy")),
-                scores(n.path("unseen_accuracy")), n.path("seconds").asDouble(), s);
+                scores(n.path("unseen_accuracy")), n.path("seconds").asDouble(), s, counts(n.path("examples")));
     }
 
     private static Map<String, Double> scores(JsonNode n) {
         Map<String, Double> m = new LinkedHashMap<>();
         n.fields().forEachRemaining(e -> m.put(e.getKey(), number(e.getValue())));
+        return m;
+    }
+
+    private static Map<String, Integer> counts(JsonNode n) {
+        Map<String, Integer> m = new LinkedHashMap<>();
+        n.fields().forEachRemaining(e -> m.put(e.getKey(), e.getValue().asInt()));
         return m;
     }
 

@@ -1,6 +1,9 @@
 package dev.amalgam.run;
 
 import dev.amalgam.io.Json;
+import dev.amalgam.merge.MergeJob;
+import dev.amalgam.recipe.MergeRecipe;
+import dev.amalgam.merge.lwptv.LwptvOptions;
 import dev.amalgam.report.Report;
 import dev.amalgam.report.ResultTable;
 import dev.amalgam.report.Saliency;
@@ -9,6 +12,7 @@ import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -61,6 +65,11 @@ public final class RunReport {
             r.unseen().forEach((k, v) -> o.put(UNSEEN + k, v));
             o.keySet().retainAll(ood);
             table.add(r.label(), r.cell().kind(), id, o);
+            r.examples().forEach((col, n) -> {
+                if (table.valueColumns().contains(col) && table.examples(col) == 0) {
+                    table.examples(col, n);
+                }
+            });
             if (saliency == null) {
                 saliency = r.saliency();
             }
@@ -75,6 +84,8 @@ public final class RunReport {
         for (int m = 0; m < plan.charts().size(); m++) {
             Map<String, TreeMap<Double, double[]>> curves = new LinkedHashMap<>();
             String axis = null;
+            final int entry = m;
+            boolean someLwptv = results.stream().anyMatch(r -> r.cell().methodIndex() == entry && r.cell().lwptv() != null);
             for (int i = 0; i < results.size(); i++) {
                 Cell c = results.get(i).cell();
                 if (c.methodIndex() != m || c.swept().isEmpty()) {
@@ -89,6 +100,8 @@ public final class RunReport {
                 String name = rest.isEmpty() ? "" : rest.toString().replaceAll("[{}]", "") + " ";
                 if (c.lwptv() != null) {
                     name += "LwPTV" + (c.lwptv().isEmpty() ? "" : " " + c.lwptv().toString().replaceAll("[{}]", "")) + " ";
+                } else if (someLwptv) {
+                    name += "no LwPTV ";
                 }
                 ResultTable.Row row = table.rows().get(i);
                 curves.computeIfAbsent(name, k -> new TreeMap<>())
@@ -136,8 +149,8 @@ public final class RunReport {
             id.append(r.cell().id());
             kind.append(r.cell().kind().name().toLowerCase(Locale.ROOT));
             method.append(r.cell().method() == null ? "" : r.cell().method());
-            params.append(json(r.cell().params()));
-            lwptv.append(r.cell().lwptv() == null ? "" : json(r.cell().lwptv()));
+            params.append(effectiveParams(r.cell()));
+            lwptv.append(r.cell().lwptv() == null ? "" : effectiveLwptv(r.cell().lwptv()));
             idAvg.append(table.idAverage(row));
             oodAvg.append(table.oodAverage(row));
             double s = 0;
@@ -156,6 +169,33 @@ public final class RunReport {
             t.addColumns(unseenAvg);
         }
         return t.addColumns(seconds);
+    }
+
+    /**
+     * The parameters the merge actually used, defaults included: the method's own {@code describe()}
+     * (e.g. "ties(scope=..., k=20.0%, ...)"), not the recipe's params map (which is "{}" when
+     * everything is defaulted). Baselines have none ("").
+     */
+    static String effectiveParams(Cell c) {
+        if (c.method() == null) {
+            return "";
+        }
+        try {
+            // as CellEvaluator builds it (seed 0 for DARE), so the description is of the merge that ran
+            return MergeJob.buildMethod(new MergeRecipe(c.label(), c.method(), Path.of("base"), List.of(), c.params(), null,
+                    "base", null, 0L, null)).describe();
+        } catch (RuntimeException e) {
+            return c.method() + json(c.params());
+        }
+    }
+
+    /** LwPTV options with their defaults filled in, e.g. "topk_share(k=20)/keep_ratio(0.75)/block". */
+    static String effectiveLwptv(Map<String, Object> lwptv) {
+        try {
+            return LwptvOptions.from(lwptv).label();
+        } catch (RuntimeException e) {
+            return json(lwptv);
+        }
     }
 
     private static String json(Map<String, Object> m) {

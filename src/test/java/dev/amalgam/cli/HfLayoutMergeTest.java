@@ -327,14 +327,15 @@ class HfLayoutMergeTest {
                 "shapes differ from base", "'bert.encoder.layer.0.attention.self.query.bias' [5] vs base "
                         + "'encoder.layer.0.attention.self.query.bias' [4]");
 
-        // added tokens: refused, naming the tensor, both sizes and the (unimplemented) opt-in
+        // added tokens: Amalgam's engine methods refuse, naming the tensor, both sizes and the union recipe
+        // (MergeKit's methods cut the matrices as MergeKit does: MergeKitEdgeCasesTest)
         Model added = bertClassifierOf(base, 9, 2);
         added.values().put("bert.embeddings.word_embeddings.weight", TinyCheckpoints.randomFloats(3, 14 * 4, 0.5f));
         added.shapes().put("bert.embeddings.word_embeddings.weight", new long[] {14, 4});
         Path vocab = added.write(tmp.resolve("vocab"), bertClassifier("n", "p"));
-        assertOneLineError(merge(baseDir, tmp.resolve("o3"), "task_arithmetic", good, vocab),
+        assertOneLineError(merge(baseDir, tmp.resolve("o3"), "dare", good, vocab),
                 "'bert.embeddings.word_embeddings.weight' [14, 4]", "[12, 4]", "14 vs 12 tokens", "added 2 tokens",
-                "tokenizer_source: union", "not implemented");
+                "tokenizer_source: union", "docs/mergekit.md");
         assertFalse(Files.exists(tmp.resolve("o3")));
     }
 
@@ -547,10 +548,10 @@ class HfLayoutMergeTest {
         b.values().put("model.embed_tokens.weight", TinyCheckpoints.randomFloats(5, 18 * 4, 0.5f));
         b.shapes().put("model.embed_tokens.weight", new long[] {18, 4});
         Path baseDir = base.write(tmp.resolve("llama"), LLAMA_MODEL);
-        assertOneLineError(merge(baseDir, tmp.resolve("o"), "task_arithmetic", a.write(tmp.resolve("a"), LLAMA_LM),
+        assertOneLineError(merge(baseDir, tmp.resolve("o"), "dare", a.write(tmp.resolve("a"), LLAMA_LM),
                         b.write(tmp.resolve("b"), LLAMA_LM)),
                 "'model.embed_tokens.weight' [18, 4] vs base 'embed_tokens.weight' [16, 4]", "18 vs 16 tokens",
-                "tokenizer_source: union", "not implemented");
+                "tokenizer_source: union", "docs/mergekit.md");
     }
 
     /** EMR over mapped fine-tunes: the heads go next to the modulated output and into each materialised task. */

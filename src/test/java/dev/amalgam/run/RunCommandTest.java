@@ -82,7 +82,20 @@ class RunCommandTest {
         for (String l : csv.subList(1, csv.size())) {
             assertFalse(l.contains("NaN") || l.contains(",,"), "every cell evaluated on every task: " + l);
         }
-        assertEquals(1 + 7, Files.readAllLines(out.resolve("cells.csv")).size());
+        List<String> cells = Files.readAllLines(out.resolve("cells.csv"));
+        assertEquals(1 + 7, cells.size());
+        assertFalse(String.join("\n", cells).contains("{}"), "effective parameters, never an empty map:\n" + String.join("\n", cells));
+        assertTrue(cells.get(7).contains(",emr,\"emr(no hyperparameters"), cells.get(7));
+        assertTrue(cells.get(5).contains(",ties,\"ties(int8_mask=false, normalize=true, rescale=false, lambda=1.0, weight=1, "
+                + "density=0.5)\","), "MergeKit defaults included: " + cells.get(5));
+        assertTrue(cells.get(6).contains("energy/keep_ratio(0.75)/block"), "LwPTV defaults included: " + cells.get(6));
+        List<String> ci = Files.readAllLines(out.resolve("intervals.csv"));
+        assertEquals("method,kind,column,accuracy,n,ci95_low,ci95_high", ci.get(0));
+        assertEquals(1 + 7 * 4, ci.size());
+        for (String l : ci.subList(1, ci.size())) {
+            assertTrue(l.matches(".*,(alpha|beta|ood:alpha|ood:beta),[0-9.]+,30,[0-9.]+,[0-9.]+"), "n = 30 test / ood examples: " + l);
+        }
+        assertTrue(Files.readString(out.resolve("results.md")).contains("| alpha (n=30) |"));
         assertEquals(5, Files.readAllLines(out.resolve("sweep.csv")).size()); // ID + OOD curve, 2 λ each
         assertTrue(Files.readString(out.resolve("saliency.csv")).startsWith("task,"));
         String html = Files.readString(out.resolve("report.html"));
@@ -170,6 +183,8 @@ class RunCommandTest {
         assertEquals(1, opened.get(), "nothing to compute: the suite is not even opened");
         assertEquals(times, mtimes(out.resolve("cells")));
         assertEquals(first.results().get(2).id(), second.results().get(2).id());
+        assertEquals(30, second.report().results().examples("ood:beta"), "n comes back from the cached cells");
+        assertEquals(first.results().get(2).examples(), second.results().get(2).examples());
 
         recipe("resume", body.replace("[0.1, 0.3]", "[0.1, 0.3, 0.5]"));
         assertEquals(1, run(f, out, false, opened).computed(), "one new λ, one new cell");

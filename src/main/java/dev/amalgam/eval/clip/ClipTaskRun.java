@@ -40,6 +40,8 @@ public final class ClipTaskRun {
             ResultTable table = new ResultTable(suite.tasks(), suite.oodColumns());
             String label = modelDir.toAbsolutePath().normalize().getFileName().toString();
             table.add(label, isPretrained ? ResultTable.Kind.PRETRAINED : ResultTable.Kind.MERGED, scores.id(), scores.ood());
+            scores.idExamples().forEach(table::examples);
+            scores.oodExamples().forEach((c, n) -> table.examples("ood:" + c, n));
             int built = suite.headsBuilt();
             return new Outcome(table, new Timing(open, (System.nanoTime() - e) / 1e9, built, suite.tasks().size() - built));
         }

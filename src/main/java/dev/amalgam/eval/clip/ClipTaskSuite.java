@@ -244,12 +244,16 @@ public final class ClipTaskSuite implements EvaluationSuite {
     public Scores evaluateAll() {
         Map<String, Double> id = new LinkedHashMap<>();
         Map<String, Double> ood = new LinkedHashMap<>();
+        Map<String, Integer> idN = new LinkedHashMap<>();
+        Map<String, Integer> oodN = new LinkedHashMap<>();
         for (String t : tasks) {
             Scores s = evaluate(t);
             id.putAll(s.id());
             ood.putAll(s.ood());
+            idN.putAll(s.idExamples());
+            oodN.putAll(s.oodExamples());
         }
-        return new Scores(id, ood);
+        return new Scores(id, ood, idN, oodN);
     }
 
     /** Writes the vision tower and visual projection; the text tower stays frozen (heads are built). */
@@ -287,16 +291,19 @@ public final class ClipTaskSuite implements EvaluationSuite {
         int[] idx = testIdx.get(task);
         int[] labels = labels(d, idx);
         Map<String, Double> ood = new LinkedHashMap<>();
+        Map<String, Integer> oodN = new LinkedHashMap<>();
         double id = Accuracy.of(ClipImageScorer.classify(clean(d, idx), head), labels);
         for (String c : o.corruptions()) {
             ood.put(task + "/" + c, Accuracy.of(scorer.predict(d, idx, head, c, o.severity()), labels));
+            oodN.put(task + "/" + c, idx.length);
         }
         Dataset<? extends Example> n = natural.get(task);
         if (n != null) {
             int[] ni = naturalIdx.get(task);
             ood.put(task + "/" + NATURAL_SPLIT, Accuracy.of(ClipImageScorer.classify(clean(n, ni), head), labels(n, ni)));
+            oodN.put(task + "/" + NATURAL_SPLIT, ni.length);
         }
-        return new Scores(Map.of(task, id), ood);
+        return new Scores(Map.of(task, id), ood, Map.of(task, idx.length), oodN);
     }
 
     /**
@@ -316,7 +323,7 @@ public final class ClipTaskSuite implements EvaluationSuite {
         Dataset<? extends Example> d = test.get(task);
         int[] idx = testIdx.get(task);
         double acc = Accuracy.of(ClipImageScorer.classify(clean(d, idx), heads.get(task)), labels(d, idx));
-        return new Scores(Map.of(task, acc), Map.of());
+        return new Scores(Map.of(task, acc), Map.of(), Map.of(task, idx.length), Map.of());
     }
 
     /** Clean-image features; with the pre-trained vision weights loaded, through the on-disk feature cache. */

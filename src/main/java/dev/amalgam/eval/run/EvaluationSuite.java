@@ -66,7 +66,21 @@ public interface EvaluationSuite extends AutoCloseable {
     @Override
     void close();
 
-    /** ID accuracy per task and OOD accuracy per column. */
-    record Scores(Map<String, Double> id, Map<String, Double> ood) {
+    /**
+     * ID accuracy per task and OOD accuracy per column, and how many examples each was measured on
+     * (keys as in {@code id} / {@code ood}; a missing key means unknown). Reports use the counts for
+     * n and the 95 % interval of each accuracy.
+     */
+    record Scores(Map<String, Double> id, Map<String, Double> ood, Map<String, Integer> idExamples,
+                  Map<String, Integer> oodExamples) {
+        public Scores {
+            idExamples = idExamples == null ? Map.of() : idExamples;
+            oodExamples = oodExamples == null ? Map.of() : oodExamples;
+        }
+
+        /** Scores without example counts. */
+        public Scores(Map<String, Double> id, Map<String, Double> ood) {
+            this(id, ood, Map.of(), Map.of());
+        }
     }
 }

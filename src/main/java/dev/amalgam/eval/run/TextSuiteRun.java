@@ -69,6 +69,8 @@ public final class TextSuiteRun {
         ResultTable table = new ResultTable(o.tasks(), o.tasks());
         Map<String, Double> id = new LinkedHashMap<>();
         Map<String, Double> ood = new LinkedHashMap<>();
+        Map<String, Integer> idN = new LinkedHashMap<>();
+        Map<String, Integer> oodN = new LinkedHashMap<>();
         try (TextSuiteEvaluator ev = new TextSuiteEvaluator(o.modelDir(), o.dataDir(), o.tasks(), o.maxLength(),
                 o.limit(), o.splits())) {
             double load = seconds(s);
@@ -102,11 +104,14 @@ public final class TextSuiteRun {
                         pred[i] = argmax(linear.logits(features[i]));
                     }
                     (split.equals("test") ? id : ood).put(t, Accuracy.of(pred, labels));
+                    (split.equals("test") ? idN : oodN).put(t, labels.length);
                     headTime += seconds(h);
                 }
             }
             table.add(o.modelDir().getFileName() == null ? o.modelDir().toString() : o.modelDir().getFileName().toString(),
                     ResultTable.Kind.MERGED, id, ood);
+            idN.forEach(table::examples);
+            oodN.forEach((t, n) -> table.examples("ood:" + t, n));
             return new Outcome(table, new Timing(load, forward, headTime));
         }
     }

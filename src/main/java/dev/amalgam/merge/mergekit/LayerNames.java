@@ -49,6 +49,7 @@ public final class LayerNames {
 
     /** Whether a tensor outside the layers comes before them (embeddings) in MergeKit's plan. */
     public static boolean isPreLayer(String name) {
-        return name.contains("embed") || name.matches("(^|.*\\.)(wte|wpe)\\..*");
+        // GPT-NeoX's output embedding (embed_out) is a post weight in MergeKit's architecture file.
+        return (name.contains("embed") && !name.contains("embed_out")) || name.matches("(^|.*\\.)(wte|wpe)\\..*");
     }
 }

@@ -46,17 +46,35 @@ public abstract class MergeKitMethod implements MergeMethod {
     /** The merged tensor as floats (length n). */
     protected abstract float[] merge(Inputs in, TensorParameters.Resolved p);
 
+    /**
+     * Every declared parameter with the value the merge uses: the recipe's global setting, else the
+     * default ("per model" for a required per-model parameter not set globally; a per-model default
+     * holds unless a model sets its own). E.g. {@code ties(lambda=1.0, normalize=true, ..., weight=1, density=0.5)}.
+     */
     @Override
     public String describe() {
-        java.util.List<String> parts = new java.util.ArrayList<>();
-        for (ParamDef d : globalParams()) {
-            Object v = params.globalSettings().get(d.name());
-            parts.add(d.name() + "=" + (v != null ? v : d.defaultLabel()));
+        Map<String, Object> set = params.globalSettings();
+        List<String> parts = new java.util.ArrayList<>();
+        java.util.Set<String> declared = new java.util.HashSet<>();
+        List<ParamDef> all = new java.util.ArrayList<>(globalParams());
+        all.addAll(modelParams());
+        for (ParamDef d : all) {
+            declared.add(d.name());
+            String v;
+            if (set.containsKey(d.name())) {
+                v = String.valueOf(set.get(d.name()));
+            } else if (d.perModel()) {
+                v = d.required() ? "per model" : d.fallback() == null ? "per model or none" : d.fallback() + " unless per model";
+            } else {
+                v = d.required() ? "required" : String.valueOf(d.fallback());
+            }
+            parts.add(d.name() + "=" + v);
         }
-        for (ParamDef d : modelParams()) {
-            Object v = params.globalSettings().get(d.name());
-            parts.add(d.name() + "=" + (v != null ? v + " unless set per model" : "per model, default " + d.defaultLabel()));
-        }
+        set.forEach((k, v) -> {
+            if (!declared.contains(k)) {
+                parts.add(k + "=" + v);
+            }
+        });
         return name() + "(" + String.join(", ", parts) + ")";
     }
 

@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -63,6 +64,7 @@ public record MergeKitPlan(MergeInputs inputs, boolean hasBase, Function<String,
             inputParams.add(e.parameters());
         }
         inputParams.add(hasBase ? r.baseParameters() : entries.get(0).parameters());
+        names = unique(names);
         List<Map<String, Object>> fixed = Collections.unmodifiableList(inputParams);
         LayoutAlignment.Result aligned = LayoutAlignment.align(base, models, names, layout);
         List<TensorSource> sources = new ArrayList<>(aligned.models());
@@ -91,9 +93,19 @@ public record MergeKitPlan(MergeInputs inputs, boolean hasBase, Function<String,
         Boolean hasBase = null;
         String prefix = null;
         List<int[]> roles = new ArrayList<>(); // per slice: engine position of each source (-1 = base)
+        // These read no base tensor, so MergeKit runs them when the base is not among a slice's sources.
+        boolean baseOptional = Set.of("linear", "passthrough", "karcher").contains(r.method());
         for (int i = 0; i < slices.size(); i++) {
             MergeRecipe.Slice s = slices.get(i);
-            Path base = s.base() != null ? s.base() : r.base();
+            Set<Path> distinct = new java.util.HashSet<>();
+            for (MergeRecipe.SliceSource src : s.sources()) {
+                if (!distinct.add(src.model())) {
+                    throw new AmalgamException("slices[" + i + "]: model " + src.model() + " is listed twice; MergeKit keeps only "
+                            + "one of its layer ranges there (a dict by model), so list it once");
+                }
+            }
+            Path named = s.base() != null ? s.base() : r.base();
+            Path base = named != null && baseOptional && s.sources().stream().noneMatch(x -> x.model().equals(named)) ? null : named;
             int baseAt = -1;
             if (base != null) {
                 for (int j = 0; j < s.sources().size(); j++) {
@@ -108,7 +120,7 @@ public record MergeKitPlan(MergeInputs inputs, boolean hasBase, Function<String,
                 }
             }
             boolean sliceHasBase = base != null;
-            if (hasBase != null && hasBase != sliceHasBase) {
+            if (hasBase != null && hasBase != sliceHasBase && !baseOptional) {
                 throw new AmalgamException("slices[" + i + "]: some slices have a base_model and some do not");
             }
             hasBase = sliceHasBase;
@@ -148,14 +160,19 @@ public record MergeKitPlan(MergeInputs inputs, boolean hasBase, Function<String,
             origins.add(new LinkedHashMap<>());
         }
         Map<String, TensorContext> contexts = new HashMap<>();
-        // Tensors outside the layers: from the first slice (embeddings) or the last (norm, head), at t = 0.
+        // Tensors outside the layers: embeddings from the first slice, the rest (norm, head) from the last, at t = 0.
         Checkpoint first = open.apply(slices.get(0).sources().get(0).model());
+        Checkpoint last = open.apply(slices.get(slices.size() - 1).sources().get(0).model());
         for (String name : first.names()) {
-            if (LayerNames.split(name) != null) {
-                continue;
+            if (LayerNames.split(name) == null && LayerNames.isPreLayer(name)) {
+                place(slices.get(0), roles.get(0), name, k -> name, 0.0, open, origins, contexts, tasks);
             }
-            int si = LayerNames.isPreLayer(name) ? 0 : slices.size() - 1;
-            place(slices.get(si), roles.get(si), name, k -> name, 0.0, open, origins, contexts, tasks);
+        }
+        int lastSlice = slices.size() - 1;
+        for (String name : last.names()) {
+            if (LayerNames.split(name) == null && !LayerNames.isPreLayer(name)) {
+                place(slices.get(lastSlice), roles.get(lastSlice), name, k -> name, 0.0, open, origins, contexts, tasks);
+            }
         }
         int out = 0;
         for (int si = 0; si < slices.size(); si++) {
@@ -184,13 +201,31 @@ public record MergeKitPlan(MergeInputs inputs, boolean hasBase, Function<String,
             names.add("input" + (k + 1));
         }
         TensorSource base = new RenamedSource("slices base", origins.get(tasks));
-        ObjectNode config = first.config() == null ? null : first.config().deepCopy();
+        Checkpoint donor = r.base() != null ? open.apply(r.base()) : first; // MergeKit's config donor
+        ObjectNode config = donor.config() == null ? null : donor.config().deepCopy();
         if (config != null) {
             setLayers(config, out, slices, open);
         }
         List<Map<String, Object>> perModel = new ArrayList<>();
         slices.forEach(s -> s.sources().forEach(x -> perModel.add(x.parameters())));
         return new MergeKitPlan(new MergeInputs(base, models, names), hasBase, contexts::get, config, perModel, null);
+    }
+
+    /**
+     * Task names for reports, made unique: MergeKit has no such names, so two models whose directories
+     * share a basename (runs/math/final, runs/code/final) must not be refused for it.
+     */
+    static List<String> unique(List<String> names) {
+        List<String> out = new ArrayList<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (String n : names) {
+            String u = n;
+            for (int k = 2; !seen.add(u); k++) {
+                u = n + "-" + k;
+            }
+            out.add(u);
+        }
+        return out;
     }
 
     /** Adds one output tensor: its origin in every engine position, and its context. */

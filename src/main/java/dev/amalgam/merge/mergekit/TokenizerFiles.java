@@ -43,6 +43,9 @@ public record TokenizerFiles(List<Path> auxFiles, Map<String, byte[]> sideFiles)
         aux.removeIf(p -> side.containsKey(p.getFileName().toString()));
         if (r.chatTemplate() != null) {
             String template = template(r.chatTemplate(), inputs);
+            if (template == null) {
+                return new TokenizerFiles(aux, side);
+            }
             JsonNode n;
             if (side.containsKey("tokenizer_config.json")) {
                 try {
@@ -80,11 +83,13 @@ public record TokenizerFiles(List<Path> auxFiles, Map<String, byte[]> sideFiles)
             for (Checkpoint c : inputs) {
                 String x = templateOf(c);
                 if (x != null) {
-                    counts.merge(x, 1, Integer::sum);
+                    counts.merge(x.strip(), 1, Integer::sum);
                 }
             }
             if (counts.isEmpty()) {
-                throw new AmalgamException("chat_template: auto found no chat template in any input's tokenizer_config.json");
+                System.err.println("amalgam: note: chat_template: auto found no chat template in any input; none is set "
+                        + "(as in MergeKit)");
+                return null;
             }
             return counts.entrySet().stream().max((a, b) -> Integer.compare(a.getValue(), b.getValue())).get().getKey();
         }

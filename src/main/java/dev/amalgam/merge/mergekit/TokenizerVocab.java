@@ -112,6 +112,17 @@ record TokenizerVocab(String label, ObjectNode json, ObjectNode config, Map<Stri
         vocab2.keySet().removeAll(gone);
         Map<String, ObjectNode> added2 = new LinkedHashMap<>(added);
         added2.keySet().removeAll(gone);
-        return new TokenizerVocab(label, j, config, vocab2, added2, vocabSize);
+        ObjectNode cfg = config == null ? null : config.deepCopy();
+        if (cfg != null && cfg.path("added_tokens_decoder").isObject()) {
+            ObjectNode dec = (ObjectNode) cfg.get("added_tokens_decoder");
+            java.util.List<String> drop = new java.util.ArrayList<>();
+            dec.fieldNames().forEachRemaining(k -> {
+                if (k.matches("\\d+") && Integer.parseInt(k) >= vocabSize) {
+                    drop.add(k);
+                }
+            });
+            dec.remove(drop);
+        }
+        return new TokenizerVocab(label, j, cfg, vocab2, added2, vocabSize);
     }
 }

@@ -178,7 +178,8 @@ public final class VocabularyPlan {
             }
             Object s = m.get("source");
             if (s == null) {
-                continue; // MergeKit: no source given, the automatic assignment applies
+                // MergeKit skips the automatic assignment for every listed token and then fails without a source.
+                throw new AmalgamException(where + ": needs a 'source' (a model path, {kind: zero} or {kind: model_token, ...})");
             }
             sources.put(e.getKey(), source(s, where, byPath));
         }
