@@ -45,27 +45,29 @@ public final class Linear extends MergeKitMethod {
             w[i] = (float) ((Number) p.model(WEIGHT, i)).doubleValue();
         }
         boolean normalize = p.bool(NORMALIZE);
-        float sum = 0;
+        float total = 0;
         for (float x : w) {
-            sum += x;
+            total += x;
         }
+        float sum = total;
         if (normalize && sum == 0) {
             throw new AmalgamException("linear: weights sum to 0 for tensor " + in.name() + ", cannot normalize");
         }
         float[] base = in.base();
+        float[][] d = in.deltas();
         float[] out = new float[in.n()];
-        float[][] models = new float[tasks][];
-        for (int t = 0; t < tasks; t++) {
-            models[t] = in.model(t);
-        }
-        for (int i = 0; i < out.length; i++) {
-            float acc = 0;
-            for (int t = 0; t < tasks; t++) {
-                acc += w[t] * models[t][i];
+        int n = out.length;
+        int chunk = 1 << 14;
+        java.util.stream.IntStream.range(0, (n + chunk - 1) / chunk).parallel().forEach(c -> {
+            for (int i = c * chunk, end = Math.min(n, (c + 1) * chunk); i < end; i++) {
+                float acc = 0;
+                for (int t = 0; t < tasks; t++) {
+                    acc += w[t] * (base[i] + d[t][i]); // θ_t = θ_0 + τ_t, as the executor holds it
+                }
+                acc += w[tasks] * base[i];
+                out[i] = normalize ? acc / sum : acc;
             }
-            acc += w[tasks] * base[i];
-            out[i] = normalize ? acc / sum : acc;
-        }
+        });
         return out;
     }
 }

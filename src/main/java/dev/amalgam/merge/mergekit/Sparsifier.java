@@ -99,18 +99,17 @@ public enum Sparsifier {
                     + " entries along dimension 1; DELLA's rank normalisation divides by zero there (MergeKit fails too)");
         }
         CounterRng rng = new CounterRng(s.seed(), tensor, s.task());
-        Integer[] idx = new Integer[len];
-        float[] mag = new float[len];
+        long[] keys = new long[len];
         for (int o = 0; o < outer; o++) {
             for (int in = 0; in < inner; in++) {
                 int base = o * len * inner + in;
+                // Stable ascending order by |x|: the magnitude's bits above the index, one primitive sort.
                 for (int j = 0; j < len; j++) {
-                    mag[j] = Math.abs(x[base + j * inner]);
-                    idx[j] = j;
+                    keys[j] = ((long) (Float.floatToRawIntBits(x[base + j * inner]) & 0x7fffffff) << 32) | j;
                 }
-                java.util.Arrays.sort(idx, (p, q) -> Float.compare(mag[p], mag[q]));
+                java.util.Arrays.sort(keys);
                 for (int r = 0; r < len; r++) {
-                    int j = idx[r];
+                    int j = (int) keys[r];
                     double rankNorm = (double) r / (len - 1);
                     double p = (s.density() - eps) + rankNorm * 2 * eps;
                     int at = base + j * inner;
