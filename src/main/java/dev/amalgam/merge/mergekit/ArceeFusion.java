@@ -1,7 +1,5 @@
 package dev.amalgam.merge.mergekit;
 
-import dev.amalgam.AmalgamException;
-
 import java.util.Arrays;
 import java.util.List;
 
@@ -43,12 +41,9 @@ public final class ArceeFusion extends MergeKitMethod {
 
     @Override
     protected float[] merge(Inputs in, TensorParameters.Resolved p) {
-        if (in.tasks() == 0) {
-            return in.base();
-        }
-        if (in.tasks() != 1) {
-            throw new AmalgamException("arcee_fusion: merges base_model with exactly one other model, got " + in.tasks()
-                    + " others (tensor " + in.name() + ")");
+        float[] only = baseUnlessOneOther(in);
+        if (only != null) {
+            return only;
         }
         int n = in.n();
         int cols = Math.max(1, in.cols());

@@ -78,6 +78,21 @@ public abstract class MergeKitMethod implements MergeMethod {
         return name() + "(" + String.join(", ", parts) + ")";
     }
 
+    /**
+     * For methods of base_model and exactly one other model (slerp, arcee_fusion): the base when there is
+     * no other model, else null (then merge); any other count is an error naming the tensor.
+     */
+    protected float[] baseUnlessOneOther(Inputs in) {
+        if (in.tasks() == 0) {
+            return in.base();
+        }
+        if (in.tasks() != 1) {
+            throw new AmalgamException(name() + ": merges base_model with exactly one other model, got " + in.tasks()
+                    + " others (tensor " + in.name() + ")");
+        }
+        return null;
+    }
+
     /** Checks the declarations against the recipe (called once before streaming). */
     public void validate(String where, List<Map<String, Object>> perModel) {
         if (needsBase() && !hasBase) {

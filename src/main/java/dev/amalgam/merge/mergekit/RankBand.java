@@ -92,12 +92,12 @@ final class RankBand {
                 return new int[]{Float.floatToRawIntBits(r[0][0][0]) & 0x7fffffff, Float.floatToRawIntBits(r[1][0][0]) & 0x7fffffff};
             }
         }
-        int[] a = new int[n];
+        long[] a = new long[n];
         for (int i = 0; i < n; i++) {
             a[i] = Float.floatToRawIntBits(x[from + i]) & 0x7fffffff;
         }
-        int vLo = select(a, (int) lo);
-        int vHi = select(a, (int) (hi - 1));
+        int vLo = (int) selectLong(a, (int) lo);
+        int vHi = (int) selectLong(a, (int) (hi - 1));
         return new int[]{vLo, vHi};
     }
 
@@ -139,6 +139,7 @@ final class RankBand {
         return keep;
     }
 
+    /** The k-th smallest value (0-based) of a, which is reordered. */
     private static long selectLong(long[] a, int k) {
         int lo = 0;
         int hi = a.length - 1;
@@ -168,33 +169,4 @@ final class RankBand {
         return a[lo];
     }
 
-    /** The k-th smallest value (0-based) of a, which is reordered. */
-    static int select(int[] a, int k) {
-        int lo = 0;
-        int hi = a.length - 1;
-        java.util.concurrent.ThreadLocalRandom rnd = java.util.concurrent.ThreadLocalRandom.current();
-        while (lo < hi) {
-            int pivot = a[lo + rnd.nextInt(hi - lo + 1)];
-            int lt = lo;
-            int gt = hi;
-            int i = lo;
-            while (i <= gt) {
-                if (a[i] < pivot) {
-                    int tmp = a[lt]; a[lt++] = a[i]; a[i++] = tmp;
-                } else if (a[i] > pivot) {
-                    int tmp = a[gt]; a[gt--] = a[i]; a[i] = tmp;
-                } else {
-                    i++;
-                }
-            }
-            if (k < lt) {
-                hi = lt - 1;
-            } else if (k > gt) {
-                lo = gt + 1;
-            } else {
-                return pivot;
-            }
-        }
-        return a[lo];
-    }
 }

@@ -1,7 +1,5 @@
 package dev.amalgam.merge.mergekit;
 
-import dev.amalgam.AmalgamException;
-
 import java.util.List;
 
 /**
@@ -32,12 +30,9 @@ public final class SlerpMerge extends MergeKitMethod {
 
     @Override
     protected float[] merge(Inputs in, TensorParameters.Resolved p) {
-        if (in.tasks() == 0) {
-            return in.base();
-        }
-        if (in.tasks() != 1) {
-            throw new AmalgamException("slerp: merges base_model with exactly one other model, got " + in.tasks()
-                    + " others (tensor " + in.name() + ")");
+        float[] only = baseUnlessOneOther(in);
+        if (only != null) {
+            return only;
         }
         return SphericalMath.slerp(p.number(T), in.base(), in.model(0));
     }
