@@ -29,8 +29,7 @@ final class ConsoleProgress implements StreamingExecutor.Progress {
             }
             phase = p;
             reported = 0;
-            current = Progress.start(label + " " + p, total);
-            current.message("tensors");
+            current = Progress.start((p.equals(label) ? label : label + " " + p) + " (tensors)", total);
         }
         current.step(done - reported);
         reported = done;

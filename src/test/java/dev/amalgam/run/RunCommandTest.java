@@ -216,7 +216,7 @@ class RunCommandTest {
         Map<String, String> cases = new LinkedHashMap<>();
         cases.put("methods:\n  - {method: task_arithmetc}\n", "key 'methods[0].method': unknown merge method 'task_arithmetc'; known: [");
         cases.put("methods:\n  - {method: ties, params: {densty: 0.2}}\n", "key 'methods[0].params'");
-        cases.put("methods:\n  - {method: ties, params: {density: 0.2}}\n", "ties needs 'weight' for every model (MergeKit has no default)");
+        cases.put("methods:\n  - {method: ties, params: {density: 0.2}}\n", "ties: needs 'weight' for every model (MergeKit has no default)");
         cases.put("methods:\n  - {method: ties, sweep: {lambda: 0.3}}\n", "key 'methods[0].sweep.lambda': must be a non-empty list");
         cases.put("methods:\n  - {method: emr, lwptv: [null, {score: nope}]}\n", "key 'methods[0].lwptv'");
         cases.put("method: [ties]\n", "unknown key 'method'; known: [");

@@ -124,8 +124,9 @@ public abstract class MergeKitMethod implements MergeMethod {
             }
             for (int i = 0; i < taskParams.size(); i++) {
                 if (!taskParams.get(i).containsKey(d.name())) {
-                    throw new AmalgamException(where + ": " + name() + " needs '" + d.name() + "' for every model (MergeKit has "
-                            + "no default); model " + (i + 1) + " has none: set it in its parameters or under parameters:");
+                    throw new AmalgamException(where + (where.equals(name()) ? "" : ": " + name()) + ": needs '" + d.name()
+                            + "' for every model (MergeKit has no default); model " + (i + 1) + " has none: give it per model, "
+                            + "or for all under parameters: (flag form: --param " + d.name() + "=VALUE)");
                 }
             }
         }

@@ -219,7 +219,7 @@ class MergeKitGrammarTest {
     @Test
     void refusalsNameTheFileAndTheKey() throws IOException {
         String[][] cases = {
-                {"merge_method: ties\nbase_model: ${base}\nmodels: [${m1}]\n", "ties needs 'weight' for every model"},
+                {"merge_method: ties\nbase_model: ${base}\nmodels: [${m1}]\n", "ties: needs 'weight' for every model"},
                 {"merge_method: ties\nbase_model: ${base}\nmodels: [${m1}]\nparameters: {weight: 1, densty: 0.5}\n",
                         "ties has no parameter 'densty'"},
                 {"merge_method: ties\nbase_model: ${base}\nmodels: [{model: ${m1}, parameters: {weight: 1, lambda: 2}}]\n",
