@@ -29,6 +29,10 @@ public enum Sparsifier {
             return;
         }
         int n = x.length;
+        if (this == RANDOM) {
+            random(tensor, x, s);
+            return;
+        }
         double l1Before = s.rescale() ? l1(x) : 0;
         switch (this) {
             case MAGNITUDE -> {
@@ -50,23 +54,38 @@ public enum Sparsifier {
                 // MergeKit keeps sorted[bottom : -top]; with top = 0 that slice is empty.
                 RankBand.keep(x, 0, n, bottom, top == 0 ? bottom : n - top);
             }
-            case RANDOM -> {
-                // Kept with probability density: the generator's keep-mask for drop rate 1 − density.
-                float[] keep = new CounterRng(s.seed(), tensor, s.task()).keepMask(n, 1.0 - s.density());
-                for (int i = 0; i < n; i++) {
-                    x[i] *= keep[i];
-                }
-            }
             case DELLA_MAGPRUNE -> della(method, tensor, shape, x, s);
             default -> throw new IllegalStateException();
         }
         if (s.rescale()) {
-            double after = l1(x);
-            if (l1Before >= 1e-7 && after >= 1e-7) {
-                float f = (float) (l1Before / after);
-                for (int i = 0; i < n; i++) {
-                    x[i] *= f;
-                }
+            rescale(x, l1Before, l1(x));
+        }
+    }
+
+    /** DARE's drop with the L1 sums before and after taken in the same pass. */
+    private static void random(String tensor, float[] x, Setting s) {
+        // Kept with probability density: the generator's keep-mask for drop rate 1 − density.
+        float[] keep = new CounterRng(s.seed(), tensor, s.task()).keepMask(x.length, 1.0 - s.density());
+        double before = 0;
+        double after = 0;
+        for (int i = 0; i < x.length; i++) {
+            float v = x[i];
+            float kept = v * keep[i];
+            before += Math.abs(v);
+            after += Math.abs(kept);
+            x[i] = kept;
+        }
+        if (s.rescale()) {
+            rescale(x, before, after);
+        }
+    }
+
+    /** MergeKit's RescaleNorm.l1: scale to the L1 norm before the drop, unless either norm is below 1e-7. */
+    private static void rescale(float[] x, double before, double after) {
+        if (before >= 1e-7 && after >= 1e-7) {
+            float f = (float) (before / after);
+            for (int i = 0; i < x.length; i++) {
+                x[i] *= f;
             }
         }
     }
