@@ -2,7 +2,7 @@
 """Writes src/test/resources/dev/amalgam/merge/svd_merge_fixtures.json (GENERATED, committed).
 
 Independent reference for the Java CART / TSV-M / Iso-C / Iso-CTS implementations: the formulas of
-merge-methods.md sections 12, 13 and 16 written out directly in PyTorch (float64 maths on float32
+docs/methods/merge-methods.md sections 12, 13 and 16 written out directly in PyTorch (float64 maths on float32
 inputs), on small random tensors with Hugging Face CLIP names. Run:
   /usr/bin/python3 src/test/python/svd_merge_fixtures.py
 """

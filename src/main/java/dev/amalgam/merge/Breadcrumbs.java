@@ -17,7 +17,7 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * Model Breadcrumbs (merge-methods.md §6): drop the largest and the smallest entries of each τ_t, then
+ * Model Breadcrumbs (docs/methods/merge-methods.md §6): drop the largest and the smallest entries of each τ_t, then
  * θ = θ_0 + α Σ_t w_t τ̃_t ({@code breadcrumbs}) or TIES election + disjoint merge of the τ̃_t scaled by α
  * ({@code breadcrumbs_ties}, MergeKit; sign +1 where Σ ≥ 0, merge default dis-mean = MergeKit normalize).
  *

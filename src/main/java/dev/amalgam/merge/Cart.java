@@ -17,7 +17,7 @@ import java.util.Set;
 
 /**
  * CART, Centered Arithmetic with Rank-reduced Task vectors (Choi et al., "Revisiting Weight
- * Averaging for Model Merging"; merge-methods.md §16):
+ * Averaging for Model Merging"; docs/methods/merge-methods.md §16):
  * <pre>
  *   θ_avg = θ_0 + mean_t τ_t;  D_t = θ_t − θ_avg = τ_t − mean_t τ_t
  *   low-rank key:  θ = θ_avg + λ · Σ_t SVD_k(D_t),  k = max(1, int(rank_ratio · min(m, n)))

@@ -13,7 +13,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Which tensors CART treats as low-rank (merge-methods.md §16.2), and which q/k/v triples it stacks.
+ * Which tensors CART treats as low-rank (docs/methods/merge-methods.md §16.2), and which q/k/v triples it stacks.
  *
  * <ul>
  *   <li>{@code clip}: an explicit whitelist of the 2-D attention and MLP weight matrices of the

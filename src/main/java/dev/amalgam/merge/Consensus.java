@@ -8,7 +8,7 @@ import dev.amalgam.merge.kernels.TallKernel;
 import java.util.Set;
 
 /**
- * Consensus merging (merge-methods.md §7): TALL masks m_t as in {@link TallMasks} (λ_t default 0.6,
+ * Consensus merging (docs/methods/merge-methods.md §7): TALL masks m_t as in {@link TallMasks} (λ_t default 0.6,
  * τ_MTL from the TA sum or global TIES K=20 dis-sum), consensus c = [Σ_t m_t ≥ k] (k = 2 removes
  * "catastrophic" and "selfish" weights; k = 0 gives back TA/TIES), θ = θ_0 + α (τ_MTL ⊙ c).
  *

@@ -21,7 +21,7 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * DARE, Drop And REscale (merge-methods.md §5): τ̃_t = τ_t ⊙ m_t · r, m_t ~ Bernoulli(1 − p), then Task
+ * DARE, Drop And REscale (docs/methods/merge-methods.md §5): τ̃_t = τ_t ⊙ m_t · r, m_t ~ Bernoulli(1 − p), then Task
  * Arithmetic (θ_0 + λ Σ w_t τ̃_t) or TIES on the τ̃_t.
  *
  * <p>Rescale r: {@code inverse} = 1/(1 − p) (FusionBench, MergeLM; default), {@code l1} = ‖τ‖₁/‖τ ⊙ m‖₁

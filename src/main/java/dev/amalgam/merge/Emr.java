@@ -10,7 +10,7 @@ import dev.amalgam.merge.ops.TaskReductions;
 import java.util.Set;
 
 /**
- * EMR-Merging, Elect–Mask–Rescale (merge-methods.md §4). Per tensor: flag = +1 where Σ_t τ_t > 0 else −1,
+ * EMR-Merging, Elect–Mask–Rescale (docs/methods/merge-methods.md §4). Per tensor: flag = +1 where Σ_t τ_t > 0 else −1,
  * M_t = (τ_t ⊙ flag) > 0, ε = flag ⊙ max_t |τ_t ⊙ M_t|. One statistic pass gives the rescalers
  * λ_t = Σ_n mean|τ_t[n]| / Σ_n mean|ε[n] ⊙ M_t[n]| (sums over tensors of per-tensor means, every tensor
  * counts equally). Task t's model: θ_t = θ_0 + λ_t (M_t ⊙ ε). A zero denominator (M_t empty everywhere,

@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
 
 /**
  * Iso-C, isotropic merging in the common subspace (Marczak et al., "No Task Left Behind";
- * merge-methods.md §13). Per 2-D tensor: M = Σ_t τ_t = U·diag(S)·Vh and Δ = mean(S) · U·Vh (the
+ * docs/methods/merge-methods.md §13). Per 2-D tensor: M = Σ_t τ_t = U·diag(S)·Vh and Δ = mean(S) · U·Vh (the
  * spectrum flattened to its mean). Other tensors and {@code exclude_keys} matches: mean_t τ_t.
  * θ = θ_0 + α · Δ. An all-zero M gives Δ = 0.
  */

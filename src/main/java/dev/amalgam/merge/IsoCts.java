@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
 
 /**
  * Iso-CTS, isotropic merging in the common and task-specific subspaces (Marczak et al.;
- * merge-methods.md §13). Per 2-D tensor [m, n], r = min(m, n), fraction f:
+ * docs/methods/merge-methods.md §13). Per 2-D tensor [m, n], r = min(m, n), fraction f:
  * <pre>
  *   kc = int(r·f);  kc = r − round((r − kc)/T)·T;  d = (r − kc)/T      (round half to even, as Python)
  *   U, S, Vh = svd(Σ_t τ_t);  Uc = U[:, :kc]

@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 /**
- * Model Stock (merge-methods.md §14), per tensor: c = average pairwise cosine between the τ_i,
+ * Model Stock (docs/methods/merge-methods.md §14), per tensor: c = average pairwise cosine between the τ_i,
  * t = N·c / (1 + (N − 1)·c), θ = θ_0 + t·mean_i τ_i (= t·mean_i θ_i + (1 − t)·θ_0). Requires ≥ 2
  * fine-tuned models.
  *

@@ -7,7 +7,7 @@ import dev.amalgam.AmalgamException;
 import java.util.Set;
 
 /**
- * SLERP (merge-methods.md §15) of exactly two fine-tuned models θ_1 (t = 0) and θ_2 (t = 1), raw
+ * SLERP (docs/methods/merge-methods.md §15) of exactly two fine-tuned models θ_1 (t = 0) and θ_2 (t = 1), raw
  * weights, per tensor: with n_i = ‖v_i‖ (normalisation skipped when ≤ 1e-8) and dot = v_1·v_2/(n_1 n_2),
  * |dot| > 0.9995 gives the linear blend (1 − t)v_1 + t v_2, otherwise
  * sin((1 − t)Ω)/sin Ω · v_1 + sin(tΩ)/sin Ω · v_2 with Ω = acos(dot). Default t = 0.5.

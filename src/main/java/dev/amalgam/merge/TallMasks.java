@@ -15,7 +15,7 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * TALL masks (merge-methods.md §7), compression mode: τ_MTL = Σ_t τ_t ({@code mtl=ta}, default) or global
+ * TALL masks (docs/methods/merge-methods.md §7), compression mode: τ_MTL = Σ_t τ_t ({@code mtl=ta}, default) or global
  * TIES with K = {@code ties_k} (20) and dis-sum, λ = 1 ({@code mtl=ties}); m_t = |τ_t| > λ_t |τ_MTL − τ_t|
  * (strict, the original formula; FusionBench's θ_0-mixing variant is not reproduced). Task t's model is
  * θ_t = θ_0 + m_t ⊙ τ_MTL (scale 1). λ_t defaults to 0.6 (FusionBench's fixed, data-free choice); a

@@ -7,7 +7,7 @@ import dev.amalgam.merge.ops.TaskReductions;
 import java.util.Set;
 
 /**
- * Task Arithmetic (merge-methods.md §2) with a per-task {@code weights} list: θ = θ_0 + λ Σ_t w_t τ_t,
+ * Task Arithmetic (docs/methods/merge-methods.md §2) with a per-task {@code weights} list: θ = θ_0 + λ Σ_t w_t τ_t,
  * default λ = 1.0 (MergeKit's and the paper's library default; the CLIP 8-task papers use 0.3 and say
  * so). Reached through the engine when {@code weights} is given; otherwise {@code task_arithmetic} is
  * MergeKit's (per-model {@code weight}).

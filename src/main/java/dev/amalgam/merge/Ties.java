@@ -23,7 +23,7 @@ import java.util.Set;
 import java.util.stream.IntStream;
 
 /**
- * TIES-Merging (merge-methods.md §3): trim, elect sign, disjoint merge; θ = θ_0 + λ·τ_m.
+ * TIES-Merging (docs/methods/merge-methods.md §3): trim, elect sign, disjoint merge; θ = θ_0 + λ·τ_m.
  *
  * <p><b>scope=global</b> (paper, FusionBench, EMR repo): per task keep |v_t| ≥ thr_t where thr_t is
  * the (kKeep+1)-th largest |τ_t| over the whole model, kKeep = int(d·K/100); K = 100 keeps v_t

@@ -15,7 +15,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * TSV-M, Task Singular Vectors Merge (Gargiulo et al., CVPR 2025; merge-methods.md §12). Per 2-D
+ * TSV-M, Task Singular Vectors Merge (Gargiulo et al., CVPR 2025; docs/methods/merge-methods.md §12). Per 2-D
  * tensor [m, n] with r = min(m, n) and k = int(r / T): the top-k singular triplets of every τ_t are
  * concatenated into U [m, r], S [r], Vh [r, n] (blocks t·k … (t+1)·k, the rest zero), U and Vh are
  * replaced by their orthogonal polar factors, and Δ = U⊥ · diag(S) · V⊥ᵀ. Other tensors, and keys

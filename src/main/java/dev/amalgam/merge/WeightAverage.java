@@ -8,7 +8,7 @@ import dev.amalgam.merge.ops.TaskReductions;
 import java.util.Set;
 
 /**
- * Weight averaging / model soup / MergeKit {@code linear} (merge-methods.md §8): θ = Σ_t w_t θ_t / Σ_t w_t
+ * Weight averaging / model soup / MergeKit {@code linear} (docs/methods/merge-methods.md §8): θ = Σ_t w_t θ_t / Σ_t w_t
  * on the raw fine-tuned weights. Without weights this is the plain mean (1/T) Σ_t θ_t; with
  * normalize=false it is Σ_t w_t θ_t. θ_0 is not part of the average.
  */

@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The CART low-rank whitelist per architecture (merge-methods.md §16.2), name by name. */
+/** The CART low-rank whitelist per architecture (docs/methods/merge-methods.md §16.2), name by name. */
 class CartKeyRuleTest {
     static final long[] M = {8, 8};
     final CartKeyRule clip = new CartKeyRule(CartKeyRule.Kind.CLIP, null);

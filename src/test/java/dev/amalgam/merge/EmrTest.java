@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class EmrTest {
 
-    /** Per tensor: ε and masks from merge-methods.md §4, in doubles. */
+    /** Per tensor: ε and masks from docs/methods/merge-methods.md §4, in doubles. */
     private record Elected(double[] eps, boolean[][] masks) {
     }
 

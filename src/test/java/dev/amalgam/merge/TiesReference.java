@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Straightforward double-precision TIES written from merge-methods.md §3 (independent of the DJL code):
+ * Straightforward double-precision TIES written from docs/methods/merge-methods.md §3 (independent of the DJL code):
  * global scope flattens the sorted keys into one vector per task and sorts it.
  */
 final class TiesReference {

@@ -4,7 +4,7 @@ import dev.amalgam.merge.ops.MergeFunction;
 
 /**
  * How trimmed (and weighted) task-vector values x_t of one element become the merged delta
- * (merge-methods.md §2–3), elementwise:
+ * (docs/methods/merge-methods.md §2–3), elementwise:
  * <ul>
  *   <li>{@code sum}: Σ_t x_t (Task Arithmetic and its sparsified forms);</li>
  *   <li>TIES: s = sign(Σ_t x_t), a zero sum takes {@code zeroSign}; σ = +1 if s &gt; 0 else −1;

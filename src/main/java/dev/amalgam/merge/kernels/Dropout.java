@@ -3,7 +3,7 @@ package dev.amalgam.merge.kernels;
 import dev.amalgam.merge.ops.CounterRng;
 
 /**
- * DARE's drop-and-rescale applied to chunks of task-vector values (merge-methods.md §5): element i of
+ * DARE's drop-and-rescale applied to chunks of task-vector values (docs/methods/merge-methods.md §5): element i of
  * task t is kept iff u(seed, tensor, t, i) ≥ p ({@link CounterRng}, so the mask is the one the
  * whole-array path draws), then divided by (1 − p) ({@code inverse}), multiplied by a per-task factor
  * ({@code l1}, from {@link #withFactors}) or left as is.

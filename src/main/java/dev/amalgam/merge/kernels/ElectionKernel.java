@@ -9,7 +9,7 @@ import java.nio.FloatBuffer;
 import java.util.List;
 
 /**
- * EMR's elect step fused per element (merge-methods.md §4): flag = +1 where Σ_t τ_t &gt; 0 else −1,
+ * EMR's elect step fused per element (docs/methods/merge-methods.md §4): flag = +1 where Σ_t τ_t &gt; 0 else −1,
  * a_t = τ_t · flag, M_t = [a_t &gt; 0], ε = flag · max(0, max_t a_t). One pass gives the statistic
  * sums, the merged tensor or the modulation (ε and the masks) without [T, n] temporaries.
  */

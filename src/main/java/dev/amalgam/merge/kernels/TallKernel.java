@@ -8,7 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 
 /**
- * TALL masks and Consensus fused per element (merge-methods.md §7): τ_MTL (the TA sum Σ_t τ_t, or a
+ * TALL masks and Consensus fused per element (docs/methods/merge-methods.md §7): τ_MTL (the TA sum Σ_t τ_t, or a
  * {@link TrimCombineKernel} delta such as global TIES), m_t = [|τ_t| &gt; λ_t |τ_MTL − τ_t|] and the
  * votes Σ_t m_t, all in one read of the task vectors.
  */

@@ -4,7 +4,7 @@ import dev.amalgam.AmalgamException;
 
 import java.util.Locale;
 
-/** TIES disjoint merge functions (merge-methods.md §3.1 step 4). */
+/** TIES disjoint merge functions (docs/methods/merge-methods.md §3.1 step 4). */
 public enum MergeFunction {
     /** τ_m = Σ_t sel_t. */
     DIS_SUM("dis-sum"),

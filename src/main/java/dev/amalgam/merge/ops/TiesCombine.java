@@ -9,7 +9,7 @@ import java.util.List;
 
 /**
  * TIES sign election and disjoint merge of already trimmed (and weighted) task vectors of one tensor
- * (merge-methods.md §3.1 steps 3–4). Shared by TIES, DARE+TIES and Breadcrumbs+TIES.
+ * (docs/methods/merge-methods.md §3.1 steps 3–4). Shared by TIES, DARE+TIES and Breadcrumbs+TIES.
  */
 public final class TiesCombine {
     private static final float DIVISOR_EPS = 1e-8f;
