@@ -93,6 +93,89 @@ public final class GeneralizedTaskArithmetic extends MergeKitMethod {
         return d;
     }
 
+    /**
+     * Two fast forms of the same math: task arithmetic as one whole-array weighted sum (any device), and
+     * TIES with one density for every model as the fused trim–elect–merge kernel of Amalgam's engine
+     * (the magnitude threshold from the kernels' radix select, used only after a count shows it keeps
+     * exactly int(density·n) entries, so ties at the threshold cannot differ). Otherwise the staged float
+     * path below.
+     */
+    @Override
+    public ai.djl.ndarray.NDArray merge(dev.amalgam.merge.TensorStep step) {
+        int tasks = step.taskCount();
+        if (tasks == 0) {
+            return super.merge(step);
+        }
+        TensorParameters.Resolved p = params.forTensor(step.name(), tasks);
+        if (variant.sparsifier() == null && variant.consensus() == null) {
+            double[] w = p.perTask(WEIGHT);
+            p.global(INT8_MASK);
+            for (int t = 0; t < tasks; t++) {
+                p.model(DENSITY, t);
+            }
+            double wSum = 0;
+            for (double x : w) {
+                wSum += x;
+            }
+            double divisor = p.bool(normalizeDef()) && Math.abs(wSum) >= 1e-8 ? wSum : 1.0;
+            float scale = (float) (p.number(LAMBDA) / divisor);
+            return dev.amalgam.merge.ops.TaskReductions.weightedSum(step.stackedTaskVectors(), w).muli(scale).addi(step.base());
+        }
+        ai.djl.ndarray.NDArray fused = fusedTies(step, p);
+        return fused != null ? fused : super.merge(step);
+    }
+
+    private ai.djl.ndarray.NDArray fusedTies(dev.amalgam.merge.TensorStep step, TensorParameters.Resolved p) {
+        dev.amalgam.merge.kernels.StepViews v = step.views();
+        if (variant.sparsifier() != Sparsifier.MAGNITUDE || variant.consensus() != Consensus.SUM || v == null
+                || p.bool(rescaleDef())) {
+            return null;
+        }
+        int tasks = step.taskCount();
+        double[] w = p.perTask(WEIGHT);
+        double[] density = p.perTask(DENSITY);
+        for (int t = 0; t < tasks; t++) {
+            // The kernel's divisor guard equals MergeKit's "0 → 1" only when every weight is clearly non-zero and positive.
+            if (density[t] != density[0] || !(w[t] >= 1e-6)) {
+                return null;
+            }
+        }
+        int n = v.n();
+        dev.amalgam.merge.kernels.MagnitudeTrim trim = null;
+        if (density[0] < 1) {
+            long k = (long) (density[0] * n);
+            if (k <= 0) {
+                return null; // the staged path reports it
+            }
+            float[][][] b = dev.amalgam.merge.kernels.RankSelect.magnitudes(v, n, k);
+            if (b == null) {
+                return null;
+            }
+            float[] thr = new float[tasks];
+            boolean[] exact = new boolean[tasks];
+            IntStream.range(0, tasks).parallel().forEach(t -> {
+                thr[t] = b[0][t][0];
+                java.nio.FloatBuffer row = v.rows()[t];
+                long at = 0;
+                for (int i = 0; i < n; i++) {
+                    at += Math.abs(row.get(i)) >= thr[t] ? 1 : 0;
+                }
+                exact[t] = at == k;
+            });
+            for (boolean e : exact) {
+                if (!e) {
+                    return null;
+                }
+            }
+            trim = dev.amalgam.merge.kernels.MagnitudeTrim.atLeast(thr, n);
+        }
+        dev.amalgam.merge.ops.MergeFunction fn = p.bool(normalizeDef()) ? dev.amalgam.merge.ops.MergeFunction.DIS_MEAN
+                : dev.amalgam.merge.ops.MergeFunction.DIS_SUM;
+        p.global(INT8_MASK);
+        return new dev.amalgam.merge.kernels.TrimCombineKernel(null, trim, w, dev.amalgam.merge.kernels.Combine.ties(fn, w, 1f))
+                .merge(v, step.manager(), step.base().getShape(), (float) p.number(LAMBDA), true);
+    }
+
     @Override
     protected float[] merge(Inputs in, TensorParameters.Resolved p) {
         int tasks = in.tasks();

@@ -66,6 +66,33 @@ class MergeKitEdgeCasesTest {
     }
 
     @Test
+    void tiesAtTheTopKThresholdKeepExactlyKLowerIndicesFirst() throws IOException {
+        float[] zero = new float[8];
+        float[] a = {1, 2, 2, 2, 3, 0.5f, 0.1f, 4};
+        float[] b = {-1, 0.5f, 1, -2, 1, 1, 1, 1};
+        String[] names = {"tb", "ta", "tc"};
+        float[][] vals = {zero, a, b};
+        for (int i = 0; i < 3; i++) {
+            TinyCheckpoints.builder().config("{\"model_type\":\"llama\"}").f32("model.norm.weight", new long[]{8}, vals[i])
+                    .writeTo(tmp.resolve(names[i]));
+        }
+        Map<String, float[]> got = MergeKitRun.merge(tmp.resolve("ties-eq.yml"), "merge_method: ties\nbase_model: " + tmp.resolve("tb")
+                + "\nmodels: [" + tmp.resolve("ta") + ", " + tmp.resolve("tc") + "]\nparameters: {weight: 1, density: 0.5}\n",
+                tmp.resolve("ties-eq"));
+        double[] d0 = new double[8];
+        double[][] ms = new double[2][8];
+        for (int i = 0; i < 8; i++) {
+            ms[0][i] = a[i];
+            ms[1][i] = b[i];
+        }
+        double[] ref = MergeKitReference.gta(d0, ms, new double[]{1, 1}, new double[]{0.5, 0.5}, "magnitude", null, null, "sum",
+                true, false, 1.0, null, null);
+        MergeKitRun.close("exact-k ties", ref, got.get("model.norm.weight"), DType.F32, 1e-6);
+        // |a| top 4 = 4, 3 and two of the three 2s (indices 1, 2): index 3 keeps only b's −2.
+        assertEquals(-2f, got.get("model.norm.weight")[3], 1e-6, "the third equal 2 is not kept");
+    }
+
+    @Test
     void aBaseOutsideASliceIsFineForMethodsThatNeverReadIt() throws IOException {
         Map<String, float[]> got = merge("""
                 merge_method: passthrough
