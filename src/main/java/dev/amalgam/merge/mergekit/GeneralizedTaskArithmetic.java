@@ -152,21 +152,10 @@ public final class GeneralizedTaskArithmetic extends MergeKitMethod {
                 return null;
             }
             float[] thr = new float[tasks];
-            boolean[] exact = new boolean[tasks];
             IntStream.range(0, tasks).parallel().forEach(t -> {
                 thr[t] = b[0][t][0];
-                java.nio.FloatBuffer row = v.rows()[t];
-                long at = 0;
-                for (int i = 0; i < n; i++) {
-                    at += Math.abs(row.get(i)) >= thr[t] ? 1 : 0;
-                }
-                exact[t] = at == k;
+                keepFirstTies(v.rows()[t], n, thr[t], k);
             });
-            for (boolean e : exact) {
-                if (!e) {
-                    return null;
-                }
-            }
             trim = dev.amalgam.merge.kernels.MagnitudeTrim.atLeast(thr, n);
         }
         dev.amalgam.merge.ops.MergeFunction fn = p.bool(normalizeDef()) ? dev.amalgam.merge.ops.MergeFunction.DIS_MEAN
@@ -174,6 +163,34 @@ public final class GeneralizedTaskArithmetic extends MergeKitMethod {
         p.global(INT8_MASK);
         return new dev.amalgam.merge.kernels.TrimCombineKernel(null, trim, w, dev.amalgam.merge.kernels.Combine.ties(fn, w, 1f))
                 .merge(v, step.manager(), step.base().getShape(), (float) p.number(LAMBDA), true);
+    }
+
+    /**
+     * Exactly k entries reach |x| ≥ thr: when more equal the threshold than fit, the later ones (by index)
+     * are zeroed in the step's own task vector, so the kernel's threshold trim keeps the first — the same
+     * entries as the staged path's stable ranks.
+     */
+    private static void keepFirstTies(java.nio.FloatBuffer row, int n, float thr, long k) {
+        long above = 0;
+        long equal = 0;
+        for (int i = 0; i < n; i++) {
+            float a = Math.abs(row.get(i));
+            above += a > thr ? 1 : 0;
+            equal += a == thr ? 1 : 0;
+        }
+        long room = k - above;
+        if (above + equal == k || thr == 0f) {
+            return; // no surplus (zeros never vote, so a zero threshold needs nothing either)
+        }
+        for (int i = 0; i < n; i++) {
+            if (Math.abs(row.get(i)) == thr) {
+                if (room > 0) {
+                    room--;
+                } else {
+                    row.put(i, 0f);
+                }
+            }
+        }
     }
 
     @Override
