@@ -5,6 +5,7 @@ import dev.amalgam.AmalgamException;
 
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -78,11 +79,18 @@ public final class ShardedCheckpoint implements TensorSource {
         if (s != null) {
             return s;
         }
-        if (fileName.isEmpty() || fileName.contains("/") || fileName.contains("\\") || fileName.equals("..")
-                || fileName.equals(".")) {
+        Path p = null;
+        if (!fileName.isEmpty() && !fileName.contains("/") && !fileName.contains("\\") && !fileName.equals("..")
+                && !fileName.equals(".")) {
+            try {
+                p = dir.resolve(fileName);
+            } catch (InvalidPathException e) {
+                // e.g. a NUL character: not a file name either
+            }
+        }
+        if (p == null) {
             throw new AmalgamException(indexFile + ": shard name '" + fileName + "' is not a plain file name");
         }
-        Path p = dir.resolve(fileName);
         if (!Files.isRegularFile(p)) {
             throw new AmalgamException(indexFile + ": shard file " + fileName + " is missing");
         }

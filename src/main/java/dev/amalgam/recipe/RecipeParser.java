@@ -9,6 +9,7 @@ import dev.amalgam.io.DType;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -67,7 +68,7 @@ public final class RecipeParser {
         refuse(root, where);
         String method = text(root, "merge_method", where, true);
         String baseStr = text(root, "base_model", where, false);
-        Path base = baseStr == null ? null : resolve(baseDir, baseStr);
+        Path base = baseStr == null ? null : resolve(baseDir, baseStr, where + ": base_model");
         boolean hasModels = root.hasNonNull("models");
         boolean hasSlices = root.hasNonNull("slices");
         if (hasModels == hasSlices) {
@@ -110,7 +111,7 @@ public final class RecipeParser {
         long seed = root.hasNonNull("seed") ? root.get("seed").asLong() : 0L;
         String tokenizerSource = text(root, "tokenizer_source", where, false);
         if (tokenizerSource != null && !tokenizerSource.equals("base") && !tokenizerSource.equals("union")) {
-            tokenizerSource = resolve(baseDir, tokenizerSource).toString();
+            tokenizerSource = resolve(baseDir, tokenizerSource, where + ": tokenizer_source").toString();
         }
         String chatTemplate = text(root, "chat_template", where, false);
         Map<String, Object> tokenizer = root.hasNonNull("tokenizer") ? tokenizer(root.get("tokenizer"), where + ": tokenizer", baseDir)
@@ -209,7 +210,7 @@ public final class RecipeParser {
                 }
             }
             String sb = text(s, "base_model", sw, false);
-            out.add(new MergeRecipe.Slice(sources, sb == null ? null : resolve(baseDir, sb),
+            out.add(new MergeRecipe.Slice(sources, sb == null ? null : resolve(baseDir, sb, sw + ".base_model"),
                     params(s.get("parameters"), sw + ".parameters")));
             i++;
         }
@@ -282,16 +283,20 @@ public final class RecipeParser {
     }
 
     private static Path modelPath(Path baseDir, String s, String where) {
-        if (s.contains("+") && !Files.exists(resolve(baseDir, s))) {
+        if (s.contains("+") && !Files.exists(resolve(baseDir, s, where))) {
             throw new AmalgamException(where + ": '" + s + "' looks like MergeKit's MODEL+LORA syntax; LoRA application is "
                     + "not implemented (merge the adapter into the model first)");
         }
-        return resolve(baseDir, s);
+        return resolve(baseDir, s, where);
     }
 
-    private static Path resolve(Path baseDir, String s) {
-        Path p = Path.of(s);
-        return (p.isAbsolute() || baseDir == null ? p : baseDir.resolve(p)).normalize();
+    private static Path resolve(Path baseDir, String s, String where) {
+        try {
+            Path p = Path.of(s);
+            return (p.isAbsolute() || baseDir == null ? p : baseDir.resolve(p)).normalize();
+        } catch (InvalidPathException e) {
+            throw new AmalgamException(where + ": '" + s + "' is not a valid path (" + e.getReason() + ")");
+        }
     }
 
     private static void checkKeys(JsonNode n, Set<String> known, String where) {

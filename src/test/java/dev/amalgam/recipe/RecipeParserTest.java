@@ -74,6 +74,8 @@ class RecipeParserTest {
                 {"merge_method: ties\nbase_model: b\nmodels: [{model: a, params: {}}]\n", "unknown key 'params'"},
                 {"merge_method: ties\nbase_model: b\nmodels: [a]\nscope: layer\n", "scope must be 'global' or 'tensor'"},
                 {"merge_method: [ties\n", "invalid YAML"},
+                {"merge_method: ties\nbase_model: b\nmodels: [\"a\\0b\"]\n", "is not a valid path"},
+                {"merge_method: ties\nbase_model: \"b\\0\"\nmodels: [a]\n", "base_model: 'b"},
                 {"- a\n- b\n", "must be a YAML mapping"},
                 {"merge_method: ties\nbase_model: b\nmodels: [{model: a, parameters: {weight: [{filter: mlp, value: 1}, 2]}}]\n",
                         "a list must hold only scalars"},

@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  * score scale), layer_norm_eps from LayerNormalization or the decomposed ReduceMean/Add epsilon.
  */
 final class BertConfigInference {
-    private static final Pattern LAYER = Pattern.compile("^encoder\\.layer\\.(\\d+)\\.");
+    private static final Pattern LAYER = Pattern.compile("^encoder\\.layer\\.(\\d{1,9})\\.");
 
     private final OnnxModel model;
     private final TensorSource weights;
@@ -32,11 +32,15 @@ final class BertConfigInference {
         this.file = model.file;
     }
 
-    /** True when the weights look like a BertModel state dict. */
+    /** True when the weights look like a BertModel state dict (these three present, and matrices). */
     static boolean isBert(TensorSource weights) {
-        return weights.contains("embeddings.word_embeddings.weight")
-                && weights.contains("embeddings.position_embeddings.weight")
-                && weights.contains("encoder.layer.0.attention.self.query.weight");
+        return isMatrix(weights, "embeddings.word_embeddings.weight")
+                && isMatrix(weights, "embeddings.position_embeddings.weight")
+                && isMatrix(weights, "encoder.layer.0.attention.self.query.weight");
+    }
+
+    private static boolean isMatrix(TensorSource weights, String name) {
+        return weights.contains(name) && weights.info(name).shape().length == 2;
     }
 
     static ObjectNode infer(OnnxModel model, TensorSource weights, List<String> warnings) {
@@ -66,8 +70,9 @@ final class BertConfigInference {
     }
 
     private int dim(String name, int axis, int dflt) {
-        if (!weights.contains(name)) {
-            warnings.add("no tensor '" + name + "'; using default " + dflt);
+        if (!isMatrix(weights, name)) {
+            warnings.add((weights.contains(name) ? "tensor '" + name + "' is not a matrix" : "no tensor '" + name + "'")
+                    + "; using default " + dflt);
             return dflt;
         }
         return (int) weights.info(name).shape()[axis];

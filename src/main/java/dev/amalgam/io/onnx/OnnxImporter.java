@@ -89,11 +89,9 @@ public final class OnnxImporter {
     private static List<Path> dataFiles(Path onnx, Map<String, OnnxTensorSource.Entry> entries) {
         java.util.LinkedHashSet<Path> files = new java.util.LinkedHashSet<>();
         files.add(onnx);
-        Path dir = onnx.toAbsolutePath().getParent();
         for (OnnxTensorSource.Entry e : entries.values()) {
-            Map<String, String> ext = e.tensor().external();
-            if (ext != null && ext.get("location") != null) {
-                files.add(dir.resolve(ext.get("location")).normalize());
+            if (e.tensor().external() != null) {
+                files.add(OnnxTensorData.externalFile(e.tensor(), onnx));
             }
         }
         return List.copyOf(files);

@@ -282,11 +282,14 @@ final class OnnxModelReader {
                 throw new AmalgamException(file + ": tensor '" + name + "' has negative dimension " + Arrays.toString(d));
             }
         }
+        if (OnnxTensor.numel(d) < 0) {
+            throw new AmalgamException(file + ": tensor '" + name + "' has too many elements " + Arrays.toString(d));
+        }
         return new OnnxTensor(name, dataType, d, raw, typed == null ? null : typed.toArray(), typedField,
                 isExternal ? Map.copyOf(external) : null);
     }
 
-    /** SparseTensorProto (values=1, indices=2, dims=3), densified into a float tensor. */
+    /** SparseTensorProto (values=1, indices=2, dims=3), checked here and densified when read. */
     private OnnxTensor readSparseTensor() throws IOException {
         OnnxTensor values = null;
         OnnxTensor indices = null;
@@ -311,7 +314,7 @@ final class OnnxModelReader {
         if (values == null || indices == null) {
             throw new AmalgamException(file + ": sparse initializer without values or indices");
         }
-        return SparseDensifier.densify(file, values, indices, dims.toArray());
+        return SparseDensifier.sparse(file, values, indices, dims.toArray());
     }
 
     private void readRepeated(int tag, int elementWire, Longs out) throws IOException {

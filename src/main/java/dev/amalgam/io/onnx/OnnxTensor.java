@@ -14,17 +14,37 @@ import java.util.Map;
  *                  longs (float and double as their bit patterns), or null; see {@link #typedField}
  * @param typedField the field number the typed values came from (4, 5, 7 or 10), 0 if none
  * @param external  external_data entries (location, offset, length, ...) when data_location is EXTERNAL, else null
+ * @param sparse    for a sparse initializer, its checked values and indices, densified only when read; else null
  */
 record OnnxTensor(String name, int dataType, long[] dims, ByteBuffer raw, long[] typed, int typedField,
-                  Map<String, String> external) {
+                  Map<String, String> external, SparseDensifier.Sparse sparse) {
+
+    /** The largest element count accepted: its byte size must fit a long for every element type. */
+    static final long MAX_NUMEL = Long.MAX_VALUE / 8;
+
+    OnnxTensor(String name, int dataType, long[] dims, ByteBuffer raw, long[] typed, int typedField,
+               Map<String, String> external) {
+        this(name, dataType, dims, raw, typed, typedField, external, null);
+    }
 
     static final int FLOAT = 1, UINT8 = 2, INT8 = 3, UINT16 = 4, INT16 = 5, INT32 = 6, INT64 = 7,
             STRING = 8, BOOL = 9, FLOAT16 = 10, DOUBLE = 11, UINT32 = 12, UINT64 = 13, BFLOAT16 = 16;
 
     long numel() {
+        return numel(dims);
+    }
+
+    /**
+     * The element count of non-negative dims, or -1 when it or the product of any leading dims is over
+     * {@link #MAX_NUMEL} (so that no order of multiplying the dims by the element size overflows).
+     */
+    static long numel(long[] dims) {
         long n = 1;
         for (long d : dims) {
-            n = Math.multiplyExact(n, d);
+            if (d != 0 && n > MAX_NUMEL / d) {
+                return -1;
+            }
+            n *= d;
         }
         return n;
     }
@@ -34,6 +54,6 @@ record OnnxTensor(String name, int dataType, long[] dims, ByteBuffer raw, long[]
     }
 
     OnnxTensor renamed(String newName) {
-        return new OnnxTensor(newName, dataType, dims, raw, typed, typedField, external);
+        return new OnnxTensor(newName, dataType, dims, raw, typed, typedField, external, sparse);
     }
 }

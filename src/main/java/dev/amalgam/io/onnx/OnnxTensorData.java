@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
@@ -42,7 +43,9 @@ final class OnnxTensorData {
         DType dt = dtype(t, file);
         long expected = Math.multiplyExact(t.numel(), dt.byteSize());
         ByteBuffer out;
-        if (t.external() != null) {
+        if (t.sparse() != null) {
+            out = SparseDensifier.densify(t, file);
+        } else if (t.external() != null) {
             out = external(t, file, expected);
         } else if (t.raw() != null) {
             out = t.raw().duplicate(); // duplicate() is big-endian; the order is set below
@@ -91,17 +94,29 @@ final class OnnxTensorData {
         return b.flip();
     }
 
-    private static ByteBuffer external(OnnxTensor t, Path file, long expected) {
+    /** The external data file of a tensor, checked to be a valid path inside the model's directory. */
+    static Path externalFile(OnnxTensor t, Path file) {
         String location = t.external().get("location");
         if (location == null || location.isEmpty()) {
             throw new AmalgamException(file + ": tensor '" + t.name() + "' is external but has no location");
         }
         Path dir = file.toAbsolutePath().getParent();
-        Path data = dir.resolve(location).normalize();
-        if (Path.of(location).isAbsolute() || !data.startsWith(dir.normalize())) {
+        Path data;
+        try {
+            data = Path.of(location).isAbsolute() ? null : dir.resolve(location).normalize();
+        } catch (InvalidPathException e) {
+            throw new AmalgamException(file + ": tensor '" + t.name() + "' has an invalid external location ("
+                    + e.getReason() + ")");
+        }
+        if (data == null || !data.startsWith(dir.normalize())) {
             throw new AmalgamException(file + ": tensor '" + t.name() + "' external location '" + location
                     + "' points outside the model directory");
         }
+        return data;
+    }
+
+    private static ByteBuffer external(OnnxTensor t, Path file, long expected) {
+        Path data = externalFile(t, file);
         long offset = parseLong(t, file, "offset", 0);
         long length = parseLong(t, file, "length", expected);
         if (!Files.isRegularFile(data)) {

@@ -7,26 +7,37 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
 
-/** Turns a SparseTensorProto (values + int64 indices, linear [NNZ] or per-axis [NNZ, rank]) into a dense tensor. */
+/**
+ * Turns a SparseTensorProto (values + int64 indices, linear [NNZ] or per-axis [NNZ, rank]) into a dense
+ * tensor. Reading the model only checks it ({@link #sparse}); the dense bytes, whose size the file
+ * declares rather than holds, are allocated when the tensor is read ({@link #densify}).
+ */
 final class SparseDensifier {
+    /** Checked parts of a sparse initializer: the values' bytes and each value's linear index. */
+    record Sparse(ByteBuffer values, long[] linearIndices) {
+    }
+
     private SparseDensifier() {
     }
 
-    static OnnxTensor densify(Path file, OnnxTensor values, OnnxTensor indices, long[] dims) {
+    /** Checks a sparse initializer and returns it as a tensor of shape {@code dims}, not yet densified. */
+    static OnnxTensor sparse(Path file, OnnxTensor values, OnnxTensor indices, long[] dims) {
         String name = values.name();
         DType dt = OnnxTensorData.dtype(values, file);
         ByteBuffer vals = OnnxTensorData.bytes(values, file);
+        if (indices.dataType() != OnnxTensor.INT64 && indices.dataType() != OnnxTensor.INT32) {
+            throw new AmalgamException(file + ": sparse initializer '" + name + "' has indices of ONNX data_type "
+                    + indices.dataType() + " (int64 expected)");
+        }
         long[] idx = OnnxTensorData.longs(indices, file);
         long nnz = values.numel();
-        long numel = 1;
         for (long d : dims) {
             if (d < 0) {
                 throw new AmalgamException(file + ": sparse initializer '" + name + "' has a negative dimension");
             }
-            numel = Math.multiplyExact(numel, d);
         }
-        long bytes = Math.multiplyExact(numel, dt.byteSize());
-        if (bytes > Integer.MAX_VALUE) {
+        long numel = OnnxTensor.numel(dims);
+        if (numel < 0 || numel * dt.byteSize() > Integer.MAX_VALUE) {
             throw new AmalgamException(file + ": sparse initializer '" + name + "' is over 2 GiB dense");
         }
         boolean perAxis = indices.dims().length == 2;
@@ -34,8 +45,7 @@ final class SparseDensifier {
             throw new AmalgamException(file + ": sparse initializer '" + name + "' has " + idx.length
                     + " indices for " + nnz + " values");
         }
-        ByteBuffer dense = ByteBuffer.allocate((int) bytes).order(ByteOrder.LITTLE_ENDIAN);
-        int es = dt.byteSize();
+        long[] linearIndices = new long[(int) nnz];
         for (int k = 0; k < nnz; k++) {
             long linear;
             if (perAxis) {
@@ -53,11 +63,22 @@ final class SparseDensifier {
             if (linear < 0 || linear >= numel) {
                 throw new AmalgamException(file + ": sparse initializer '" + name + "' index " + linear + " out of range");
             }
+            linearIndices[k] = linear;
+        }
+        return new OnnxTensor(name, values.dataType(), dims, null, null, 0, null, new Sparse(vals, linearIndices));
+    }
+
+    /** The dense little-endian bytes of a tensor made by {@link #sparse}. */
+    static ByteBuffer densify(OnnxTensor t, Path file) {
+        int es = OnnxTensorData.dtype(t, file).byteSize();
+        ByteBuffer values = t.sparse().values();
+        long[] linear = t.sparse().linearIndices();
+        ByteBuffer dense = ByteBuffer.allocate((int) (t.numel() * es)).order(ByteOrder.LITTLE_ENDIAN);
+        for (int k = 0; k < linear.length; k++) {
             for (int b = 0; b < es; b++) {
-                dense.put((int) (linear * es + b), vals.get(k * es + b));
+                dense.put((int) (linear[k] * es + b), values.get(k * es + b));
             }
         }
-        return new OnnxTensor(name, values.dataType(), dims,
-                dense.asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN), null, 0, null);
+        return dense;
     }
 }

@@ -152,4 +152,30 @@ class OnnxImporterSyntheticTest {
         var t = assertThrows(AmalgamException.class, () -> OnnxImporter.open(truncated));
         assertTrue(t.getMessage().contains("truncated.onnx"), t.getMessage());
     }
+
+    @Test
+    void sparseInitializersAreCheckedOnOpenAndDensifiedWhenRead() throws IOException {
+        Msg perAxis = new Msg().msg(1, tensor("sp.weight", 1, 2).bytes(9, rawFloats(5, 6)))
+                .msg(2, tensor("", 7, 2, 2).packedVarints(7, 0, 1, 1, 2)).packedVarints(3, 2, 3);
+        Msg linear = new Msg().msg(1, tensor("sp2.weight", 1, 1).bytes(9, rawFloats(9)))
+                .msg(2, tensor("", 7, 1).packedVarints(7, 4)).packedVarints(3, 5);
+        Msg graph = new Msg().str(2, "sparse").msg(15, perAxis).msg(15, linear);
+        Path m = write("sparse.onnx", new Msg().varint(1, 8).msg(7, graph).bytes());
+        var s = OnnxImporter.open(m).tensors();
+        assertArrayEquals(new long[] {2, 3}, s.info("sp.weight").shape());
+        assertArrayEquals(new float[] {0, 5, 0, 0, 0, 6}, floats(s.bytes("sp.weight")));
+        assertArrayEquals(new float[] {0, 0, 0, 0, 9}, floats(s.bytes("sp2.weight")));
+
+        // A dense size far beyond the file is only allocated if the tensor is read; an index out of range
+        // is an error on open.
+        Msg huge = new Msg().msg(1, tensor("big.weight", 1, 0).bytes(9, new byte[0]))
+                .msg(2, tensor("", 7, 0).bytes(9, new byte[0])).packedVarints(3, 500_000_000L);
+        assertEquals(List.of("big.weight"), OnnxImporter.open(write("huge.onnx",
+                new Msg().varint(1, 8).msg(7, new Msg().msg(15, huge)).bytes())).tensors().names());
+        Msg bad = new Msg().msg(1, tensor("bad.weight", 1, 1).bytes(9, rawFloats(1)))
+                .msg(2, tensor("", 7, 1).packedVarints(7, 3)).packedVarints(3, 3);
+        var e = assertThrows(AmalgamException.class, () -> OnnxImporter.open(write("bad-sparse.onnx",
+                new Msg().varint(1, 8).msg(7, new Msg().msg(15, bad)).bytes())));
+        assertTrue(e.getMessage().contains("bad.weight") && e.getMessage().contains("out of range"), e.getMessage());
+    }
 }
