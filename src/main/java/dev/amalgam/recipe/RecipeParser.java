@@ -225,7 +225,8 @@ public final class RecipeParser {
         checkKeys(n, Set.of("source", "tokens", "pad_to_multiple_of"), where);
         Map<String, Object> out = new LinkedHashMap<>();
         String source = n.hasNonNull("source") ? n.get("source").asText() : "union";
-        out.put("source", source.equals("union") || source.equals("base") ? source : resolve(baseDir, source).toString());
+        out.put("source", source.equals("union") || source.equals("base") ? source
+                : resolve(baseDir, source, where + ".source").toString());
         if (n.hasNonNull("pad_to_multiple_of")) {
             if (!n.get("pad_to_multiple_of").canConvertToInt() || n.get("pad_to_multiple_of").asInt() <= 0) {
                 throw new AmalgamException(where + ".pad_to_multiple_of: must be a positive integer");
@@ -251,13 +252,13 @@ public final class RecipeParser {
                 }
                 JsonNode src = cfg.get("source");
                 if (src != null && src.isTextual()) {
-                    c.put("source", resolve(baseDir, src.asText()).toString());
+                    c.put("source", resolve(baseDir, src.asText(), tw + ".source").toString());
                 } else if (src != null && src.isObject()) {
                     checkKeys(src, Set.of("kind", "model", "token", "token_id"), tw + ".source");
                     Map<String, Object> sm = new LinkedHashMap<>();
                     sm.put("kind", src.path("kind").asText());
                     if (src.has("model")) {
-                        sm.put("model", resolve(baseDir, src.get("model").asText()).toString());
+                        sm.put("model", resolve(baseDir, src.get("model").asText(), tw + ".source.model").toString());
                     }
                     if (src.has("token")) {
                         sm.put("token", src.get("token").asText());
