@@ -2,12 +2,10 @@ package dev.amalgam.merge;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.amalgam.AmalgamException;
 import dev.amalgam.io.Checkpoint;
 import dev.amalgam.io.Checkpoints;
 import dev.amalgam.io.DType;
-import dev.amalgam.io.Json;
 import dev.amalgam.io.ShardedWriter;
 import dev.amalgam.io.TensorInfo;
 import dev.amalgam.tensor.TensorBridge;
@@ -39,18 +37,8 @@ public final class Materializer {
     }
 
     public static Modulated open(Path dir) {
-        Path manifest = dir.resolve(ModulatedSink.MANIFEST);
-        if (!Files.isRegularFile(manifest)) {
-            throw new AmalgamException(dir + ": not a modulated merge output (no " + ModulatedSink.MANIFEST + ")");
-        }
-        JsonNode m = Json.readFile(manifest);
-        List<String> tasks = new ArrayList<>();
-        m.path("tasks").forEach(t -> tasks.add(t.asText()));
-        double[] scales = new double[tasks.size()];
-        for (int i = 0; i < scales.length; i++) {
-            scales[i] = m.path("scales").path(i).asDouble(Double.NaN);
-        }
-        return new Modulated(dir, m.path("method").asText(), Path.of(m.path("base").asText()), tasks, scales);
+        dev.amalgam.io.ModulatedDirectory d = dev.amalgam.io.ModulatedDirectory.read(dir);
+        return new Modulated(dir, d.method(), d.base(), d.tasks(), d.scales());
     }
 
     /** Writes task {@code task}'s model as an HF directory at {@code out}. */

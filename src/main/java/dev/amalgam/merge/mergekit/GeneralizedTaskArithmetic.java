@@ -1,6 +1,5 @@
 package dev.amalgam.merge.mergekit;
 
-import dev.amalgam.AmalgamException;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -212,10 +211,6 @@ public final class GeneralizedTaskArithmetic extends MergeKitMethod {
             double[] eps = sp == Sparsifier.DELLA_MAGPRUNE ? p.perTask(EPSILON) : new double[tasks];
             IntStream.range(0, tasks).parallel().forEach(t -> sp.apply(name(), in.name(), in.shape(), in.deltas()[t],
                     new Sparsifier.Setting(density[t], gamma[t], eps[t], rescale, seed, t)));
-        } else {
-            for (int t = 0; t < tasks; t++) {
-                p.model(DENSITY, t);
-            }
         }
         float[] out = new float[n];
         float[] wf = new float[tasks];
@@ -278,9 +273,4 @@ public final class GeneralizedTaskArithmetic extends MergeKitMethod {
         return variant(name) != null;
     }
 
-    static void check(boolean ok, String msg) {
-        if (!ok) {
-            throw new AmalgamException(msg);
-        }
-    }
 }
