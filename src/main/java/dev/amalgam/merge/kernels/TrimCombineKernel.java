@@ -10,13 +10,14 @@ import java.util.List;
 /**
  * The fused pass behind Task Arithmetic's sparsified relatives (DARE, TIES, Breadcrumbs and their
  * combinations): per element, in one read of the T task vectors,
- * x_t = w_t · trim_t(drop_t(τ_t)), delta = combine(x), θ = θ_0 + scale · delta.
+ * x_t = w_t · (f_t · trim_t(drop_t(τ_t))), delta = combine(x), θ = θ_0 + scale · delta.
  * Each stage is optional. The element formulas are those of the whole-array path (drop:
  * {@link Dropout}, trim: {@link MagnitudeTrim}, combine: {@link Combine}).
  */
 public final class TrimCombineKernel {
     private final Dropout drop;
     private final MagnitudeTrim trim;
+    private final float[] factors;
     private final float[] weights;
     private final Combine combine;
 
@@ -27,10 +28,20 @@ public final class TrimCombineKernel {
      * @param combine how the x_t become the delta
      */
     public TrimCombineKernel(Dropout drop, MagnitudeTrim trim, double[] weights, Combine combine) {
+        this(drop, trim, null, weights == null ? null : Combine.toFloats(weights), combine);
+    }
+
+    private TrimCombineKernel(Dropout drop, MagnitudeTrim trim, float[] factors, float[] weights, Combine combine) {
         this.drop = drop;
         this.trim = trim;
-        this.weights = weights == null ? null : Combine.toFloats(weights);
+        this.factors = factors;
+        this.weights = weights;
         this.combine = combine;
+    }
+
+    /** The same kernel with the trimmed values of task t multiplied by f[t] before the weights (an L1 rescale). */
+    public TrimCombineKernel withFactors(float[] f) {
+        return new TrimCombineKernel(drop, trim, f.clone(), weights, combine);
     }
 
     private static final class State extends ChunkedPass.Block {
@@ -52,6 +63,12 @@ public final class TrimCombineKernel {
             }
             if (trim != null) {
                 trim.apply(t, xt, start, len);
+            }
+            if (factors != null && factors[t] != 1f) {
+                float f = factors[t];
+                for (int j = 0; j < len; j++) {
+                    xt[j] = xt[j] * f;
+                }
             }
             if (weights != null) {
                 float w = weights[t];

@@ -93,11 +93,9 @@ public final class GeneralizedTaskArithmetic extends MergeKitMethod {
     }
 
     /**
-     * Two fast forms of the same math: task arithmetic as one whole-array weighted sum (any device), and
-     * TIES with one density for every model as the fused trim–elect–merge kernel of Amalgam's engine
-     * (the magnitude threshold from the kernels' radix select, used only after a count shows it keeps
-     * exactly int(density·n) entries, so ties at the threshold cannot differ). Otherwise the staged float
-     * path below.
+     * Fast forms of the same math: task arithmetic as one whole-array weighted sum (any device), and the
+     * rest as the engine's fused trim–elect–merge kernel ({@link GtaKernel}). What the kernel does not
+     * cover (DELLA, NaN inputs, selections that keep nothing, huge tensors) takes the staged float path below.
      */
     @Override
     public ai.djl.ndarray.NDArray merge(dev.amalgam.merge.TensorStep step) {
@@ -120,76 +118,15 @@ public final class GeneralizedTaskArithmetic extends MergeKitMethod {
             float scale = (float) (p.number(LAMBDA) / divisor);
             return dev.amalgam.merge.ops.TaskReductions.weightedSum(step.stackedTaskVectors(), w).muli(scale).addi(step.base());
         }
-        ai.djl.ndarray.NDArray fused = fusedTies(step, p);
-        return fused != null ? fused : super.merge(step);
-    }
-
-    private ai.djl.ndarray.NDArray fusedTies(dev.amalgam.merge.TensorStep step, TensorParameters.Resolved p) {
-        dev.amalgam.merge.kernels.StepViews v = step.views();
-        if (variant.sparsifier() != Sparsifier.MAGNITUDE || variant.consensus() != Consensus.SUM || v == null
-                || p.bool(rescaleDef())) {
-            return null;
-        }
-        int tasks = step.taskCount();
+        Sparsifier sp = variant.sparsifier();
         double[] w = p.perTask(WEIGHT);
         double[] density = p.perTask(DENSITY);
-        for (int t = 0; t < tasks; t++) {
-            // The kernel's divisor guard equals MergeKit's "0 → 1" only when every weight is clearly non-zero and positive.
-            if (density[t] != density[0] || !(w[t] >= 1e-6)) {
-                return null;
-            }
-        }
-        int n = v.n();
-        dev.amalgam.merge.kernels.MagnitudeTrim trim = null;
-        if (density[0] < 1) {
-            long k = (long) (density[0] * n);
-            if (k <= 0) {
-                return null; // the staged path reports it
-            }
-            float[][][] b = dev.amalgam.merge.kernels.RankSelect.magnitudes(v, n, k);
-            if (b == null) {
-                return null;
-            }
-            float[] thr = new float[tasks];
-            IntStream.range(0, tasks).parallel().forEach(t -> {
-                thr[t] = b[0][t][0];
-                keepFirstTies(v.rows()[t], n, thr[t], k);
-            });
-            trim = dev.amalgam.merge.kernels.MagnitudeTrim.atLeast(thr, n);
-        }
-        dev.amalgam.merge.ops.MergeFunction fn = p.bool(normalizeDef()) ? dev.amalgam.merge.ops.MergeFunction.DIS_MEAN
-                : dev.amalgam.merge.ops.MergeFunction.DIS_SUM;
+        double[] gamma = sp == Sparsifier.MAGNITUDE_OUTLIERS ? p.perTask(GAMMA) : new double[tasks];
+        double[] eps = sp == Sparsifier.DELLA_MAGPRUNE ? p.perTask(EPSILON) : new double[tasks];
         p.global(INT8_MASK);
-        return new dev.amalgam.merge.kernels.TrimCombineKernel(null, trim, w, dev.amalgam.merge.kernels.Combine.ties(fn, w, 1f))
-                .merge(v, step.manager(), step.base().getShape(), (float) p.number(LAMBDA), true);
-    }
-
-    /**
-     * Exactly k entries reach |x| ≥ thr: when more equal the threshold than fit, the later ones (by index)
-     * are zeroed in the step's own task vector, so the kernel's threshold trim keeps the first — the same
-     * entries as the staged path's stable ranks.
-     */
-    private static void keepFirstTies(java.nio.FloatBuffer row, int n, float thr, long k) {
-        long above = 0;
-        long equal = 0;
-        for (int i = 0; i < n; i++) {
-            float a = Math.abs(row.get(i));
-            above += a > thr ? 1 : 0;
-            equal += a == thr ? 1 : 0;
-        }
-        long room = k - above;
-        if (above + equal == k || thr == 0f) {
-            return; // no surplus (zeros never vote, so a zero threshold needs nothing either)
-        }
-        for (int i = 0; i < n; i++) {
-            if (Math.abs(row.get(i)) == thr) {
-                if (room > 0) {
-                    room--;
-                } else {
-                    row.put(i, 0f);
-                }
-            }
-        }
+        ai.djl.ndarray.NDArray fused = GtaKernel.merge(variant, step, new GtaKernel.Settings(name(), w, density, gamma, eps,
+                p.bool(rescaleDef()), p.bool(normalizeDef()), p.number(LAMBDA), seed));
+        return fused != null ? fused : super.merge(step);
     }
 
     @Override

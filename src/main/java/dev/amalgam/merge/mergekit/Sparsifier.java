@@ -3,6 +3,8 @@ package dev.amalgam.merge.mergekit;
 import dev.amalgam.AmalgamException;
 import dev.amalgam.merge.ops.CounterRng;
 
+import java.nio.FloatBuffer;
+
 /**
  * The sparsification stage of generalized task arithmetic (docs/mergekit.md, "Task-arithmetic
  * family"), applied to one task vector in place, then the optional L1 rescale that restores the
@@ -54,7 +56,8 @@ public enum Sparsifier {
                 // MergeKit keeps sorted[bottom : -top]; with top = 0 that slice is empty.
                 RankBand.keep(x, 0, n, bottom, top == 0 ? bottom : n - top);
             }
-            case DELLA_MAGPRUNE -> della(method, tensor, shape, x, s);
+            case DELLA_MAGPRUNE -> della(method, tensor, shape, FloatBuffer.wrap(x), s.density(), s.epsilon(), s.seed(),
+                    s.task());
             default -> throw new IllegalStateException();
         }
         if (s.rescale()) {
@@ -90,54 +93,64 @@ public enum Sparsifier {
         }
     }
 
-    /** DELLA's MagPrune: ranks along dimension 1 (a 1-D tensor is one row). */
-    private static void della(String method, String tensor, long[] shape, float[] x, Setting s) {
-        if (s.density() <= 0) {
-            java.util.Arrays.fill(x, 0f);
+    /**
+     * DELLA's MagPrune on x in place: ranks along dimension 1 (a 1-D tensor is one row), stable ascending
+     * by |x| (equal magnitudes by index); rank r of a row of len keeps its entry with probability
+     * density − ε + 2ε·r/(len − 1), drawn from the counter generator at the entry's flat index. The
+     * staged form passes a wrapped array, the fused kernel the step's own native memory.
+     */
+    static void della(String method, String tensor, long[] shape, FloatBuffer x, double density, double eps, long seed,
+                      int task) {
+        int n = x.limit();
+        if (density <= 0) {
+            for (int i = 0; i < n; i++) {
+                x.put(i, 0f);
+            }
             return;
         }
-        double eps = s.epsilon();
-        if (s.density() + eps >= 1 || s.density() - eps <= 0) {
+        if (density + eps >= 1 || density - eps <= 0) {
             throw new AmalgamException(method + ": epsilon " + eps + " must keep density ± epsilon inside (0, 1), density "
-                    + s.density() + " (tensor " + tensor + ")");
+                    + density + " (tensor " + tensor + ")");
         }
         int outer;
         int len;
         int inner;
         if (shape.length <= 1) {
             outer = 1;
-            len = x.length;
+            len = n;
             inner = 1;
         } else {
             outer = (int) shape[0];
             len = (int) shape[1];
-            inner = x.length / Math.max(1, outer * len);
+            inner = n / Math.max(1, outer * len);
         }
         if (len < 2) {
             throw new AmalgamException(method + ": tensor " + tensor + " has rows of " + len
                     + " entries along dimension 1; DELLA's rank normalisation divides by zero there (MergeKit fails too)");
         }
-        CounterRng rng = new CounterRng(s.seed(), tensor, s.task());
-        long[] keys = new long[len];
+        CounterRng rng = new CounterRng(seed, tensor, task);
+        MagnitudeRanks ranks = new MagnitudeRanks(len);
         for (int o = 0; o < outer; o++) {
             for (int in = 0; in < inner; in++) {
                 int base = o * len * inner + in;
-                // Stable ascending order by |x|: the magnitude's bits above the index, one primitive sort.
-                for (int j = 0; j < len; j++) {
-                    keys[j] = ((long) (Float.floatToRawIntBits(x[base + j * inner]) & 0x7fffffff) << 32) | j;
-                }
-                java.util.Arrays.sort(keys);
+                int[] order = ranks.ascending(x, base, inner);
                 for (int r = 0; r < len; r++) {
-                    int j = (int) keys[r];
-                    double rankNorm = (double) r / (len - 1);
-                    double p = (s.density() - eps) + rankNorm * 2 * eps;
-                    int at = base + j * inner;
+                    double p = (density - eps) + (double) r / (len - 1) * 2 * eps;
+                    int at = base + order[r] * inner;
                     if (!(rng.uniform(at) < p)) {
-                        x[at] = 0f;
+                        x.put(at, 0f);
                     }
                 }
             }
         }
+    }
+
+    static double l1(FloatBuffer x) {
+        double s = 0;
+        for (int i = 0; i < x.limit(); i++) {
+            s += Math.abs(x.get(i));
+        }
+        return s;
     }
 
     private static double l1(float[] x) {

@@ -1,0 +1,264 @@
+package dev.amalgam.merge.mergekit;
+
+import ai.djl.ndarray.NDArray;
+import dev.amalgam.merge.TensorStep;
+import dev.amalgam.merge.kernels.Combine;
+import dev.amalgam.merge.kernels.Dropout;
+import dev.amalgam.merge.kernels.MagnitudeTrim;
+import dev.amalgam.merge.kernels.RankSelect;
+import dev.amalgam.merge.kernels.StepViews;
+import dev.amalgam.merge.kernels.TrimCombineKernel;
+import dev.amalgam.merge.ops.MergeFunction;
+
+import java.nio.FloatBuffer;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+
+/**
+ * Generalized task arithmetic on the engine's fused trim–elect–merge kernel ({@link TrimCombineKernel}):
+ * the sparsifier becomes the kernel's drop (random) or magnitude trim (top-k, outlier band), the L1
+ * rescale its per-task factors, the sign consensus its TIES combine. The same math as the staged float
+ * path of {@link GeneralizedTaskArithmetic} (same draws, same element formulas, same order of float
+ * operations), in one read of the task vectors and one write of the output.
+ *
+ * <p>Exact-count selections: a magnitude threshold from the radix select keeps every entry equal to it,
+ * while MergeKit keeps a fixed count. Before the kernel runs, the surplus entries equal to a band edge
+ * are zeroed in the step's own task vectors, in the order of the staged path's stable ranks, so the
+ * threshold trim keeps the same entries.
+ */
+final class GtaKernel {
+    private GtaKernel() {
+    }
+
+    /** The resolved settings of one tensor. */
+    record Settings(String method, double[] weights, double[] density, double[] gamma, double[] epsilon, boolean rescale,
+                    boolean normalize, double lambda, long seed) {
+    }
+
+    /**
+     * θ for this step, or null when the staged path has to run it: no kernel views, a count
+     * consensus, normalisation without consensus, non-positive weights under dis-mean, a selection that
+     * keeps nothing (the staged path reports it) or a NaN in a task vector.
+     */
+    static NDArray merge(GeneralizedTaskArithmetic.Variant variant, TensorStep step, Settings s) {
+        StepViews v = step.views();
+        GeneralizedTaskArithmetic.Consensus consensus = variant.consensus();
+        if (v == null || consensus == GeneralizedTaskArithmetic.Consensus.COUNT || (consensus == null && s.normalize())) {
+            return null;
+        }
+        int tasks = v.tasks();
+        if (consensus != null && s.normalize()) {
+            for (double w : s.weights()) {
+                // dis-mean's divisor guard equals MergeKit's "0 → 1" only when every weight is clearly positive.
+                if (!(w >= 1e-6)) {
+                    return null;
+                }
+            }
+        }
+        Dropout drop = null;
+        MagnitudeTrim trim = null;
+        double[] l1Before = null;
+        Sparsifier sp = variant.sparsifier();
+        if (sp == Sparsifier.RANDOM) {
+            double[] p = new double[tasks];
+            for (int t = 0; t < tasks; t++) {
+                p[t] = s.density()[t] >= 1 ? 0 : 1 - s.density()[t];
+            }
+            drop = Dropout.perTask(s.seed(), step.name(), p);
+        } else if (sp == Sparsifier.MAGNITUDE || sp == Sparsifier.MAGNITUDE_OUTLIERS) {
+            long[][] bands = bands(sp, s, v.n(), tasks);
+            if (bands == null) {
+                return null;
+            }
+            l1Before = new double[tasks];
+            trim = trim(v, bands, l1Before);
+            if (trim == null) {
+                return null;
+            }
+        }
+        float[] dellaFactors = null;
+        if (sp == Sparsifier.DELLA_MAGPRUNE) {
+            dellaFactors = della(step, v, s);
+        }
+        Combine combine = consensus == null ? Combine.sum()
+                : Combine.ties(s.normalize() ? MergeFunction.DIS_MEAN : MergeFunction.DIS_SUM, s.weights(), 1f);
+        TrimCombineKernel kernel = new TrimCombineKernel(drop, trim, s.weights(), combine);
+        if (dellaFactors != null) {
+            kernel = kernel.withFactors(dellaFactors);
+        } else if (s.rescale() && sp != null) {
+            kernel = kernel.withFactors(l1Factors(v, drop, trim, s.density(), l1Before));
+        }
+        return kernel.merge(v, step.manager(), step.base().getShape(), (float) s.lambda(), true);
+    }
+
+    /**
+     * DELLA's magnitude-ranked drop, in place on each task vector (tasks in parallel), and the L1 rescale
+     * factors (all 1 without rescale), norms summed in index order as the staged path sums them.
+     */
+    private static float[] della(TensorStep step, StepViews v, Settings s) {
+        float[] f = new float[v.tasks()];
+        Arrays.fill(f, 1f);
+        IntStream.range(0, v.tasks()).parallel().forEach(t -> {
+            if (s.density()[t] >= 1) {
+                return;
+            }
+            FloatBuffer row = v.rows()[t];
+            double before = s.rescale() ? Sparsifier.l1(row) : 0;
+            Sparsifier.della(s.method(), step.name(),
+                    step.info().shape(), row, s.density()[t], s.epsilon()[t], s.seed(), t);
+            if (s.rescale()) {
+                double after = Sparsifier.l1(row);
+                if (before >= 1e-7 && after >= 1e-7) {
+                    f[t] = (float) (before / after);
+                }
+            }
+        });
+        return f;
+    }
+
+    /**
+     * Per task the kept ascending-rank band [lo, hi) as the staged path computes it, {0, n} for a task
+     * left whole (density ≥ 1), or null when a task's band is empty (the staged path zeroes or refuses).
+     */
+    private static long[][] bands(Sparsifier sp, Settings s, int n, int tasks) {
+        long[][] out = new long[tasks][];
+        for (int t = 0; t < tasks; t++) {
+            if (s.density()[t] >= 1) {
+                out[t] = new long[]{0, n};
+                continue;
+            }
+            if (sp == Sparsifier.MAGNITUDE) {
+                long k = (long) (s.density()[t] * n);
+                out[t] = new long[]{n - k, n};
+            } else {
+                long target = (long) (s.density()[t] * n);
+                long top = (long) (s.gamma()[t] * n);
+                long bottom = n - target - top;
+                if (bottom < 0) {
+                    top += bottom;
+                    bottom = 0;
+                }
+                out[t] = new long[]{bottom, top == 0 ? bottom : n - top};
+            }
+            if (out[t][0] >= out[t][1]) {
+                return null;
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The threshold trim of the bands: edges from the radix select (tasks with equal bands together),
+     * surplus edge ties zeroed in place. Magnitude top-k ranks equal magnitudes in reverse index order
+     * (the first ones are kept), the outlier band in index order, as {@link RankBand} does.
+     */
+    private static MagnitudeTrim trim(StepViews v, long[][] bands, double[] l1Before) {
+        int n = v.n();
+        int tasks = v.tasks();
+        Map<List<Long>, List<Integer>> groups = new LinkedHashMap<>();
+        for (int t = 0; t < tasks; t++) {
+            if (bands[t][0] > 0 || bands[t][1] < n) {
+                groups.computeIfAbsent(List.of(bands[t][0], bands[t][1]), k -> new java.util.ArrayList<>()).add(t);
+            }
+        }
+        float[][] lo = new float[tasks][1];
+        float[][] hi = new float[tasks][1];
+        for (int t = 0; t < tasks; t++) {
+            hi[t][0] = Float.intBitsToFloat(0x7f800001); // above +inf: no upper bound
+        }
+        List<Runnable> zeroings = new java.util.ArrayList<>();
+        for (Map.Entry<List<Long>, List<Integer>> g : groups.entrySet()) {
+            long bandLo = g.getKey().get(0);
+            long bandHi = g.getKey().get(1);
+            List<Integer> members = g.getValue();
+            FloatBuffer[] rows = new FloatBuffer[members.size()];
+            for (int i = 0; i < rows.length; i++) {
+                rows[i] = v.rows()[members.get(i)];
+            }
+            // RankSelect ranks are 1-based from the largest: ascending rank a is descending rank n − a.
+            float[][][] edges = RankSelect.magnitudes(new StepViews(n, null, rows), n, n - bandLo, n - bandHi + 1);
+            if (edges == null) {
+                return null; // before any task vector was changed
+            }
+            for (int i = 0; i < rows.length; i++) {
+                int vLo = Float.floatToRawIntBits(edges[0][i][0]) & 0x7fffffff;
+                int vHi = Float.floatToRawIntBits(edges[1][i][0]) & 0x7fffffff;
+                int t = members.get(i);
+                lo[t][0] = Float.intBitsToFloat(vLo);
+                hi[t][0] = Float.intBitsToFloat(vHi + 1);
+                FloatBuffer row = rows[i];
+                zeroings.add(() -> l1Before[t] = zeroSurplusTies(row, n, bandLo, bandHi, vLo, vHi, bandHi == n));
+            }
+        }
+        zeroings.parallelStream().forEach(Runnable::run);
+        return new MagnitudeTrim(lo, hi, Math.max(1, n));
+    }
+
+    /**
+     * Zeroes the entries equal to a band edge whose stable ascending rank falls outside [lo, hi), so that
+     * vLo ≤ |x| ≤ vHi then keeps exactly hi − lo entries. With {@code reverseTies} equal magnitudes rank
+     * in reverse index order. A zero edge needs nothing: zeros contribute nothing to any combine. Returns
+     * ‖row‖₁ before the zeroing, summed in index order.
+     */
+    private static double zeroSurplusTies(FloatBuffer row, int n, long lo, long hi, int vLo, int vHi, boolean reverseTies) {
+        long lessLo = 0;
+        long lessHi = 0;
+        long equalLo = 0;
+        long equalHi = 0;
+        double l1 = 0;
+        for (int i = 0; i < n; i++) {
+            float x = row.get(i);
+            l1 += Math.abs(x);
+            int a = Float.floatToRawIntBits(x) & 0x7fffffff;
+            lessLo += a < vLo ? 1 : 0;
+            lessHi += a < vHi ? 1 : 0;
+            equalLo += a == vLo ? 1 : 0;
+            equalHi += a == vHi ? 1 : 0;
+        }
+        boolean loSurplus = vLo != 0 && lessLo < lo;
+        boolean hiSurplus = vHi != 0 && lessHi + equalHi > hi;
+        if (!loSurplus && !hiSurplus) {
+            return l1;
+        }
+        long seenLo = 0;
+        long seenHi = 0;
+        for (int step = 0; step < n; step++) {
+            int i = reverseTies ? n - 1 - step : step;
+            int a = Float.floatToRawIntBits(row.get(i)) & 0x7fffffff;
+            if (a != vLo && a != vHi) {
+                continue;
+            }
+            long rank = a == vLo ? lessLo + seenLo : lessHi + seenHi;
+            if (a == vLo) {
+                seenLo++;
+            }
+            if (a == vHi && vHi != vLo) {
+                seenHi++;
+            }
+            if (rank < lo || rank >= hi) {
+                row.put(i, 0f);
+            }
+        }
+        return l1;
+    }
+
+    /**
+     * MergeKit's L1 rescale per task: ‖τ‖₁ / ‖sparsified τ‖₁, 1 when either is below 1e-7 or the task is
+     * whole. {@code before}: the norms taken before an in-place tie zeroing, or null to take them here.
+     */
+    private static float[] l1Factors(StepViews v, Dropout drop, MagnitudeTrim trim, double[] density, double[] before) {
+        double[][] norms = new TrimCombineKernel(drop, trim, null, Combine.sum()).l1Norms(v);
+        float[] f = new float[norms.length];
+        Arrays.fill(f, 1f);
+        for (int t = 0; t < f.length; t++) {
+            double b = before != null ? before[t] : norms[t][0];
+            if (density[t] < 1 && b >= 1e-7 && norms[t][1] >= 1e-7) {
+                f[t] = (float) (b / norms[t][1]);
+            }
+        }
+        return f;
+    }
+}
