@@ -3,12 +3,10 @@ package dev.amalgam.cli;
 import dev.amalgam.merge.MergeMethods;
 import dev.amalgam.merge.mergekit.MergeKitMethod;
 import dev.amalgam.merge.mergekit.MergeKitMethods;
-import dev.amalgam.merge.mergekit.ParamDef;
+import dev.amalgam.merge.ParamDef;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SortedSet;
-import java.util.TreeSet;
 
 /**
  * The method list of {@code amalgam merge --help} and the parameter tables of docs/mergekit.md, both
@@ -34,10 +32,19 @@ public final class MethodHelp {
                 wrap(sb, " ".repeat(21), String.join(", ", ps));
             }
         }
-        SortedSet<String> engine = new TreeSet<>(MergeMethods.names());
-        engine.removeAll(MergeKitMethods.names());
-        sb.append("\nAmalgam engine methods, paper semantics (docs/merging.md):\n");
-        wrap(sb, "  ", String.join(", ", engine));
+        sb.append("\nAmalgam engine methods, paper semantics (docs/merging.md); parameters as name=default:\n");
+        for (MergeMethods.Entry e : MergeMethods.entries()) {
+            String names = e.name() + (e.aliases().isEmpty() ? "" : " (also " + String.join(", ", e.aliases()) + ")");
+            if (names.length() > 17) {
+                sb.append("  ").append(names).append("\n");
+                wrap(sb, " ".repeat(19), e.doc());
+            } else {
+                wrap(sb, String.format("  %-17s", names), e.doc());
+            }
+            List<String> ps = new ArrayList<>();
+            e.params().forEach(d -> ps.add(d.name() + "=" + d.defaultLabel()));
+            wrap(sb, " ".repeat(21), ps.isEmpty() ? "no parameters" : String.join(", ", ps));
+        }
         wrap(sb, "  ", "Paper variants of MergeKit names are chosen by their keys: ties with scope, k or merge; "
                 + "breadcrumbs with variant, alpha or beta; dare_* with p, combine or weights; model_stock with "
                 + "average or ignore_keys; task_arithmetic with weights.");
@@ -56,6 +63,21 @@ public final class MethodHelp {
             line.append(' ').append(word);
         }
         sb.append(line).append("\n");
+    }
+
+    /** docs/merging.md's table of the engine methods (Markdown): each method, then one row per declared parameter. */
+    public static String engineMarkdownTable() {
+        StringBuilder sb = new StringBuilder("| method | parameter | default | meaning |\n|---|---|---|---|\n");
+        for (MergeMethods.Entry e : MergeMethods.entries()) {
+            String names = "`" + e.name() + "`" + (e.aliases().isEmpty() ? ""
+                    : " (" + String.join(", ", e.aliases().stream().map(a -> "`" + a + "`").toList()) + ")");
+            sb.append("| ").append(names).append(" | | | ").append(e.doc().replace("|", "\\|")).append(" |\n");
+            for (ParamDef d : e.params()) {
+                sb.append("| | `").append(d.name()).append("` | ").append(d.defaultLabel().replace("|", "\\|")).append(" | ")
+                        .append(d.doc().replace("|", "\\|")).append(" |\n");
+            }
+        }
+        return sb.toString();
     }
 
     /** docs/mergekit.md's parameter table (Markdown), one row per declared parameter. */

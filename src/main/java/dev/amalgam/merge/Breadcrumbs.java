@@ -32,7 +32,14 @@ import java.util.Set;
  * the same knob (keep fraction); give one.
  */
 public final class Breadcrumbs implements MergeMethod {
-    public static final Set<String> KEYS = Set.of("variant", "alpha", "beta", "density", "gamma", "weights", "merge");
+    static final ParamDef VARIANT = ParamDef.global("variant", ParamDef.Type.TEXT, "rows", "rows: per-row bands (paper); tensor: one band per tensor");
+    static final ParamDef ALPHA = ParamDef.global("alpha", ParamDef.Type.NUMBER, 0.2, "scales the merged task vector");
+    static final ParamDef BETA = ParamDef.depending("beta", ParamDef.Type.NUMBER, "0.15 (rows) / 0.9 (tensor)", "fraction kept (give beta or density)");
+    static final ParamDef DENSITY = ParamDef.depending("density", ParamDef.Type.NUMBER, "as beta", "MergeKit's name for beta");
+    static final ParamDef GAMMA = ParamDef.depending("gamma", ParamDef.Type.NUMBER, "0.006 (rows) / 0.01 (tensor)", "fraction of largest magnitudes dropped");
+    static final ParamDef WEIGHTS = ParamDef.depending("weights", ParamDef.Type.NUMBERS, "all 1", "per-task weights w_t, a list in task order");
+    static final ParamDef MERGE = ParamDef.global("merge", ParamDef.Type.TEXT, "dis-mean", "breadcrumbs_ties only: dis-sum, dis-mean or dis-max");
+    public static final java.util.List<ParamDef> PARAMS = java.util.List.of(VARIANT, ALPHA, BETA, DENSITY, GAMMA, WEIGHTS, MERGE);
 
     private final String name;
     private final boolean rowWise;
@@ -54,27 +61,27 @@ public final class Breadcrumbs implements MergeMethod {
     }
 
     public static Breadcrumbs fromParams(MethodParams p) {
-        p.checkKnown(KEYS);
+        p.checkKnown(PARAMS);
         String name = p.method();
         boolean rows;
-        switch (p.getString("variant", "rows").trim().toLowerCase(Locale.ROOT)) {
+        switch (p.text(VARIANT).trim().toLowerCase(Locale.ROOT)) {
             case "rows": case "original": rows = true; break;
             case "tensor": case "mergekit": rows = false; break;
             default: throw new AmalgamException(name + ": parameter 'variant' must be rows or tensor, got '"
                     + p.getString("variant", "") + "'");
         }
-        if (p.has("beta") && p.has("density")) {
+        if (p.has(BETA.name()) && p.has(DENSITY.name())) {
             throw new AmalgamException(name + ": give either 'beta' or 'density' (both are the keep fraction), not both");
         }
-        String keepKey = p.has("density") ? "density" : "beta";
+        String keepKey = p.has(DENSITY.name()) ? DENSITY.name() : BETA.name();
         double keep = p.getDoubleIn(keepKey, rows ? 0.15 : 0.9, 0.0, 1.0);
-        double gamma = p.getDoubleIn("gamma", rows ? 0.006 : 0.01, 0.0, 1.0);
+        double gamma = p.getDoubleIn(GAMMA.name(), rows ? 0.006 : 0.01, 0.0, 1.0);
         boolean ties = name.equals("breadcrumbs_ties");
-        if (!ties && p.has("merge")) {
+        if (!ties && p.has(MERGE.name())) {
             throw new AmalgamException(name + ": 'merge' applies only to breadcrumbs_ties");
         }
-        MergeFunction fn = ties ? MergeFunction.parse(name, p.getString("merge", "dis-mean")) : null;
-        return new Breadcrumbs(name, rows, p.getDouble("alpha", 0.2), keep, gamma, ParamLists.doubles(p, "weights"), fn);
+        MergeFunction fn = ties ? MergeFunction.parse(name, p.text(MERGE)) : null;
+        return new Breadcrumbs(name, rows, p.number(ALPHA), keep, gamma, ParamLists.doubles(p, WEIGHTS.name()), fn);
     }
 
     @Override

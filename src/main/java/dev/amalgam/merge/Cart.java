@@ -31,7 +31,14 @@ import java.util.Set;
  */
 public final class Cart implements JointTensors {
     public static final String NAME = "cart";
-    public static final Set<String> KEYS = Set.of("rank_ratio", "lambda", "key_rule", "stack_qkv", "rank_mode", "exclude_keys");
+    static final ParamDef RANK_RATIO = ParamDef.global("rank_ratio", ParamDef.Type.NUMBER, 0.12, "fraction of singular directions kept per matrix");
+    static final ParamDef LAMBDA = ParamDef.global("lambda", ParamDef.Type.NUMBER, 2.0, "scales the low-rank task vectors (the prior)");
+    static final ParamDef KEY_RULE = ParamDef.global("key_rule", ParamDef.Type.TEXT, "clip", "which tensors are decomposed: clip (CLIP ViT names) or lm (decoder names)");
+    static final ParamDef STACK_QKV = ParamDef.depending("stack_qkv", ParamDef.Type.BOOLEAN, "true for key_rule clip", "decompose q, k and v together");
+    static final ParamDef RANK_MODE = ParamDef.global("rank_mode", ParamDef.Type.TEXT, "fixed", "fixed: rank_ratio of the full rank; energy: of the spectrum's energy");
+    static final ParamDef EXCLUDE_KEYS = ParamDef.global("exclude_keys", ParamDef.Type.TEXT, null, "regex of tensors left to plain averaging");
+    public static final java.util.List<ParamDef> PARAMS = java.util.List.of(RANK_RATIO, LAMBDA, KEY_RULE, STACK_QKV, RANK_MODE,
+            EXCLUDE_KEYS);
 
     /** How k is chosen for each centred task vector. */
     public enum RankMode { FIXED, ENERGY }
@@ -55,9 +62,9 @@ public final class Cart implements JointTensors {
 
     /** Defaults: the released 8-task ViT-B/32 config, rank_ratio 0.12 and λ (prior) 2.0. */
     public static Cart fromParams(MethodParams p) {
-        p.checkKnown(KEYS);
-        CartKeyRule.Kind kind = CartKeyRule.parseKind(p.getString("key_rule", "clip"));
-        String mode = p.getString("rank_mode", "fixed").toLowerCase(Locale.ROOT);
+        p.checkKnown(PARAMS);
+        CartKeyRule.Kind kind = CartKeyRule.parseKind(p.text(KEY_RULE));
+        String mode = p.text(RANK_MODE).toLowerCase(Locale.ROOT);
         RankMode rankMode;
         if (mode.equals("fixed")) {
             rankMode = RankMode.FIXED;
@@ -66,9 +73,9 @@ public final class Cart implements JointTensors {
         } else {
             throw new AmalgamException("cart: parameter 'rank_mode' must be fixed or energy, got '" + mode + "'");
         }
-        return new Cart(p.getDoubleIn("rank_ratio", 0.12, 0, 1), p.getDouble("lambda", 2.0),
-                new CartKeyRule(kind, SvdMethodSupport.excludePattern(NAME, p.getString("exclude_keys", null))),
-                p.getBool("stack_qkv", kind == CartKeyRule.Kind.CLIP), rankMode);
+        return new Cart(p.numberIn(RANK_RATIO, 0, 1), p.number(LAMBDA),
+                new CartKeyRule(kind, SvdMethodSupport.excludePattern(NAME, p.text(EXCLUDE_KEYS))),
+                p.bool(STACK_QKV, kind == CartKeyRule.Kind.CLIP), rankMode);
     }
 
     @Override

@@ -16,7 +16,10 @@ import java.util.Set;
  * default of TA and TIES, which τ_MTL generalises (the consensus mask only removes entries).
  */
 public final class Consensus implements MergeMethod {
-    public static final Set<String> KEYS = Set.of("k", "alpha", "lambda", "mtl", "ties_k");
+    static final ParamDef K = ParamDef.global("k", ParamDef.Type.INTEGER, 2, "an entry is kept when at least k tasks' TALL masks keep it");
+    static final ParamDef ALPHA = ParamDef.global("alpha", ParamDef.Type.NUMBER, 0.3, "scales the merged task vector");
+    public static final java.util.List<ParamDef> PARAMS = java.util.List.of(K, ALPHA, TallMasks.LAMBDA, TallMasks.MTL,
+            TallMasks.TIES_K);
 
     private final int k;
     private final double alpha;
@@ -36,8 +39,8 @@ public final class Consensus implements MergeMethod {
     }
 
     public static Consensus fromParams(MethodParams p) {
-        p.checkKnown(KEYS);
-        return new Consensus(p.getInt("k", 2), p.getDouble("alpha", 0.3), TallMasks.scalarLambda(p),
+        p.checkKnown(PARAMS);
+        return new Consensus(p.integer(K), p.number(ALPHA), TallMasks.scalarLambda(p),
                 TallMasks.listLambda(p), TallMasks.mtlTies(p));
     }
 

@@ -36,8 +36,18 @@ import java.util.Set;
  * DARE+TIES); {@code combine=ta|ties} overrides. {@code density} (MergeKit) = 1 − p.
  */
 public final class Dare implements MergeMethod {
-    public static final Set<String> KEYS = Set.of("p", "density", "rescale", "seed", "lambda", "combine", "weights",
-            "scope", "k", "merge");
+    static final ParamDef P = ParamDef.global("p", ParamDef.Type.NUMBER, 0.5, "drop probability (give p or density)");
+    static final ParamDef DENSITY = ParamDef.depending("density", ParamDef.Type.NUMBER, "1 − p", "keep probability, MergeKit's name (1 − p)");
+    static final ParamDef RESCALE = ParamDef.global("rescale", ParamDef.Type.TEXT, "inverse", "inverse: ÷(1 − p); l1: restore each task's L1 norm; none");
+    static final ParamDef SEED = ParamDef.global("seed", ParamDef.Type.INTEGER, 0L, "seed of the counter-based drop masks");
+    static final ParamDef LAMBDA = ParamDef.depending("lambda", ParamDef.Type.NUMBER, "0.3 (ta) / 0.5 (ties)", "scales the merged task vector");
+    static final ParamDef COMBINE = ParamDef.depending("combine", ParamDef.Type.TEXT, "ties for dare_ties, else ta", "ta (weighted sum) or ties (TIES on the dropped vectors)");
+    static final ParamDef WEIGHTS = ParamDef.depending("weights", ParamDef.Type.NUMBERS, "all 1", "per-task weights w_t, a list in task order");
+    static final ParamDef SCOPE = ParamDef.global("scope", ParamDef.Type.TEXT, "global", "with combine=ties: TIES scope (global or tensor)");
+    static final ParamDef K = ParamDef.global("k", ParamDef.Type.NUMBER, 20.0, "with combine=ties: TIES percent kept");
+    static final ParamDef MERGE = ParamDef.global("merge", ParamDef.Type.TEXT, "dis-sum", "with combine=ties: dis-sum, dis-mean or dis-max");
+    public static final java.util.List<ParamDef> PARAMS = java.util.List.of(P, DENSITY, RESCALE, SEED, LAMBDA, COMBINE, WEIGHTS,
+            SCOPE, K, MERGE);
 
     public enum Rescale { INVERSE, L1, NONE }
 
@@ -65,14 +75,14 @@ public final class Dare implements MergeMethod {
     }
 
     public static Dare fromParams(MethodParams params) {
-        params.checkKnown(KEYS);
+        params.checkKnown(PARAMS);
         String name = params.method();
         if (params.has("p") && params.has("density")) {
             throw new AmalgamException(name + ": give either 'p' (drop probability) or 'density' (1 − p), not both");
         }
-        double p = params.has("density") ? 1.0 - params.getDoubleIn("density", 0.5, 0.0, 1.0)
-                : params.getDouble("p", 0.5);
-        String combine = params.getString("combine", name.equals("dare_ties") ? "ties" : "ta")
+        double p = params.has(DENSITY.name()) ? 1.0 - params.getDoubleIn(DENSITY.name(), 0.5, 0.0, 1.0)
+                : params.number(P);
+        String combine = params.getString(COMBINE.name(), name.equals("dare_ties") ? "ties" : "ta")
                 .trim().toLowerCase(Locale.ROOT);
         boolean useTies;
         switch (combine) {
@@ -80,11 +90,11 @@ public final class Dare implements MergeMethod {
             case "ta": case "task_arithmetic": case "linear": useTies = false; break;
             default: throw new AmalgamException(name + ": parameter 'combine' must be ta or ties, got '" + combine + "'");
         }
-        if (!useTies && (params.has("scope") || params.has("k") || params.has("merge"))) {
+        if (!useTies && (params.has(SCOPE.name()) || params.has(K.name()) || params.has(MERGE.name()))) {
             throw new AmalgamException(name + ": 'scope', 'k' and 'merge' apply only with combine=ties");
         }
         Rescale rescale;
-        switch (params.getString("rescale", "inverse").trim().toLowerCase(Locale.ROOT)) {
+        switch (params.text(RESCALE).trim().toLowerCase(Locale.ROOT)) {
             case "inverse": case "true": rescale = Rescale.INVERSE; break;
             case "l1": rescale = Rescale.L1; break;
             case "none": case "false": rescale = Rescale.NONE; break;
@@ -95,15 +105,15 @@ public final class Dare implements MergeMethod {
     }
 
     private static Dare buildWith(MethodParams params, String name, double p, Rescale rescale, boolean useTies) {
-        double lambda = params.getDouble("lambda", useTies ? 0.5 : 0.3);
-        double[] weights = ParamLists.doubles(params, "weights");
+        double lambda = params.number(LAMBDA, useTies ? 0.5 : 0.3);
+        double[] weights = ParamLists.doubles(params, WEIGHTS.name());
         Ties ties = null;
         if (useTies) {
-            Ties.Scope scope = Ties.parseScope(name, params.getString("scope", "global"));
-            double k = params.getDouble("k", 20.0);
-            ties = new Ties(scope, k, MergeFunction.parse(name, params.getString("merge", "dis-sum")), 1.0, weights);
+            Ties.Scope scope = Ties.parseScope(name, params.text(SCOPE));
+            double k = params.number(K);
+            ties = new Ties(scope, k, MergeFunction.parse(name, params.text(MERGE)), 1.0, weights);
         }
-        return new Dare(name, p, rescale, params.getLong("seed", 0L), lambda, weights, ties);
+        return new Dare(name, p, rescale, params.getLong(SEED.name(), 0L), lambda, weights, ties);
     }
 
     @Override

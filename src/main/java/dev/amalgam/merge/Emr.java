@@ -20,14 +20,14 @@ import java.util.Set;
  * θ_0 + (1/T) Σ_t λ_t M_t ⊙ ε.
  */
 public final class Emr implements TaskModulated {
-    public static final Set<String> KEYS = Set.of();
+    public static final java.util.List<ParamDef> PARAMS = java.util.List.of();
 
     private double[] numerators;
     private double[] denominators;
     private double[] scales;
 
     public static Emr fromParams(MethodParams p) {
-        p.checkKnown(KEYS);
+        p.checkKnown(PARAMS);
         return new Emr();
     }
 

@@ -15,7 +15,9 @@ import java.util.regex.Pattern;
  */
 public final class IsoC implements MergeMethod {
     public static final String NAME = "iso_c";
-    public static final Set<String> KEYS = Set.of("alpha", "exclude_keys");
+    static final ParamDef ALPHA = ParamDef.global("alpha", ParamDef.Type.NUMBER, 1.0, "scales the merged task vector");
+    static final ParamDef EXCLUDE_KEYS = ParamDef.global("exclude_keys", ParamDef.Type.TEXT, null, "regex of tensors left to plain averaging");
+    public static final java.util.List<ParamDef> PARAMS = java.util.List.of(ALPHA, EXCLUDE_KEYS);
 
     private final double alpha;
     private final Pattern exclude;
@@ -27,8 +29,8 @@ public final class IsoC implements MergeMethod {
 
     /** Defaults: α = 1.0 (FusionBench iso_c.yaml; its docs and results table use 1.5). */
     public static IsoC fromParams(MethodParams p) {
-        p.checkKnown(KEYS);
-        return new IsoC(p.getDouble("alpha", 1.0), SvdMethodSupport.excludePattern(NAME, p.getString("exclude_keys", null)));
+        p.checkKnown(PARAMS);
+        return new IsoC(p.number(ALPHA), SvdMethodSupport.excludePattern(NAME, p.text(EXCLUDE_KEYS)));
     }
 
     @Override

@@ -31,7 +31,8 @@ import java.util.regex.Pattern;
  */
 public final class IsoCts implements MergeMethod {
     public static final String NAME = "iso_cts";
-    public static final Set<String> KEYS = Set.of("alpha", "common_space_fraction", "exclude_keys");
+    static final ParamDef COMMON = ParamDef.global("common_space_fraction", ParamDef.Type.NUMBER, 0.8, "share of the rank given to the common subspace");
+    public static final java.util.List<ParamDef> PARAMS = java.util.List.of(IsoC.ALPHA, COMMON, IsoC.EXCLUDE_KEYS);
 
     private final double alpha;
     private final double commonFraction;
@@ -45,9 +46,9 @@ public final class IsoCts implements MergeMethod {
 
     /** Defaults: α = 1.0, common_space_fraction 0.8 (FusionBench iso_cts.yaml; its table uses α 1.5). */
     public static IsoCts fromParams(MethodParams p) {
-        p.checkKnown(KEYS);
-        return new IsoCts(p.getDouble("alpha", 1.0), p.getDoubleIn("common_space_fraction", 0.8, 0, 1),
-                SvdMethodSupport.excludePattern(NAME, p.getString("exclude_keys", null)));
+        p.checkKnown(PARAMS);
+        return new IsoCts(p.number(IsoC.ALPHA), p.numberIn(COMMON, 0, 1),
+                SvdMethodSupport.excludePattern(NAME, p.text(IsoC.EXCLUDE_KEYS)));
     }
 
     @Override

@@ -103,6 +103,52 @@ public final class MethodParams {
         return d;
     }
 
+    /** The number of a declared parameter, its declared default when absent. */
+    public double number(ParamDef d) {
+        return getDouble(d.name(), ((Number) declaredDefault(d)).doubleValue());
+    }
+
+    /** The number of a declared parameter whose default depends on other settings. */
+    public double number(ParamDef d, double dependentDefault) {
+        return getDouble(d.name(), dependentDefault);
+    }
+
+    /** A declared number that must lie in [lo, hi]. */
+    public double numberIn(ParamDef d, double lo, double hi) {
+        return getDoubleIn(d.name(), ((Number) declaredDefault(d)).doubleValue(), lo, hi);
+    }
+
+    public int integer(ParamDef d) {
+        return getInt(d.name(), ((Number) declaredDefault(d)).intValue());
+    }
+
+    public boolean bool(ParamDef d) {
+        return getBool(d.name(), (Boolean) declaredDefault(d));
+    }
+
+    public boolean bool(ParamDef d, boolean dependentDefault) {
+        return getBool(d.name(), dependentDefault);
+    }
+
+    /** The text of a declared parameter (null when absent and the declaration has no default). */
+    public String text(ParamDef d) {
+        return getString(d.name(), (String) d.fallback());
+    }
+
+    private Object declaredDefault(ParamDef d) {
+        if (d.fallback() == null) {
+            throw new IllegalStateException(method + ": parameter '" + d.name() + "' has no declared default");
+        }
+        return d.fallback();
+    }
+
+    /** Rejects keys no declaration names. */
+    public void checkKnown(java.util.List<ParamDef> declared) {
+        Set<String> known = new java.util.HashSet<>();
+        declared.forEach(d -> known.add(d.name()));
+        checkKnown(known);
+    }
+
     /** Rejects keys the method does not know. */
     public void checkKnown(Set<String> known) {
         Set<String> unknown = new TreeSet<>(values.keySet());

@@ -24,7 +24,10 @@ import java.util.regex.PatternSyntaxException;
  * average of the fine-tuned models; default none (FusionBench's list names CLIP text-side keys).
  */
 public final class ModelStock implements MergeMethod {
-    public static final Set<String> KEYS = Set.of("average", "filter_wise", "ignore_keys");
+    static final ParamDef AVERAGE = ParamDef.global("average", ParamDef.Type.TEXT, "cosine", "cosine: mean pairwise cosine; angle: mean pairwise angle");
+    static final ParamDef FILTER_WISE = ParamDef.global("filter_wise", ParamDef.Type.BOOLEAN, false, "one ratio per row instead of per tensor");
+    static final ParamDef IGNORE_KEYS = ParamDef.global("ignore_keys", ParamDef.Type.TEXTS, null, "regexes of tensors that keep θ_0");
+    public static final java.util.List<ParamDef> PARAMS = java.util.List.of(AVERAGE, FILTER_WISE, IGNORE_KEYS);
     private static final float NORM_EPS = 1e-6f;
 
     private final boolean angleAverage;
@@ -38,16 +41,16 @@ public final class ModelStock implements MergeMethod {
     }
 
     public static ModelStock fromParams(MethodParams p) {
-        p.checkKnown(KEYS);
+        p.checkKnown(PARAMS);
         boolean angle;
-        switch (p.getString("average", "cosine").trim().toLowerCase(Locale.ROOT)) {
+        switch (p.text(AVERAGE).trim().toLowerCase(Locale.ROOT)) {
             case "cosine": case "cos": angle = false; break;
             case "angle": angle = true; break;
             default: throw new AmalgamException("model_stock: parameter 'average' must be cosine or angle, got '"
                     + p.getString("average", "") + "'");
         }
         List<Pattern> ignore = new ArrayList<>();
-        List<String> keys = ParamLists.strings(p, "ignore_keys");
+        List<String> keys = ParamLists.strings(p, IGNORE_KEYS.name());
         if (keys != null) {
             for (String k : keys) {
                 try {
@@ -57,7 +60,7 @@ public final class ModelStock implements MergeMethod {
                 }
             }
         }
-        return new ModelStock(angle, p.getBool("filter_wise", false), ignore);
+        return new ModelStock(angle, p.bool(FILTER_WISE), ignore);
     }
 
     @Override

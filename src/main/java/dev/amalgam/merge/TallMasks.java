@@ -25,7 +25,10 @@ import java.util.Set;
  * θ_0 + (1/T) Σ_t m_t ⊙ τ_MTL (Amalgam's choice).
  */
 public final class TallMasks implements TaskModulated {
-    public static final Set<String> KEYS = Set.of("lambda", "mtl", "ties_k");
+    static final ParamDef LAMBDA = ParamDef.global("lambda", ParamDef.Type.NUMBERS, 0.6, "mask threshold λ_t: one number, or one per task");
+    static final ParamDef MTL = ParamDef.global("mtl", ParamDef.Type.TEXT, "ta", "the multi-task vector: ta (sum) or ties");
+    static final ParamDef TIES_K = ParamDef.global("ties_k", ParamDef.Type.NUMBER, 20.0, "with mtl=ties: TIES percent kept");
+    public static final java.util.List<ParamDef> PARAMS = java.util.List.of(LAMBDA, MTL, TIES_K);
 
     private final double[] lambdas;
     private final double lambda;
@@ -39,30 +42,30 @@ public final class TallMasks implements TaskModulated {
     }
 
     public static TallMasks fromParams(MethodParams p) {
-        p.checkKnown(KEYS);
+        p.checkKnown(PARAMS);
         return new TallMasks(scalarLambda(p), listLambda(p), mtlTies(p));
     }
 
     static double scalarLambda(MethodParams p) {
-        double[] l = ParamLists.doubles(p, "lambda");
-        return l != null && l.length == 1 ? l[0] : 0.6;
+        double[] l = ParamLists.doubles(p, LAMBDA.name());
+        return l != null && l.length == 1 ? l[0] : ((Number) LAMBDA.fallback()).doubleValue();
     }
 
     static double[] listLambda(MethodParams p) {
-        double[] l = ParamLists.doubles(p, "lambda");
+        double[] l = ParamLists.doubles(p, LAMBDA.name());
         return l != null && l.length > 1 ? l : null;
     }
 
     /** The TIES used for τ_MTL, or null for the TA sum. */
     static Ties mtlTies(MethodParams p) {
-        switch (p.getString("mtl", "ta").trim().toLowerCase(Locale.ROOT)) {
+        switch (p.text(MTL).trim().toLowerCase(Locale.ROOT)) {
             case "ta": case "task_arithmetic": case "sum":
-                if (p.has("ties_k")) {
+                if (p.has(TIES_K.name())) {
                     throw new AmalgamException(p.method() + ": 'ties_k' applies only with mtl=ties");
                 }
                 return null;
             case "ties":
-                return new Ties(Ties.Scope.GLOBAL, p.getDouble("ties_k", 20.0), MergeFunction.DIS_SUM, 1.0, null);
+                return new Ties(Ties.Scope.GLOBAL, p.number(TIES_K), MergeFunction.DIS_SUM, 1.0, null);
             default:
                 throw new AmalgamException(p.method() + ": parameter 'mtl' must be ta or ties, got '" + p.getString("mtl", "") + "'");
         }

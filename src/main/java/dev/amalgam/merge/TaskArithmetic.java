@@ -13,7 +13,9 @@ import java.util.Set;
  * MergeKit's (per-model {@code weight}).
  */
 public final class TaskArithmetic implements MergeMethod {
-    public static final Set<String> KEYS = Set.of("lambda", "weights");
+    static final ParamDef LAMBDA = ParamDef.global("lambda", ParamDef.Type.NUMBER, 1.0, "scales the summed task vectors");
+    static final ParamDef WEIGHTS = ParamDef.depending("weights", ParamDef.Type.NUMBERS, "all 1", "per-task weights w_t, a list in task order");
+    public static final java.util.List<ParamDef> PARAMS = java.util.List.of(LAMBDA, WEIGHTS);
 
     private final double lambda;
     private final double[] weights;
@@ -24,8 +26,8 @@ public final class TaskArithmetic implements MergeMethod {
     }
 
     public static TaskArithmetic fromParams(MethodParams p) {
-        p.checkKnown(KEYS);
-        return new TaskArithmetic(p.getDouble("lambda", 1.0), ParamLists.doubles(p, "weights"));
+        p.checkKnown(PARAMS);
+        return new TaskArithmetic(p.number(LAMBDA), ParamLists.doubles(p, WEIGHTS.name()));
     }
 
     @Override

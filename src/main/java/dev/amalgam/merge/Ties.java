@@ -42,7 +42,13 @@ import java.util.stream.IntStream;
  * FusionBench): scope=global, k=20, merge=dis-sum, lambda=0.3.
  */
 public final class Ties implements MergeMethod {
-    public static final Set<String> KEYS = Set.of("scope", "k", "density", "merge", "lambda", "weights");
+    static final ParamDef SCOPE = ParamDef.global("scope", ParamDef.Type.TEXT, "global", "global: one top-k threshold per task over the whole model; tensor: top-k per tensor");
+    static final ParamDef K = ParamDef.global("k", ParamDef.Type.NUMBER, 20.0, "percent of entries kept per task (give k or density)");
+    static final ParamDef DENSITY = ParamDef.depending("density", ParamDef.Type.NUMBER, "k/100", "fraction of entries kept per task (k/100)");
+    static final ParamDef MERGE = ParamDef.global("merge", ParamDef.Type.TEXT, "dis-sum", "disjoint merge: dis-sum, dis-mean or dis-max");
+    static final ParamDef LAMBDA = ParamDef.global("lambda", ParamDef.Type.NUMBER, 0.3, "scales the merged task vector");
+    static final ParamDef WEIGHTS = ParamDef.depending("weights", ParamDef.Type.NUMBERS, "all 1", "per-task weights applied after the trim");
+    public static final java.util.List<ParamDef> PARAMS = java.util.List.of(SCOPE, K, DENSITY, MERGE, LAMBDA, WEIGHTS);
 
     public enum Scope { GLOBAL, TENSOR }
 
@@ -71,23 +77,23 @@ public final class Ties implements MergeMethod {
     }
 
     public static Ties fromParams(MethodParams p) {
-        p.checkKnown(KEYS);
-        return fromParams(p, "lambda", 0.3);
+        p.checkKnown(PARAMS);
+        return fromParams(p, LAMBDA.name(), p.number(LAMBDA));
     }
 
     /** Reads the TIES keys of p (used by wrappers that share them); lambdaKey null = λ fixed to lambdaDefault. */
     static Ties fromParams(MethodParams p, String lambdaKey, double lambdaDefault) {
-        Scope scope = parseScope(p.method(), p.getString("scope", "global"));
-        if (p.has("k") && p.has("density")) {
+        Scope scope = parseScope(p.method(), p.text(SCOPE));
+        if (p.has(K.name()) && p.has(DENSITY.name())) {
             throw new AmalgamException(p.method() + ": give either 'k' (percent) or 'density' (fraction), not both");
         }
-        double k = p.has("density") ? 100.0 * p.getDoubleIn("density", 0.2, 0.0, 1.0) : p.getDouble("k", 20.0);
+        double k = p.has(DENSITY.name()) ? 100.0 * p.getDoubleIn(DENSITY.name(), 0.2, 0.0, 1.0) : p.number(K);
         if (!(k > 0 && k <= 100)) {
             throw new AmalgamException(p.method() + ": parameter 'k' must be in (0, 100], got " + k);
         }
-        MergeFunction fn = MergeFunction.parse(p.method(), p.getString("merge", "dis-sum"));
+        MergeFunction fn = MergeFunction.parse(p.method(), p.text(MERGE));
         double lambda = lambdaKey == null ? lambdaDefault : p.getDouble(lambdaKey, lambdaDefault);
-        return new Ties(scope, k, fn, lambda, ParamLists.doubles(p, "weights"));
+        return new Ties(scope, k, fn, lambda, ParamLists.doubles(p, WEIGHTS.name()));
     }
 
     static Scope parseScope(String method, String s) {

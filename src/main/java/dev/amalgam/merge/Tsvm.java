@@ -26,8 +26,10 @@ import java.util.regex.Pattern;
  */
 public final class Tsvm implements MergeMethod {
     public static final String NAME = "tsv_m";
-    public static final Set<String> KEYS = Set.of("alpha", "exclude_keys");
     static final String DEFAULT_EXCLUDE = "text_projection";
+    static final ParamDef ALPHA = ParamDef.global("alpha", ParamDef.Type.NUMBER, 1.0, "scales the merged task vector");
+    static final ParamDef EXCLUDE_KEYS = ParamDef.global("exclude_keys", ParamDef.Type.TEXT, DEFAULT_EXCLUDE, "regex of tensors left to plain averaging");
+    public static final java.util.List<ParamDef> PARAMS = java.util.List.of(ALPHA, EXCLUDE_KEYS);
 
     private final double alpha;
     private final Pattern exclude;
@@ -39,8 +41,8 @@ public final class Tsvm implements MergeMethod {
 
     /** Defaults: α = 1.0 (FusionBench TaskSingularVectorMerging.yaml), exclude_keys "text_projection". */
     public static Tsvm fromParams(MethodParams p) {
-        p.checkKnown(KEYS);
-        return new Tsvm(p.getDouble("alpha", 1.0), SvdMethodSupport.excludePattern(NAME, p.getString("exclude_keys", DEFAULT_EXCLUDE)));
+        p.checkKnown(PARAMS);
+        return new Tsvm(p.number(ALPHA), SvdMethodSupport.excludePattern(NAME, p.text(EXCLUDE_KEYS)));
     }
 
     @Override

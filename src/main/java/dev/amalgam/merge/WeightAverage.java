@@ -13,7 +13,9 @@ import java.util.Set;
  * normalize=false it is Σ_t w_t θ_t. θ_0 is not part of the average.
  */
 public final class WeightAverage implements MergeMethod {
-    public static final Set<String> KEYS = Set.of("weights", "normalize");
+    static final ParamDef WEIGHTS = ParamDef.depending("weights", ParamDef.Type.NUMBERS, "all 1", "per-task weights w_t, a list in task order");
+    static final ParamDef NORMALIZE = ParamDef.global("normalize", ParamDef.Type.BOOLEAN, true, "divide by Σ w_t");
+    public static final java.util.List<ParamDef> PARAMS = java.util.List.of(WEIGHTS, NORMALIZE);
 
     private final double[] weights;
     private final boolean normalize;
@@ -26,8 +28,8 @@ public final class WeightAverage implements MergeMethod {
     }
 
     public static WeightAverage fromParams(MethodParams p) {
-        p.checkKnown(KEYS);
-        return new WeightAverage(p.method(), ParamLists.doubles(p, "weights"), p.getBool("normalize", true));
+        p.checkKnown(PARAMS);
+        return new WeightAverage(p.method(), ParamLists.doubles(p, WEIGHTS.name()), p.bool(NORMALIZE));
     }
 
     @Override

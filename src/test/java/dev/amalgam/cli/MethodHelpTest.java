@@ -26,6 +26,29 @@ class MethodHelpTest {
     }
 
     @Test
+    void engineTableInMergingDocIsTheGeneratedOne() throws IOException {
+        String doc = Files.readString(Path.of("docs/merging.md"));
+        int b = doc.indexOf(BEGIN);
+        int e = doc.indexOf(END);
+        assertTrue(b >= 0 && e > b, "docs/merging.md lacks the generated-table markers");
+        assertEquals(MethodHelp.engineMarkdownTable(), doc.substring(b + BEGIN.length(), e),
+                "docs/merging.md's engine-method table is out of date; paste the expected text between the markers");
+    }
+
+    @Test
+    void everyKeyAMethodReadsIsDeclared() {
+        // A key outside the declarations is refused, so reading one would be a silent default; the
+        // declarations are checked against what checkKnown accepts by building each method with every key.
+        for (dev.amalgam.merge.MergeMethods.Entry e : dev.amalgam.merge.MergeMethods.entries()) {
+            java.util.Set<String> names = new java.util.HashSet<>();
+            e.params().forEach(d -> assertTrue(names.add(d.name()), e.name() + " declares " + d.name() + " twice"));
+            Exception err = org.junit.jupiter.api.Assertions.assertThrows(dev.amalgam.AmalgamException.class,
+                    () -> e.factory().apply(new dev.amalgam.merge.MethodParams(e.name(), java.util.Map.of("no_such_key", 1))));
+            assertTrue(err.getMessage().contains("no_such_key"), err.getMessage());
+        }
+    }
+
+    @Test
     void mergeHelpListsEveryMethodWithItsParameters() {
         CliRunner r = new CliRunner();
         String help = MethodHelp.footer();
@@ -33,7 +56,12 @@ class MethodHelpTest {
             assertTrue(help.contains("  " + m + " "), m);
         }
         assertTrue(help.contains("weight*=required"), help);
-        assertTrue(help.contains("emr") && help.contains("tsv_m") && help.contains("iso_cts"), help);
+        for (dev.amalgam.merge.MergeMethods.Entry e : dev.amalgam.merge.MergeMethods.entries()) {
+            assertTrue(help.contains("  " + e.name()), e.name());
+            String flat = help.replace("%n", " ").replaceAll("\\s+", " ");
+            e.params().forEach(d -> assertTrue(flat.contains(d.name() + "=" + d.defaultLabel().replace("%", "%%")),
+                    e.name() + " " + d.name()));
+        }
     }
 
     static final class CliRunner {

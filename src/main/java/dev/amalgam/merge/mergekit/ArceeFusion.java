@@ -1,5 +1,6 @@
 package dev.amalgam.merge.mergekit;
 
+import dev.amalgam.merge.ParamDef;
 import java.util.Arrays;
 import java.util.List;
 

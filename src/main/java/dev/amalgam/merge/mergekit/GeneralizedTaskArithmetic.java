@@ -1,6 +1,7 @@
 package dev.amalgam.merge.mergekit;
 
 
+import dev.amalgam.merge.ParamDef;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;

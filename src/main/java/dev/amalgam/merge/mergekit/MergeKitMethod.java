@@ -1,5 +1,6 @@
 package dev.amalgam.merge.mergekit;
 
+import dev.amalgam.merge.ParamDef;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import dev.amalgam.AmalgamException;

@@ -1,5 +1,6 @@
 package dev.amalgam.merge.mergekit;
 
+import dev.amalgam.merge.ParamDef;
 import dev.amalgam.AmalgamException;
 
 import java.util.List;
