@@ -2,16 +2,14 @@ package dev.amalgam.merge;
 
 import ai.djl.ndarray.NDArray;
 import dev.amalgam.AmalgamException;
-import dev.amalgam.merge.kernels.Combine;
-import dev.amalgam.merge.kernels.MagnitudeTrim;
-import dev.amalgam.merge.kernels.RankSelect;
-import dev.amalgam.merge.kernels.StepViews;
-import dev.amalgam.merge.kernels.TrimCombineKernel;
-import dev.amalgam.merge.ops.MagnitudeMasks;
+import dev.amalgam.merge.stages.Combine;
+import dev.amalgam.merge.stages.MagnitudeTrim;
+import dev.amalgam.merge.stages.RankSelect;
+import dev.amalgam.merge.stages.StepViews;
+import dev.amalgam.merge.stages.TrimCombineKernel;
 import dev.amalgam.merge.ops.MergeFunction;
 import dev.amalgam.merge.ops.ParamLists;
 import dev.amalgam.merge.ops.TaskReductions;
-import dev.amalgam.merge.ops.TiesCombine;
 
 import java.util.Locale;
 import java.util.Set;
@@ -109,7 +107,7 @@ public final class Breadcrumbs implements MergeMethod {
                 return stacked;
             }
             long cols = shape[shape.length - 1];
-            return MagnitudeMasks.band(stacked, true, (long) (cols * gamma), (long) (cols * keep)).muli(stacked);
+            return MagnitudeTrim.band(stacked, true, (long) (cols * gamma), (long) (cols * keep)).muli(stacked);
         }
         if (keep >= 1.0) {
             return stacked;
@@ -122,7 +120,7 @@ public final class Breadcrumbs implements MergeMethod {
             top = n - target;
         }
         NDArray flat = stacked.reshape(tasks, n);
-        return MagnitudeMasks.band(flat, true, top, target).muli(flat).reshape(stacked.getShape());
+        return MagnitudeTrim.band(flat, true, top, target).muli(flat).reshape(stacked.getShape());
     }
 
     /**
@@ -194,7 +192,7 @@ public final class Breadcrumbs implements MergeMethod {
             delta = TaskArithmetic.weightedSum(step, sparse, weights, name);
         } else {
             NDArray weighted = weights == null ? sparse : sparse.mul(TaskReductions.perTask(sparse, weights));
-            delta = TiesCombine.merge(weighted, weights, tiesMerge, 1f);
+            delta = Combine.ties(tiesMerge, weights, 1f).apply(weighted);
         }
         return delta.muli((float) alpha).addi(step.base());
     }

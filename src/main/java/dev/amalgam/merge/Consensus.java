@@ -3,7 +3,7 @@ package dev.amalgam.merge;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import dev.amalgam.AmalgamException;
-import dev.amalgam.merge.kernels.TallKernel;
+import dev.amalgam.merge.stages.TallKernel;
 
 import java.util.Set;
 

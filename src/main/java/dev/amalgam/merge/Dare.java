@@ -4,10 +4,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import dev.amalgam.AmalgamException;
 import ai.djl.ndarray.types.Shape;
-import dev.amalgam.merge.kernels.Combine;
-import dev.amalgam.merge.kernels.Dropout;
-import dev.amalgam.merge.kernels.StepViews;
-import dev.amalgam.merge.kernels.TrimCombineKernel;
+import dev.amalgam.merge.stages.Combine;
+import dev.amalgam.merge.stages.Dropout;
+import dev.amalgam.merge.stages.StepViews;
+import dev.amalgam.merge.stages.TrimCombineKernel;
 import dev.amalgam.merge.ops.CounterRng;
 import dev.amalgam.merge.ops.MergeFunction;
 import dev.amalgam.merge.ops.ParamLists;
@@ -172,31 +172,16 @@ public final class Dare implements MergeMethod {
             throw new AmalgamException(name + ": tensor " + step.name() + " has more than 2^31 elements over all tasks");
         }
         NDArray stacked = step.stackedTaskVectors();
-        // The T keep-masks are drawn straight into one [T, ...] F32 array (tasks in parallel: each
-        // element is a pure function of (seed, name, task, index), so the result does not depend on it).
-        NDArray keep = step.manager().create(stacked.getShape(), DataType.FLOAT32);
-        if (n > 0) {
-            FloatBuffer all = keep.toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer();
-            IntStream.range(0, tasks).parallel().forEach(t -> new CounterRng(seed, step.name(), t)
-                    .keepMask(all.duplicate().limit((int) ((t + 1) * n)).position((int) (t * n)), p));
-        }
-        NDArray masked = keep.muli(stacked);
-        switch (rescale) {
-            case INVERSE:
-                masked = masked.divi((float) (1.0 - p));
-                break;
-            case L1: {
-                double[] before = l1PerTask(stacked, tasks);
-                double[] after = l1PerTask(masked, tasks);
-                float[] factor = new float[tasks];
-                for (int t = 0; t < tasks; t++) {
-                    factor[t] = before[t] >= L1_EPS && after[t] >= L1_EPS ? (float) (before[t] / after[t]) : 1f;
-                }
-                masked = masked.muli(TaskReductions.perTask(masked, factor));
-                break;
+        Dropout.Rescale mode = rescale == Rescale.INVERSE ? Dropout.Rescale.INVERSE : Dropout.Rescale.NONE;
+        NDArray masked = Dropout.of(seed, step.name(), tasks, p, mode).apply(stacked);
+        if (rescale == Rescale.L1) {
+            double[] before = l1PerTask(stacked, tasks);
+            double[] after = l1PerTask(masked, tasks);
+            float[] factor = new float[tasks];
+            for (int t = 0; t < tasks; t++) {
+                factor[t] = before[t] >= L1_EPS && after[t] >= L1_EPS ? (float) (before[t] / after[t]) : 1f;
             }
-            default:
-                break;
+            masked = masked.muli(TaskReductions.perTask(masked, factor));
         }
         return new TensorStep(step.info(), step.group(), step.manager(), step.base(), masked, step.taskNames());
     }

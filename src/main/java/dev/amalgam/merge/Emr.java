@@ -3,7 +3,7 @@ package dev.amalgam.merge;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import dev.amalgam.AmalgamException;
-import dev.amalgam.merge.kernels.ElectionKernel;
+import dev.amalgam.merge.stages.ElectionKernel;
 import dev.amalgam.merge.ops.StepMasks;
 import dev.amalgam.merge.ops.TaskReductions;
 

@@ -2,8 +2,8 @@ package dev.amalgam.merge;
 
 import ai.djl.ndarray.NDArray;
 import dev.amalgam.AmalgamException;
-import dev.amalgam.merge.kernels.TallKernel;
-import dev.amalgam.merge.kernels.TrimCombineKernel;
+import dev.amalgam.merge.stages.TallKernel;
+import dev.amalgam.merge.stages.TrimCombineKernel;
 import dev.amalgam.merge.ops.MergeFunction;
 import ai.djl.ndarray.types.DataType;
 import dev.amalgam.merge.ops.ParamLists;

@@ -6,7 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.amalgam.io.TensorInfo;
-import dev.amalgam.merge.kernels.StepViews;
+import dev.amalgam.merge.stages.StepViews;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -132,7 +132,7 @@ public final class TensorStep {
     }
 
     /**
-     * Float views of θ_0 and the task vectors for the fused kernels ({@link dev.amalgam.merge.kernels}),
+     * Float views of θ_0 and the task vectors for the fused kernels ({@link dev.amalgam.merge.stages}),
      * or null when a tensor is too large for one view or lives off the CPU (methods then use
      * whole-array ops, which on a GPU is what runs fastest anyway).
      */

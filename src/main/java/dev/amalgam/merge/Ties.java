@@ -2,18 +2,16 @@ package dev.amalgam.merge;
 
 import ai.djl.ndarray.NDArray;
 import dev.amalgam.AmalgamException;
-import dev.amalgam.merge.kernels.Combine;
-import dev.amalgam.merge.kernels.Dropout;
-import dev.amalgam.merge.kernels.MagnitudeTrim;
-import dev.amalgam.merge.kernels.RankSelect;
-import dev.amalgam.merge.kernels.StepViews;
-import dev.amalgam.merge.kernels.TrimCombineKernel;
-import dev.amalgam.merge.ops.MagnitudeMasks;
+import dev.amalgam.merge.stages.Combine;
+import dev.amalgam.merge.stages.Dropout;
+import dev.amalgam.merge.stages.MagnitudeTrim;
+import dev.amalgam.merge.stages.RankSelect;
+import dev.amalgam.merge.stages.StepViews;
+import dev.amalgam.merge.stages.TrimCombineKernel;
 import dev.amalgam.merge.ops.MagnitudeRadixSelect;
 import dev.amalgam.merge.ops.MergeFunction;
 import dev.amalgam.merge.ops.ParamLists;
 import dev.amalgam.merge.ops.TaskReductions;
-import dev.amalgam.merge.ops.TiesCombine;
 
 import java.nio.ByteOrder;
 import java.nio.IntBuffer;
@@ -170,7 +168,7 @@ public final class Ties implements MergeMethod {
         } else if (pass == 2) {
             TrimCombineKernel k = kernel(step, null);
             signSum += k != null ? k.signSum(step.views())
-                    : TiesCombine.signSum(TiesCombine.rawSign(trimmedWeighted(step)));
+                    : Combine.signSum(Combine.rawSign(trimmedWeighted(step)));
         }
     }
 
@@ -220,9 +218,9 @@ public final class Ties implements MergeMethod {
         NDArray stacked = step.stackedTaskVectors();
         NDArray trimmed;
         if (scope == Scope.GLOBAL) {
-            trimmed = keepAll ? stacked : MagnitudeMasks.keepAtLeast(stacked, TaskReductions.perTask(stacked, thresholds));
+            trimmed = keepAll ? stacked : MagnitudeTrim.keepAtLeast(stacked, TaskReductions.perTask(stacked, thresholds));
         } else {
-            trimmed = MagnitudeMasks.keepTopFractionPerRow(stacked, keepFraction);
+            trimmed = MagnitudeTrim.keepTopFractionPerRow(stacked, keepFraction);
         }
         return weights == null ? trimmed : trimmed.mul(TaskReductions.perTask(stacked, weights));
     }
@@ -289,7 +287,7 @@ public final class Ties implements MergeMethod {
         if (k != null) {
             return k.merge(step.views(), step.manager(), step.base().getShape(), 1f, false);
         }
-        return TiesCombine.merge(trimmedWeighted(step), weights, mergeFunction, zeroSign());
+        return Combine.ties(mergeFunction, weights, zeroSign()).apply(trimmedWeighted(step));
     }
 
     @Override

@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The fused per-element kernels (dev.amalgam.merge.kernels) against the whole-array libtorch path
+ * The fused per-element kernels (dev.amalgam.merge.stages) against the whole-array libtorch path
  * each method keeps for tensors too large for a kernel view. Tensors span many chunks and parallel
  * blocks; [300, 257] rows take the quickselect and the 70000-element vector the radix select, so
  * every selection and combine path of both sides meets on the same inputs.

@@ -1,8 +1,8 @@
 package dev.amalgam.merge.lwptv;
 
 import dev.amalgam.merge.TensorStep;
-import dev.amalgam.merge.kernels.ChunkedPass;
-import dev.amalgam.merge.kernels.StepViews;
+import dev.amalgam.merge.stages.ChunkedPass;
+import dev.amalgam.merge.stages.StepViews;
 import dev.amalgam.merge.ops.MagnitudeRadixSelect;
 
 import java.util.stream.IntStream;

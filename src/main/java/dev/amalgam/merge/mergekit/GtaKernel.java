@@ -2,12 +2,12 @@ package dev.amalgam.merge.mergekit;
 
 import ai.djl.ndarray.NDArray;
 import dev.amalgam.merge.TensorStep;
-import dev.amalgam.merge.kernels.Combine;
-import dev.amalgam.merge.kernels.Dropout;
-import dev.amalgam.merge.kernels.MagnitudeTrim;
-import dev.amalgam.merge.kernels.RankSelect;
-import dev.amalgam.merge.kernels.StepViews;
-import dev.amalgam.merge.kernels.TrimCombineKernel;
+import dev.amalgam.merge.stages.Combine;
+import dev.amalgam.merge.stages.Dropout;
+import dev.amalgam.merge.stages.MagnitudeTrim;
+import dev.amalgam.merge.stages.RankSelect;
+import dev.amalgam.merge.stages.StepViews;
+import dev.amalgam.merge.stages.TrimCombineKernel;
 import dev.amalgam.merge.ops.MergeFunction;
 
 import java.nio.FloatBuffer;

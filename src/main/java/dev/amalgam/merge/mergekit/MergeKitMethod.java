@@ -6,7 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.amalgam.AmalgamException;
 import dev.amalgam.merge.MergeMethod;
 import dev.amalgam.merge.TensorStep;
-import dev.amalgam.merge.kernels.StepViews;
+import dev.amalgam.merge.stages.StepViews;
 
 import java.nio.FloatBuffer;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.amalgam.merge.mergekit;
 
-import dev.amalgam.merge.kernels.RankSelect;
-import dev.amalgam.merge.kernels.StepViews;
+import dev.amalgam.merge.stages.RankSelect;
+import dev.amalgam.merge.stages.StepViews;
 
 import java.nio.FloatBuffer;
 

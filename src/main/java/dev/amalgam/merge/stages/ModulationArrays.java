@@ -1,4 +1,4 @@
-package dev.amalgam.merge.kernels;
+package dev.amalgam.merge.stages;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;

@@ -1,12 +1,21 @@
-package dev.amalgam.merge.kernels;
+package dev.amalgam.merge.stages;
 
+import ai.djl.ndarray.NDArray;
 import dev.amalgam.merge.ops.CounterRng;
+import dev.amalgam.merge.ops.TaskReductions;
+
+import java.nio.FloatBuffer;
+import java.util.stream.IntStream;
 
 /**
  * DARE's drop-and-rescale applied to chunks of task-vector values (docs/methods/merge-methods.md §5): element i of
  * task t is kept iff u(seed, tensor, t, i) ≥ p ({@link CounterRng}, so the mask is the one the
  * whole-array path draws), then divided by (1 − p) ({@code inverse}), multiplied by a per-task factor
  * ({@code l1}, from {@link #withFactors}) or left as is.
+ *
+ * <p>Two forms side by side: the chunk form the fused kernels run ({@link #apply(int, float[], long, int)})
+ * and the whole-array form on a stacked [T, ...] array on any device ({@link #apply(NDArray)}); both
+ * draw the same mask.
  */
 public final class Dropout {
     public enum Rescale { INVERSE, FACTORS, NONE }
@@ -52,6 +61,40 @@ public final class Dropout {
     public Dropout unscaled() {
         return new Dropout(rngs, p, Rescale.NONE, null);
     }
+
+    // ---- whole-array form ----
+
+    /**
+     * The dropped (and rescaled) task vectors of a stacked [T, ...] array, as a new array on its device.
+     * The keep-masks are drawn on the heap (tasks in parallel: each element is a pure function of
+     * (seed, tensor, task, index)) and uploaded once.
+     */
+    public NDArray apply(NDArray stacked) {
+        int tasks = rngs.length;
+        long n = tasks == 0 ? 0 : stacked.getShape().size() / tasks;
+        if (n * tasks > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("more than 2^31 elements over all tasks");
+        }
+        float[] keep = new float[(int) (n * tasks)];
+        IntStream.range(0, tasks).parallel().forEach(t -> rngs[t].keepMask(
+                FloatBuffer.wrap(keep, (int) (t * n), (int) n).slice(), p[t]));
+        NDArray masked = stacked.getManager().create(keep, stacked.getShape()).muli(stacked);
+        switch (rescale) {
+            case INVERSE: {
+                float[] divisors = new float[tasks];
+                for (int t = 0; t < tasks; t++) {
+                    divisors[t] = (float) (1.0 - p[t]);
+                }
+                return masked.divi(TaskReductions.perTask(masked, divisors));
+            }
+            case FACTORS:
+                return masked.muli(TaskReductions.perTask(masked, factors));
+            default:
+                return masked;
+        }
+    }
+
+    // ---- chunk form ----
 
     /** Drops (and rescales) x[0..len) = elements [start, start + len) of task t, in place. */
     void apply(int t, float[] x, long start, int len) {

@@ -1,25 +1,77 @@
-package dev.amalgam.merge.ops;
+package dev.amalgam.merge.stages;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-
-import dev.amalgam.merge.kernels.RankSelect;
-import dev.amalgam.merge.kernels.StepViews;
+import dev.amalgam.merge.ops.StepMasks;
 
 import java.nio.FloatBuffer;
 
 /**
- * Magnitude rank masks built with topK thresholds (never percentile: it fails above 16M elements).
- * Rank semantics are threshold based: an entry tied with a boundary value is treated like that value,
- * so with ties a band may hold a few more or fewer entries than the nominal count (reference code
- * picks among ties arbitrarily).
+ * Which entries of each task vector survive a magnitude trim: entry i of task t, lying in segment
+ * s = i / segment (a row of the tensor, or the whole tensor), is kept iff
+ * lo[t][s] ≤ |τ_t[i]| and, when hi is given, |τ_t[i]| &lt; hi[t][s]. A NaN bound keeps nothing.
+ * Thresholds come from exact rank selections (TIES top-k, Breadcrumbs bands), so the trim of a
+ * kernel equals the mask the whole-array path builds.
+ *
+ * <p>Two forms side by side: the chunk form the fused kernels run ({@link #apply(int, float[], int, int)})
+ * and the whole-array form on any device (the static {@code band}/{@code keep…} methods below, thresholds
+ * from topK — never percentile, which fails above 16M elements — or the same radix select). Whole-array
+ * rank semantics are threshold based: an entry tied with a boundary value is treated like that value.
  */
-public final class MagnitudeMasks {
-    private MagnitudeMasks() {
+public final class MagnitudeTrim {
+    private final float[][] lo;
+    private final float[][] hi;
+    private final int segment;
+
+    /**
+     * @param lo      lower bounds [T][segments] (inclusive)
+     * @param hi      upper bounds [T][segments] (exclusive), or null for none
+     * @param segment elements per segment (n for one bound per task)
+     */
+    public MagnitudeTrim(float[][] lo, float[][] hi, int segment) {
+        if (segment <= 0) {
+            throw new IllegalArgumentException("segment must be positive");
+        }
+        this.lo = lo;
+        this.hi = hi;
+        this.segment = segment;
     }
+
+    /** One inclusive lower bound per task over the whole tensor (TIES global or per-tensor top-k). */
+    public static MagnitudeTrim atLeast(float[] perTask, int n) {
+        float[][] lo = new float[perTask.length][];
+        for (int t = 0; t < lo.length; t++) {
+            lo[t] = new float[]{perTask[t]};
+        }
+        return new MagnitudeTrim(lo, null, Math.max(1, n));
+    }
+
+    /** Sets x[j] = 0 for the trimmed entries of task t among elements [start, start + len). */
+    void apply(int t, float[] x, int start, int len) {
+        int j = 0;
+        while (j < len) {
+            int s = (start + j) / segment;
+            int end = Math.min(len, (s + 1) * segment - start);
+            int l = Float.floatToRawIntBits(lo[t][s]);
+            if (hi == null) {
+                for (; j < end; j++) {
+                    int a = Float.floatToRawIntBits(x[j]) & Bits.ABS;
+                    x[j] = Bits.keep(x[j], Bits.atLeast(a, l));
+                }
+            } else {
+                int h = Float.floatToRawIntBits(hi[t][s]);
+                for (; j < end; j++) {
+                    int a = Float.floatToRawIntBits(x[j]) & Bits.ABS;
+                    x[j] = Bits.keep(x[j], Bits.atLeast(a, l) & Bits.greater(h, a));
+                }
+            }
+        }
+    }
+
+    // ---- whole-array form ----
 
     /**
      * F32 0/1 mask of x's shape viewed as rows along the last axis ([rows, cols]): 1 where the row

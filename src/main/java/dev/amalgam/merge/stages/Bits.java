@@ -1,4 +1,4 @@
-package dev.amalgam.merge.kernels;
+package dev.amalgam.merge.stages;
 
 /**
  * Branch-free float tests as int masks (−1 = true, 0 = false), so the kernels' inner loops have no

@@ -1,6 +1,10 @@
-package dev.amalgam.merge.kernels;
+package dev.amalgam.merge.stages;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
 import dev.amalgam.merge.ops.MergeFunction;
+import dev.amalgam.merge.ops.StepMasks;
+import dev.amalgam.merge.ops.TaskReductions;
 
 /**
  * How trimmed (and weighted) task-vector values x_t of one element become the merged delta
@@ -11,18 +15,22 @@ import dev.amalgam.merge.ops.MergeFunction;
  *   dis-sum Σ_t [x_tσ &gt; 0] x_t, dis-mean the same over Σ_t [x_tσ &gt; 0] w_t (1 when below 1e-8),
  *   dis-max s · max(0, max_t x_tσ).</li>
  * </ul>
- * The same element formulas as {@link dev.amalgam.merge.ops.TiesCombine} (the whole-array form).
+ * Two forms of the same formulas side by side: the chunk form the fused kernels run on Java arrays
+ * ({@link #apply(float[][], int, int, float[], float[], float[])}) and the whole-array form on a stacked
+ * [T, ...] array on any device ({@link #apply(NDArray)}).
  */
 public final class Combine {
     private static final float DIVISOR_EPS = 1e-8f;
 
     private final MergeFunction fn;
+    private final double[] weightValues;
     private final float[] weights;
     private final float zeroSign;
 
-    private Combine(MergeFunction fn, float[] weights, float zeroSign) {
+    private Combine(MergeFunction fn, double[] weights, float zeroSign) {
         this.fn = fn;
-        this.weights = weights;
+        this.weightValues = weights;
+        this.weights = weights == null ? null : toFloats(weights);
         this.zeroSign = zeroSign;
     }
 
@@ -31,10 +39,61 @@ public final class Combine {
         return new Combine(null, null, 0f);
     }
 
-    /** TIES election and disjoint merge; weights (null = all 1) are the ones already in x, for dis-mean. */
+    /**
+     * TIES election and disjoint merge; weights (null = all 1) are the ones already in x, for dis-mean.
+     * {@code zeroSign} is the sign given to entries whose summed mass is exactly 0: the global majority
+     * sign for the original TIES, +1 for MergeKit's "sum" consensus (Σ ≥ 0 → +1); 0 reproduces the
+     * original's behaviour when the majority itself is 0 (keep negatives; dis-max gives 0).
+     */
     public static Combine ties(MergeFunction fn, double[] weights, float zeroSign) {
-        return new Combine(fn, weights == null ? null : toFloats(weights), zeroSign);
+        return new Combine(fn, weights, zeroSign);
     }
+
+    // ---- whole-array form ----
+
+    /** delta from the stacked [T, ...] trimmed and weighted task vectors. */
+    public NDArray apply(NDArray stacked) {
+        if (fn == null) {
+            return stacked.sum(new int[]{0});
+        }
+        NDArray s = rawSign(stacked);
+        if (zeroSign != 0f) {
+            s = s.add(s.eq(0).toType(DataType.FLOAT32, false).mul(zeroSign));
+        }
+        NDArray selSign = s.gt(0).toType(DataType.FLOAT32, false).mul(2f).sub(1f);
+        // aligned = x_t·σ (σ = ±1, exact); an entry is selected iff aligned > 0, and then
+        // |sel_t| = aligned and sel_t = aligned·σ, so max(aligned, 0)·σ is sel_t without a mask array.
+        NDArray aligned = stacked.mul(selSign);
+        switch (fn) {
+            case DIS_SUM:
+                return aligned.maximum(0f).muli(selSign).sum(new int[]{0});
+            case DIS_MEAN: {
+                NDArray keep = StepMasks.positiveInPlace(aligned);
+                NDArray den = weightValues == null ? keep.sum(new int[]{0}) : TaskReductions.weightedSum(keep, weightValues);
+                NDArray small = den.abs().lt(DIVISOR_EPS).toType(DataType.FLOAT32, false);
+                den = den.mul(small.neg().add(1f)).add(small);
+                return keep.muli(stacked).sum(new int[]{0}).div(den);
+            }
+            case DIS_MAX:
+                return TaskReductions.max(aligned).maximum(0f).mul(s);
+            default:
+                throw new IllegalStateException(fn.toString());
+        }
+    }
+
+    /** The elected sign sign(Σ_t x_t) before the zero fallback, shape of one tensor. */
+    public static NDArray rawSign(NDArray stacked) {
+        return stacked.sum(new int[]{0}).sign();
+    }
+
+    /** Σ over entries of sign values (positives minus negatives), exact in 64-bit. */
+    public static long signSum(NDArray sign) {
+        long pos = sign.gt(0).toType(DataType.INT64, false).sum().getLong();
+        long neg = sign.lt(0).toType(DataType.INT64, false).sum().getLong();
+        return pos - neg;
+    }
+
+    // ---- chunk form ----
 
     static float[] toFloats(double[] d) {
         float[] f = new float[d.length];

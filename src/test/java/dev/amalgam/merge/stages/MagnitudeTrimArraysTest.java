@@ -1,4 +1,4 @@
-package dev.amalgam.merge.ops;
+package dev.amalgam.merge.stages;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -12,8 +12,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Rank bands on rows long enough for the radix-select path, against a sort in plain Java. */
-class MagnitudeMasksTest {
-    private static final int COLS = (int) MagnitudeMasks.RADIX_MIN_COLS + 1234;
+class MagnitudeTrimArraysTest {
+    private static final int COLS = (int) MagnitudeTrim.RADIX_MIN_COLS + 1234;
 
     /** Reference: 1 where skipTop-th largest |x| > |x| ≥ (skipTop+keep)-th largest |x| of the row. */
     private static float[] reference(float[] x, int rows, int cols, int skipTop, int keep) {
@@ -51,13 +51,13 @@ class MagnitudeMasksTest {
             NDArray a = m.create(x, new Shape(rows, COLS));
             int[][] cases = {{0, 13000}, {500, 20000}, {1, 1}, {0, COLS}, {COLS - 1, 5}};
             for (int[] c : cases) {
-                float[] got = MagnitudeMasks.band(a, true, c[0], c[1]).toFloatArray();
+                float[] got = MagnitudeTrim.band(a, true, c[0], c[1]).toFloatArray();
                 float[] want = reference(x, rows, COLS, c[0], c[1]);
                 assertTrue(Arrays.equals(want, got), "skipTop=" + c[0] + " keep=" + c[1]);
             }
-            float[] flat = MagnitudeMasks.band(a, false, 7, 90000).toFloatArray();
+            float[] flat = MagnitudeTrim.band(a, false, 7, 90000).toFloatArray();
             assertTrue(Arrays.equals(reference(x, 1, rows * COLS, 7, 90000), flat), "whole tensor");
-            float[] kept = MagnitudeMasks.keepTopFractionPerRow(a, 0.2).toFloatArray();
+            float[] kept = MagnitudeTrim.keepTopFractionPerRow(a, 0.2).toFloatArray();
             float[] mask = reference(x, rows, COLS, 0, (int) (0.2 * COLS));
             for (int i = 0; i < x.length; i++) {
                 assertEquals(x[i] * mask[i], kept[i], 0f, "keepTopFractionPerRow at " + i);
@@ -71,7 +71,7 @@ class MagnitudeMasksTest {
         Arrays.fill(x, 1f);
         x[3] = Float.NaN;
         try (NDManager m = NDManager.newBaseManager()) {
-            assertEquals(COLS, MagnitudeMasks.band(m.create(x), true, 0, 10).toFloatArray().length);
+            assertEquals(COLS, MagnitudeTrim.band(m.create(x), true, 0, 10).toFloatArray().length);
         }
     }
 }

@@ -1,4 +1,4 @@
-package dev.amalgam.merge.kernels;
+package dev.amalgam.merge.stages;
 
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
