@@ -18,6 +18,13 @@ public final class Sce extends MergeKitMethod {
     static final ParamDef INT8_MASK = ParamDef.global("int8_mask", ParamDef.Type.BOOLEAN, false,
             "store masks as int8 in MergeKit (memory only: no effect on results)");
 
+    private static final int CHUNK = 1 << 14;
+
+    /** Fixed chunks of [0, n) in parallel; every chunk's work is independent of the others'. */
+    private static java.util.stream.IntStream chunks(int n) {
+        return java.util.stream.IntStream.range(0, (n + CHUNK - 1) / CHUNK).parallel();
+    }
+
     public Sce(TensorParameters params, boolean hasBase) {
         super(params, hasBase);
     }
@@ -53,38 +60,53 @@ public final class Sce extends MergeKitMethod {
         }
         if (density < 1) {
             double[] var = new double[n];
-            long nonzero = 0;
-            for (int i = 0; i < n; i++) {
-                double mean = 0;
-                for (float[] x : d) {
-                    mean += x[i];
+            long nonzero = chunks(n).mapToLong(c -> {
+                long nz = 0;
+                for (int i = c * CHUNK; i < Math.min(n, (c + 1) * CHUNK); i++) {
+                    double mean = 0;
+                    for (float[] x : d) {
+                        mean += x[i];
+                    }
+                    mean /= tasks;
+                    double v = 0;
+                    for (float[] x : d) {
+                        v += (x[i] - mean) * (x[i] - mean);
+                    }
+                    var[i] = v / tasks;
+                    nz += var[i] != 0 ? 1 : 0;
                 }
-                mean /= tasks;
-                double v = 0;
-                for (float[] x : d) {
-                    v += (x[i] - mean) * (x[i] - mean);
-                }
-                var[i] = v / tasks;
-                if (var[i] != 0) {
-                    nonzero++;
-                }
-            }
+                return nz;
+            }).sum();
             // MergeKit multiplies a count tensor by a Python float: float32 arithmetic.
             boolean[] keep = RankBand.largest(var, (long) ((float) nonzero * (float) density));
-            for (float[] x : d) {
-                for (int i = 0; i < n; i++) {
-                    if (!keep[i]) {
-                        x[i] = 0;
+            chunks(n).forEach(c -> {
+                for (float[] x : d) {
+                    for (int i = c * CHUNK; i < Math.min(n, (c + 1) * CHUNK); i++) {
+                        if (!keep[i]) {
+                            x[i] = 0;
+                        }
                     }
                 }
-            }
+            });
         }
+        // Σ x² per task in double: per fixed chunk, then the chunks in order (the same sum on any thread count).
+        int chunkCount = (n + CHUNK - 1) / CHUNK;
+        double[][] partial = new double[chunkCount][tasks];
+        chunks(n).forEach(c -> {
+            for (int t = 0; t < tasks; t++) {
+                double s = 0;
+                for (int i = c * CHUNK; i < Math.min(n, (c + 1) * CHUNK); i++) {
+                    s += (double) d[t][i] * d[t][i];
+                }
+                partial[c][t] = s;
+            }
+        });
         double[] w = new double[tasks];
         double wSum = 0;
         for (int t = 0; t < tasks; t++) {
             double s = 0;
-            for (float v : d[t]) {
-                s += (double) v * v;
+            for (double[] part : partial) {
+                s += part[t];
             }
             w[t] = s / n;
             wSum += w[t];
@@ -94,22 +116,24 @@ public final class Sce extends MergeKitMethod {
         }
         float[] base = in.base();
         float[] out = new float[n];
-        for (int i = 0; i < n; i++) {
-            float sum = 0;
-            for (float[] x : d) {
-                sum += x[i];
-            }
-            float majority = sum >= 0 ? 1f : -1f;
-            double num = 0;
-            double den = 0;
-            for (int t = 0; t < tasks; t++) {
-                if (Math.signum(d[t][i]) == majority) {
-                    num += d[t][i] * w[t];
-                    den += w[t];
+        chunks(n).forEach(c -> {
+            for (int i = c * CHUNK; i < Math.min(n, (c + 1) * CHUNK); i++) {
+                float sum = 0;
+                for (float[] x : d) {
+                    sum += x[i];
                 }
+                float majority = sum >= 0 ? 1f : -1f;
+                double num = 0;
+                double den = 0;
+                for (int t = 0; t < tasks; t++) {
+                    if (Math.signum(d[t][i]) == majority) {
+                        num += d[t][i] * w[t];
+                        den += w[t];
+                    }
+                }
+                out[i] = (float) (base[i] + num / Math.max(den, 1e-6));
             }
-            out[i] = (float) (base[i] + num / Math.max(den, 1e-6));
-        }
+        });
         return out;
     }
 }
