@@ -8,7 +8,7 @@ import dev.amalgam.merge.stages.MagnitudeTrim;
 import dev.amalgam.merge.stages.RankSelect;
 import dev.amalgam.merge.stages.StepViews;
 import dev.amalgam.merge.stages.TrimCombineKernel;
-import dev.amalgam.merge.ops.MagnitudeRadixSelect;
+import dev.amalgam.merge.stages.GlobalMagnitudeRank;
 import dev.amalgam.merge.ops.MergeFunction;
 import dev.amalgam.merge.ops.ParamLists;
 import dev.amalgam.merge.ops.TaskReductions;
@@ -56,7 +56,7 @@ public final class Ties implements MergeMethod {
     private final double lambda;
     private final double[] weights;
 
-    private MagnitudeRadixSelect[] selectors;
+    private GlobalMagnitudeRank rank = new GlobalMagnitudeRank("ties");
     private float[] thresholds;
     private boolean keepAll;
     private long signSum;
@@ -121,7 +121,7 @@ public final class Ties implements MergeMethod {
     /** Global scope: the per-task |τ| thresholds (exact radix select, two passes) and the majority sign. */
     @Override
     public java.util.List<StatisticPass> statisticPasses() {
-        selectors = null;
+        rank = new GlobalMagnitudeRank("ties");
         thresholds = null;
         keepAll = false;
         signSum = 0;
@@ -141,30 +141,9 @@ public final class Ties implements MergeMethod {
         if (scope != Scope.GLOBAL) {
             return;
         }
-        int tasks = step.taskCount();
-        ParamLists.checkPerTask("ties", "weights", weights, tasks, step.name());
-        if (selectors == null) {
-            selectors = new MagnitudeRadixSelect[tasks];
-            for (int t = 0; t < tasks; t++) {
-                selectors[t] = new MagnitudeRadixSelect();
-            }
-        } else if (selectors.length != tasks) {
-            throw new AmalgamException("ties: tensor " + step.name() + " has " + tasks + " task vectors, expected " + selectors.length);
-        }
+        ParamLists.checkPerTask("ties", "weights", weights, step.taskCount(), step.name());
         if (pass == 0 || (pass == 1 && !keepAll)) {
-            // Read |τ_t| bit patterns straight from the stacked array's memory (no copy to the Java heap).
-            NDArray stacked = step.stackedTaskVectors();
-            int n = Math.toIntExact(step.base().getShape().size());
-            IntBuffer bits = stacked.toByteBuffer(true).order(ByteOrder.nativeOrder()).asIntBuffer();
-            // One selector per task, so tasks can be counted in parallel (counts do not depend on order).
-            IntStream.range(0, tasks).parallel().forEach(t -> {
-                IntBuffer row = bits.duplicate().limit((t + 1) * n).position(t * n);
-                if (pass == 0) {
-                    selectors[t].addHigh(row, step.name());
-                } else {
-                    selectors[t].addLow(row);
-                }
-            });
+            rank.observe(pass, step);
         } else if (pass == 2) {
             TrimCombineKernel k = kernel(step, null);
             signSum += k != null ? k.signSum(step.views())
@@ -173,24 +152,18 @@ public final class Ties implements MergeMethod {
     }
 
     void endPass(int pass) {
-        if (scope != Scope.GLOBAL || selectors == null) {
+        if (scope != Scope.GLOBAL || !rank.started()) {
             passesDone = pass + 1;
             return;
         }
         if (pass == 0) {
-            long d = selectors[0].count();
+            long d = rank.count();
             long kKeep = (long) (d * keepFraction);
             keepAll = kKeep >= d;
-            if (!keepAll) {
-                for (MagnitudeRadixSelect s : selectors) {
-                    s.endHighPass(kKeep + 1);
-                }
-            }
+            // keep |τ_t| ≥ the (kKeep + 1)-th largest (the reference's kthvalue); K = 100 keeps all
+            rank.endHighPass(count -> keepAll ? count + 1 : kKeep + 1);
         } else if (pass == 1) {
-            thresholds = new float[selectors.length];
-            for (int t = 0; t < selectors.length; t++) {
-                thresholds[t] = keepAll ? 0f : selectors[t].endLowPass();
-            }
+            thresholds = rank.endLowPass();
         } else if (pass == 2) {
             majoritySign = Long.signum(signSum);
         }

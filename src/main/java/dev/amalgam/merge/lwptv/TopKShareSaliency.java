@@ -3,7 +3,7 @@ package dev.amalgam.merge.lwptv;
 import dev.amalgam.merge.TensorStep;
 import dev.amalgam.merge.stages.ChunkedPass;
 import dev.amalgam.merge.stages.StepViews;
-import dev.amalgam.merge.ops.MagnitudeRadixSelect;
+import dev.amalgam.merge.stages.GlobalMagnitudeRank;
 
 import java.util.stream.IntStream;
 
@@ -19,7 +19,7 @@ import java.util.stream.IntStream;
  */
 public final class TopKShareSaliency implements SaliencyScore {
     private final double kPercent;
-    private MagnitudeRadixSelect[] selectors;
+    private GlobalMagnitudeRank rank = new GlobalMagnitudeRank("lwptv topk_share");
     private float[] thresholds;
     private LayerAccumulator hits;
     private LayerAccumulator sizes;
@@ -29,7 +29,7 @@ public final class TopKShareSaliency implements SaliencyScore {
 
     @Override
     public void reset() {
-        selectors = null;
+        rank = new GlobalMagnitudeRank("lwptv topk_share");
         thresholds = null;
         hits = null;
         sizes = null;
@@ -60,103 +60,54 @@ public final class TopKShareSaliency implements SaliencyScore {
     @Override
     public void observe(int pass, TensorStep step, int layer) {
         int tasks = step.taskCount();
-        if (selectors == null) {
-            selectors = new MagnitudeRadixSelect[tasks];
-            for (int t = 0; t < tasks; t++) {
-                selectors[t] = new MagnitudeRadixSelect();
-            }
+        if (hits == null) {
             hits = new LayerAccumulator(tasks);
             sizes = new LayerAccumulator(tasks);
             nonZero = new LayerAccumulator(tasks);
             totalHits = new double[tasks];
         }
-        StepViews views = step.views();
-        if (views != null) {
-            observeViews(pass, views, layer, step.name());
+        if (pass < 2) {
+            rank.observe(pass, step);
             return;
         }
-        for (int t = 0; t < tasks; t++) {
-            float[] v = step.taskVector(t).toFloatArray();
-            if (pass == 0) {
-                selectors[t].addHigh(v, step.name());
-            } else if (pass == 1) {
-                selectors[t].addLow(v);
-            } else {
-                long c = 0;
-                long nz = 0;
-                float thr = thresholds[t];
-                for (float x : v) {
-                    if (Math.abs(x) >= thr) {
-                        c++;
-                    }
-                    if (x != 0f) {
-                        nz++;
-                    }
-                }
-                hits.add(t, layer, c);
-                nonZero.add(t, layer, nz);
-                sizes.add(t, layer, v.length);
-                totalHits[t] += c;
-                if (t == 0) {
-                    total += v.length;
-                }
-            }
-        }
-    }
-
-    /** The same passes read chunk by chunk from the step's native arrays, tasks in parallel. */
-    private void observeViews(int pass, StepViews v, int layer, String tensor) {
-        int n = v.n();
-        long[][] counts = new long[v.tasks()][2];
-        IntStream.range(0, v.tasks()).parallel().forEach(t -> {
-            float[] chunk = new float[ChunkedPass.CHUNK];
-            int thr = pass == 2 ? Float.floatToRawIntBits(thresholds[t]) : 0;
-            long c = 0;
-            long nz = 0;
+        long[][] counts = new long[tasks][2];
+        StepViews v = step.views();
+        IntStream.range(0, tasks).parallel().forEach(t -> {
+            int thr = Float.floatToRawIntBits(thresholds[t]);
+            float[] chunk = v != null ? new float[ChunkedPass.CHUNK] : step.taskVector(t).toFloatArray();
+            int n = v != null ? v.n() : chunk.length;
             for (int off = 0; off < n; off += chunk.length) {
                 int len = Math.min(chunk.length, n - off);
-                v.rows()[t].get(off, chunk, 0, len);
-                if (pass == 0) {
-                    selectors[t].addHigh(chunk, len, tensor);
-                } else if (pass == 1) {
-                    selectors[t].addLow(chunk, len);
-                } else {
-                    for (int i = 0; i < len; i++) {
-                        int a = Float.floatToRawIntBits(chunk[i]) & 0x7fffffff;
-                        c += (~(a - thr)) >>> 31;
-                        nz += (-a) >>> 31;
-                    }
+                if (v != null) {
+                    v.rows()[t].get(off, chunk, 0, len);
+                }
+                for (int i = 0; i < len; i++) {
+                    int a = Float.floatToRawIntBits(chunk[i]) & 0x7fffffff;
+                    counts[t][0] += (~(a - thr)) >>> 31; // |x| ≥ thr
+                    counts[t][1] += (-a) >>> 31;         // x ≠ 0
                 }
             }
-            counts[t][0] = c;
-            counts[t][1] = nz;
         });
-        if (pass == 2) {
-            for (int t = 0; t < v.tasks(); t++) {
-                hits.add(t, layer, counts[t][0]);
-                nonZero.add(t, layer, counts[t][1]);
-                sizes.add(t, layer, n);
-                totalHits[t] += counts[t][0];
-            }
-            total += n;
+        long n = step.base().getShape().size();
+        for (int t = 0; t < tasks; t++) {
+            hits.add(t, layer, counts[t][0]);
+            nonZero.add(t, layer, counts[t][1]);
+            sizes.add(t, layer, n);
+            totalHits[t] += counts[t][0];
         }
+        total += n;
     }
 
     @Override
     public void endPass(int pass) {
-        if (selectors == null) {
+        if (!rank.started()) {
             return;
         }
         if (pass == 0) {
-            for (MagnitudeRadixSelect s : selectors) {
-                long n = s.count();
-                long keep = (long) (n * kPercent / 100.0);
-                s.endHighPass(Math.max(1, Math.min(n, keep)));
-            }
+            rank.endHighPass(n -> Math.max(1, Math.min(n, (long) (n * kPercent / 100.0))));
         } else if (pass == 1) {
-            thresholds = new float[selectors.length];
-            for (int t = 0; t < selectors.length; t++) {
-                thresholds[t] = selectors[t].endLowPass();
+            thresholds = rank.endLowPass();
+            for (int t = 0; t < thresholds.length; t++) {
                 // An all-zero task vector has threshold 0: every entry would count as salient.
                 if (thresholds[t] == 0f) {
                     thresholds[t] = Float.MIN_VALUE;
@@ -167,7 +118,7 @@ public final class TopKShareSaliency implements SaliencyScore {
 
     @Override
     public double[][] scores(int layerCount) {
-        int tasks = selectors == null ? 0 : selectors.length;
+        int tasks = totalHits == null ? 0 : totalHits.length;
         double[][] s = new double[tasks][layerCount];
         for (int t = 0; t < tasks; t++) {
             double overall = totalHits[t] / total;
