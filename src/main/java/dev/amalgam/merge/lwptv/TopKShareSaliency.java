@@ -3,7 +3,7 @@ package dev.amalgam.merge.lwptv;
 import dev.amalgam.merge.TensorStep;
 import dev.amalgam.merge.stages.ChunkedPass;
 import dev.amalgam.merge.stages.StepViews;
-import dev.amalgam.merge.stages.GlobalMagnitudeRank;
+import dev.amalgam.merge.GlobalMagnitudeRank;
 
 import java.util.stream.IntStream;
 

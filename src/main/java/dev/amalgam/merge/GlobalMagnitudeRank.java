@@ -1,7 +1,8 @@
-package dev.amalgam.merge.stages;
+package dev.amalgam.merge;
 
 import dev.amalgam.AmalgamException;
-import dev.amalgam.merge.TensorStep;
+import dev.amalgam.merge.stages.ChunkedPass;
+import dev.amalgam.merge.stages.StepViews;
 import dev.amalgam.merge.ops.MagnitudeRadixSelect;
 
 import java.util.function.LongUnaryOperator;
