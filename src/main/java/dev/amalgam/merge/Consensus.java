@@ -3,7 +3,7 @@ package dev.amalgam.merge;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import dev.amalgam.AmalgamException;
-import dev.amalgam.merge.stages.TallKernel;
+import dev.amalgam.merge.stages.TallStage;
 
 import java.util.Set;
 
@@ -62,12 +62,12 @@ public final class Consensus implements MergeMethod {
 
     @Override
     public NDArray merge(TensorStep step) {
-        TallKernel kernel = TallMasks.kernel(step, ties, lambda, lambdas, name());
+        TallStage kernel = TallMasks.kernel(step, ties, lambda, lambdas, name());
         if (kernel != null) {
             return kernel.consensus(step.views(), step.manager(), step.base().getShape(), k, (float) alpha);
         }
         NDArray mtl = TallMasks.multiTask(step, ties);
-        NDArray votes = TallMasks.votes(TallMasks.stackedMasks(step, mtl, lambda, lambdas, name()));
+        NDArray votes = TallStage.votes(TallMasks.stackedMasks(step, mtl, lambda, lambdas, name()));
         NDArray c = votes.gte((float) k).toType(DataType.FLOAT32, false);
         return mtl.muli(c).muli((float) alpha).addi(step.base());
     }

@@ -3,7 +3,7 @@ package dev.amalgam.merge;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import dev.amalgam.AmalgamException;
-import dev.amalgam.merge.stages.ElectionKernel;
+import dev.amalgam.merge.stages.Election;
 import dev.amalgam.merge.ops.StepMasks;
 import dev.amalgam.merge.ops.TaskReductions;
 
@@ -63,20 +63,18 @@ public final class Emr implements TaskModulated {
             return;
         }
         if (step.views() != null) {
-            double[][] sums = ElectionKernel.sums(step.views());
+            double[][] sums = Election.sums(step.views());
             for (int t = 0; t < tasks; t++) {
                 numerators[t] += sums[t][0] / n;
                 denominators[t] += sums[t][1] / n;
             }
             return;
         }
-        Election e = Election.of(step);
-        // Σ_i |τ_t[i]| / n and Σ_i M_t[i]·|ε[i]| / n for all t at once (an L1 norm and one [T,n]×[n,1] product).
-        float[] num = step.stackedTaskVectors().reshape(tasks, n).norm(1, new int[]{1}, false).toFloatArray();
-        float[] den = e.maskF.reshape(tasks, n).matMul(e.eps.abs().reshape(n, 1)).toFloatArray();
+        NDArray stacked = step.stackedTaskVectors();
+        double[][] sums = Election.Arrays.of(stacked).sums(stacked);
         for (int t = 0; t < tasks; t++) {
-            numerators[t] += num[t] / n;
-            denominators[t] += den[t] / n;
+            numerators[t] += (float) sums[t][0] / n;
+            denominators[t] += (float) sums[t][1] / n;
         }
     }
 
@@ -91,27 +89,13 @@ public final class Emr implements TaskModulated {
         }
     }
 
-    /**
-     * flag = ±1 and ε of one tensor, with the masks M_t = (τ_t ⊙ flag) > 0 stacked [T, ...] as 0/1 F32. With a_t = τ_t ⊙ flag (exact, flag = ±1), |τ_t ⊙ M_t| = max(a_t, 0), so
-     * ε = flag ⊙ max(max_t a_t, 0).
-     */
-    record Election(NDArray eps, NDArray maskF) {
-        static Election of(TensorStep step) {
-            NDArray stacked = step.stackedTaskVectors();
-            NDArray flag = stacked.sum(new int[]{0}).gt(0).toType(DataType.FLOAT32, false).muli(2f).subi(1f);
-            NDArray aligned = stacked.mul(flag);
-            NDArray eps = TaskReductions.max(aligned).maximum(0f).muli(flag);
-            return new Election(eps, StepMasks.positiveInPlace(aligned));
-        }
-    }
-
     static Modulation elect(TensorStep step) {
         if (step.views() != null) {
-            NDArray[] r = ElectionKernel.modulation(step.views(), step.manager(), step.base().getShape());
+            NDArray[] r = Election.modulation(step.views(), step.manager(), step.base().getShape());
             return new Modulation(r[0], java.util.Arrays.copyOfRange(r, 1, r.length));
         }
-        Election e = Election.of(step);
-        return new Modulation(e.eps, TallMasks.rows(e.maskF.toType(DataType.BOOLEAN, false)));
+        Election.Arrays e = Election.Arrays.of(step.stackedTaskVectors());
+        return new Modulation(e.eps(), TallMasks.rows(e.maskF().toType(DataType.BOOLEAN, false)));
     }
 
     @Override
@@ -133,12 +117,8 @@ public final class Emr implements TaskModulated {
             throw new IllegalStateException("emr: merge before the statistic pass");
         }
         if (step.views() != null) {
-            return ElectionKernel.merge(step.views(), step.manager(), step.base().getShape(), scales);
+            return Election.merge(step.views(), step.manager(), step.base().getShape(), scales);
         }
-        Election e = Election.of(step);
-        int tasks = step.taskCount();
-        // (1/T) Σ_t λ_t M_t ⊙ ε = ε ⊙ (Σ_t λ_t M_t) / T
-        NDArray weighted = TaskReductions.weightedSum(e.maskF, scales);
-        return weighted.muli(e.eps).divi((float) Math.max(1, tasks)).addi(step.base());
+        return Election.Arrays.of(step.stackedTaskVectors()).merge(step.base(), scales);
     }
 }

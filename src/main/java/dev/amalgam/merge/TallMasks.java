@@ -2,7 +2,7 @@ package dev.amalgam.merge;
 
 import ai.djl.ndarray.NDArray;
 import dev.amalgam.AmalgamException;
-import dev.amalgam.merge.stages.TallKernel;
+import dev.amalgam.merge.stages.TallStage;
 import dev.amalgam.merge.stages.TrimCombineKernel;
 import dev.amalgam.merge.ops.MergeFunction;
 import ai.djl.ndarray.types.DataType;
@@ -99,7 +99,7 @@ public final class TallMasks implements TaskModulated {
     }
 
     /** The fused τ_MTL–masks–votes pass of this step, or null when it has no kernel views. */
-    static TallKernel kernel(TensorStep step, Ties ties, double lambda, double[] lambdas, String method) {
+    static TallStage kernel(TensorStep step, Ties ties, double lambda, double[] lambdas, String method) {
         if (step.views() == null) {
             return null;
         }
@@ -112,12 +112,7 @@ public final class TallMasks implements TaskModulated {
                 return null;
             }
         }
-        double[] perTask = lambdas;
-        if (perTask == null) {
-            perTask = new double[step.taskCount()];
-            Arrays.fill(perTask, lambda);
-        }
-        return new TallKernel(mtl, perTask);
+        return new TallStage(mtl, perTask(step.taskCount(), lambda, lambdas));
     }
 
     /** τ_MTL for this tensor. */
@@ -125,18 +120,19 @@ public final class TallMasks implements TaskModulated {
         return ties != null ? ties.delta(step) : step.stackedTaskVectors().sum(new int[]{0});
     }
 
-    /** Masks m_t = |τ_t| > λ_t |τ_MTL − τ_t| as 0/1 F32, stacked [T, ...]. */
+    /** Masks m_t = |τ_t| > λ_t |τ_MTL − τ_t| as 0/1 F32, stacked [T, ...] (the stage's whole-array form). */
     static NDArray stackedMasks(TensorStep step, NDArray mtl, double lambda, double[] lambdas, String method) {
         ParamLists.checkPerTask(method, "lambda", lambdas, step.taskCount(), step.name());
-        NDArray stacked = step.stackedTaskVectors();
-        NDArray rhs = mtl.sub(stacked).abs();
-        rhs = lambdas == null ? rhs.muli((float) lambda) : rhs.muli(TaskReductions.perTask(stacked, lambdas));
-        return StepMasks.positiveInPlace(stacked.abs().subi(rhs));
+        return TallStage.masks(step.stackedTaskVectors(), mtl, perTask(step.taskCount(), lambda, lambdas));
     }
 
-    /** Σ_t m_t (exact counts: integers below 2^24), from the stacked 0/1 masks. */
-    static NDArray votes(NDArray masks) {
-        return masks.sum(new int[]{0});
+    private static double[] perTask(int tasks, double lambda, double[] lambdas) {
+        if (lambdas != null) {
+            return lambdas;
+        }
+        double[] l = new double[tasks];
+        Arrays.fill(l, lambda);
+        return l;
     }
 
     /** The rows of a stacked [T, ...] array. */
@@ -151,7 +147,7 @@ public final class TallMasks implements TaskModulated {
     @Override
     public Modulation modulate(TensorStep step) {
         taskCount = step.taskCount();
-        TallKernel k = kernel(step, ties, lambda, lambdas, name());
+        TallStage k = kernel(step, ties, lambda, lambdas, name());
         if (k != null) {
             NDArray[] r = k.modulation(step.views(), step.manager(), step.base().getShape());
             return new Modulation(r[0], Arrays.copyOfRange(r, 1, r.length));
@@ -174,12 +170,12 @@ public final class TallMasks implements TaskModulated {
     @Override
     public NDArray merge(TensorStep step) {
         taskCount = step.taskCount();
-        TallKernel k = kernel(step, ties, lambda, lambdas, name());
+        TallStage k = kernel(step, ties, lambda, lambdas, name());
         if (k != null) {
             return k.mergeMean(step.views(), step.manager(), step.base().getShape());
         }
         NDArray mtl = multiTask(step, ties);
-        NDArray votes = votes(stackedMasks(step, mtl, lambda, lambdas, name()));
+        NDArray votes = TallStage.votes(stackedMasks(step, mtl, lambda, lambdas, name()));
         // (1/T) Σ_t m_t ⊙ τ_MTL = τ_MTL ⊙ (Σ_t m_t) / T
         return votes.muli(mtl).divi((float) Math.max(1, taskCount)).addi(step.base());
     }

@@ -16,7 +16,7 @@
  * <p>Amalgam's paper methods (TIES, DARE, Breadcrumbs) and MergeKit's generalized task arithmetic
  * ({@code merge.mergekit.GtaKernel}: ties, dare_*, breadcrumbs*, della*) are configurations of this one
  * pipeline; what differs between them is only which stages they pick and their defaults. EMR's election
- * ({@link dev.amalgam.merge.stages.ElectionKernel}) and TALL's masks ({@link dev.amalgam.merge.stages.TallKernel})
+ * ({@link dev.amalgam.merge.stages.Election}) and TALL's masks ({@link dev.amalgam.merge.stages.TallStage})
  * are per-task-model methods on the same chunk loop ({@link dev.amalgam.merge.stages.ChunkedPass}).
  */
 package dev.amalgam.merge.stages;

@@ -1,5 +1,8 @@
 package dev.amalgam.merge.stages;
 
+import dev.amalgam.merge.ops.StepMasks;
+import dev.amalgam.merge.ops.TaskReductions;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -12,7 +15,22 @@ import java.nio.FloatBuffer;
  * {@link TrimCombineKernel} delta such as global TIES), m_t = [|τ_t| &gt; λ_t |τ_MTL − τ_t|] and the
  * votes Σ_t m_t, all in one read of the task vectors.
  */
-public final class TallKernel {
+public final class TallStage {
+
+    // ---- whole-array form ----
+
+    /** Masks m_t = |τ_t| > λ_t |τ_MTL − τ_t| as 0/1 F32, stacked [T, ...], on the arrays' device. */
+    public static NDArray masks(NDArray stacked, NDArray mtl, double[] lambdas) {
+        NDArray rhs = mtl.sub(stacked).abs().muli(TaskReductions.perTask(stacked, lambdas));
+        return StepMasks.positiveInPlace(stacked.abs().subi(rhs));
+    }
+
+    /** Σ_t m_t (exact counts: integers below 2^24), from the stacked 0/1 masks. */
+    public static NDArray votes(NDArray masks) {
+        return masks.sum(new int[]{0});
+    }
+
+    // ---- chunk form ----
     private final TrimCombineKernel mtl;
     private final float[] lambdas;
 
@@ -20,7 +38,7 @@ public final class TallKernel {
      * @param mtl     the τ_MTL kernel, or null for the TA sum
      * @param lambdas λ_t per task
      */
-    public TallKernel(TrimCombineKernel mtl, double[] lambdas) {
+    public TallStage(TrimCombineKernel mtl, double[] lambdas) {
         this.mtl = mtl;
         this.lambdas = Combine.toFloats(lambdas);
     }

@@ -2,7 +2,10 @@ package dev.amalgam.merge.stages;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.amalgam.merge.ops.StepMasks;
+import dev.amalgam.merge.ops.TaskReductions;
 
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
@@ -11,11 +14,49 @@ import java.util.List;
 /**
  * EMR's elect step fused per element (docs/methods/merge-methods.md §4): flag = +1 where Σ_t τ_t &gt; 0 else −1,
  * a_t = τ_t · flag, M_t = [a_t &gt; 0], ε = flag · max(0, max_t a_t). One pass gives the statistic
- * sums, the merged tensor or the modulation (ε and the masks) without [T, n] temporaries.
+ * sums, the merged tensor or the modulation (ε and the masks) without [T, n] temporaries. The
+ * whole-array form ({@link Arrays}) computes the same on stacked arrays on any device.
  */
-public final class ElectionKernel {
-    private ElectionKernel() {
+public final class Election {
+    private Election() {
     }
+
+    // ---- whole-array form ----
+
+    /**
+     * ε and the masks M_t stacked [T, ...] as 0/1 F32, from stacked task vectors on any device. With
+     * a_t = τ_t ⊙ flag (exact, flag = ±1), |τ_t ⊙ M_t| = max(a_t, 0), so ε = flag ⊙ max(max_t a_t, 0).
+     */
+    public record Arrays(NDArray eps, NDArray maskF) {
+        public static Arrays of(NDArray stacked) {
+            NDArray flag = stacked.sum(new int[]{0}).gt(0).toType(DataType.FLOAT32, false).muli(2f).subi(1f);
+            NDArray aligned = stacked.mul(flag);
+            NDArray eps = TaskReductions.max(aligned).maximum(0f).muli(flag);
+            return new Arrays(eps, StepMasks.positiveInPlace(aligned));
+        }
+
+        /** Per task {Σ_i |τ_t[i]|, Σ_i M_t[i]·|ε[i]|}: an L1 norm and one [T, n]×[n, 1] product. */
+        public double[][] sums(NDArray stacked) {
+            int tasks = (int) stacked.getShape().get(0);
+            long n = eps.getShape().size();
+            float[] num = stacked.reshape(tasks, n).norm(1, new int[]{1}, false).toFloatArray();
+            float[] den = maskF.reshape(tasks, n).matMul(eps.abs().reshape(n, 1)).toFloatArray();
+            double[][] out = new double[tasks][2];
+            for (int t = 0; t < tasks; t++) {
+                out[t][0] = num[t];
+                out[t][1] = den[t];
+            }
+            return out;
+        }
+
+        /** θ_0 + ε ⊙ (Σ_t scale_t M_t) / T. */
+        public NDArray merge(NDArray base, double[] scales) {
+            int tasks = scales.length;
+            return TaskReductions.weightedSum(maskF, scales).muli(eps).divi((float) Math.max(1, tasks)).addi(base);
+        }
+    }
+
+    // ---- chunk form ----
 
     private static final class State extends ChunkedPass.Block {
         final float[] flag = new float[ChunkedPass.CHUNK];
