@@ -20,8 +20,10 @@ import java.util.Map;
  * One benchmark measurement in a fresh JVM, so that peak RSS (VmHWM) belongs to that run alone.
  * Usage: BenchChild POOL_DIR TASKS OUT_DIR METHOD [key=value ...]; METHOD "floor" streams every
  * input to F32 and writes the base back (the read+convert+write floor), "idle" only starts the engine.
- * Prints one line: {@code RESULT <wall seconds> <peak RSS kB> <peak RssAnon kB> <peak RssFile kB>} (VmHWM,
- * then the sampled peaks of anonymous and file-backed resident memory, see {@link RssSampler}).
+ * Prints one line: {@code RESULT <wall seconds> <peak RSS kB> <peak RssAnon kB> <peak RssFile kB> <CPU seconds>}
+ * (VmHWM, then the sampled peaks of anonymous and file-backed resident memory, see {@link RssSampler},
+ * then the process's user + system CPU time over the measured part: on a shared machine it moves far
+ * less with other load than wall time does).
  */
 public final class BenchChild {
     private BenchChild() {
@@ -38,6 +40,7 @@ public final class BenchChild {
             params.put(args[i].substring(0, eq), args[i].substring(eq + 1));
         }
         RssSampler sampler = new RssSampler(10);
+        long cpuStart = cpuNanos();
         long start = System.nanoTime();
         if (method.equals("idle")) {
             try (NDManager m = NDManager.newBaseManager()) {
@@ -59,8 +62,16 @@ public final class BenchChild {
             }
         }
         double wall = (System.nanoTime() - start) / 1e9;
+        double cpu = (cpuNanos() - cpuStart) / 1e9;
         sampler.close();
-        System.out.printf(java.util.Locale.ROOT, "RESULT %.3f %d %d %d%n", wall, peakRssKb(), sampler.peakAnonKb(), sampler.peakFileKb());
+        System.out.printf(java.util.Locale.ROOT, "RESULT %.3f %d %d %d %.3f%n", wall, peakRssKb(), sampler.peakAnonKb(),
+                sampler.peakFileKb(), cpu);
+    }
+
+    /** User + system CPU time of this process (every thread, native ones included). */
+    static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     static long peakRssKb() throws java.io.IOException {

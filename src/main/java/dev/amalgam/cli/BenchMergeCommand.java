@@ -19,12 +19,12 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
- * {@code amalgam bench merge}: wall time and peak RSS per merge method on full-size synthetic pools
+ * {@code amalgam bench merge}: wall time, CPU time and peak RSS per merge method on full-size synthetic pools
  * (CLIP ViT-B/32 vision tower, base + 8 tasks, F32; Llama-shaped 1.1 B, base + 2, BF16), each run in
  * its own JVM, against the read+convert+write floor measured in the same run.
  */
 @Command(name = "merge", mixinStandardHelpOptions = true,
-        description = "Merge wall time and peak RSS per method vs the read+write floor (full-size synthetic checkpoints).")
+        description = "Merge wall time, CPU time and peak RSS per method vs the read+write floor (full-size synthetic checkpoints).")
 final class BenchMergeCommand implements Callable<Integer> {
     /** Amalgam's engine methods (paper variants chosen by their keys), then MergeKit's (docs/mergekit.md). */
     static final List<String> VIT_METHODS = List.of("weight_average", "task_arithmetic:weights=1,1,1,1,1,1,1,1", "ties:scope=global",
@@ -108,7 +108,7 @@ final class BenchMergeCommand implements Callable<Integer> {
                             + " sampled every 10 ms from /proc/self/status; 'anon above idle' subtracts the idle JVM's anonymous peak",
                     "memory target (T+2) x largest tensor + 300 MB = " + BenchResults.f(budgetMb, 0) + " MB (compare with 'anon above idle')",
                     "machine: " + Runtime.getRuntime().availableProcessors() + " cores"),
-                    List.of("method", "wall s", "x floor", "peak RSS MB", "above idle MB", "peak anon MB", "peak file MB",
+                    List.of("method", "wall s", "x floor", "CPU s", "CPU x floor", "peak RSS MB", "above idle MB", "peak anon MB", "peak file MB",
                             "anon above idle MB"), rows);
             System.out.println(md);
         } finally {
@@ -119,12 +119,13 @@ final class BenchMergeCommand implements Callable<Integer> {
     }
 
     private static List<String> row(String m, double[] r, double[] floor, double[] idle) {
-        return List.of(m, BenchResults.f(r[0], 2), BenchResults.f(r[0] / floor[0], 2), BenchResults.f(r[1] / 1024, 0),
+        return List.of(m, BenchResults.f(r[0], 2), BenchResults.f(r[0] / floor[0], 2), BenchResults.f(r[4], 2),
+                BenchResults.f(r[4] / floor[4], 2), BenchResults.f(r[1] / 1024, 0),
                 BenchResults.f((r[1] - idle[1]) / 1024, 0), BenchResults.f(r[2] / 1024, 0), BenchResults.f(r[3] / 1024, 0),
                 BenchResults.f((r[2] - idle[2]) / 1024, 0));
     }
 
-    /** Runs one measurement in a fresh JVM; returns {wall seconds, VmHWM kB, peak RssAnon kB, peak RssFile kB}. */
+    /** Runs one measurement in a fresh JVM; returns {wall seconds, VmHWM kB, peak RssAnon kB, peak RssFile kB, CPU seconds}. */
     private double[] child(Path pool, int tasks, Path outDir, String spec) throws Exception {
         String[] parts = spec.split(":");
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -148,6 +149,7 @@ final class BenchMergeCommand implements Callable<Integer> {
             throw new AmalgamException("bench merge: '" + spec + "' failed: " + log.toString().strip().replace('\n', ' '));
         }
         String[] f = result.split(" ");
-        return new double[]{Double.parseDouble(f[1]), Double.parseDouble(f[2]), Double.parseDouble(f[3]), Double.parseDouble(f[4])};
+        return new double[]{Double.parseDouble(f[1]), Double.parseDouble(f[2]), Double.parseDouble(f[3]), Double.parseDouble(f[4]),
+                Double.parseDouble(f[5])};
     }
 }
