@@ -17,22 +17,21 @@ class MethodHelpTest {
 
     @Test
     void docsTableIsTheGeneratedOne() throws IOException {
-        String doc = Files.readString(Path.of("docs/mergekit.md"));
-        int b = doc.indexOf(BEGIN);
-        int e = doc.indexOf(END);
-        assertTrue(b >= 0 && e > b, "docs/mergekit.md lacks the generated-table markers");
-        assertEquals(MethodHelp.markdownTable(), doc.substring(b + BEGIN.length(), e),
-                "docs/mergekit.md's parameter table is out of date; paste the expected text between the markers");
+        assertGenerated("docs/mergekit.md", MethodHelp.markdownTable());
     }
 
     @Test
     void engineTableInMergingDocIsTheGeneratedOne() throws IOException {
-        String doc = Files.readString(Path.of("docs/merging.md"));
+        assertGenerated("docs/merging.md", MethodHelp.engineMarkdownTable());
+    }
+
+    private static void assertGenerated(String file, String expected) throws IOException {
+        String doc = Files.readString(Path.of(file));
         int b = doc.indexOf(BEGIN);
         int e = doc.indexOf(END);
-        assertTrue(b >= 0 && e > b, "docs/merging.md lacks the generated-table markers");
-        assertEquals(MethodHelp.engineMarkdownTable(), doc.substring(b + BEGIN.length(), e),
-                "docs/merging.md's engine-method table is out of date; paste the expected text between the markers");
+        assertTrue(b >= 0 && e > b, file + " lacks the generated-table markers");
+        assertEquals(expected, doc.substring(b + BEGIN.length(), e),
+                file + "'s parameter table is out of date; paste the expected text between the markers");
     }
 
     @Test
