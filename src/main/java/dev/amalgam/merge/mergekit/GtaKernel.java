@@ -12,9 +12,6 @@ import dev.amalgam.merge.ops.MergeFunction;
 
 import java.nio.FloatBuffer;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.stream.IntStream;
 
 /**
@@ -158,42 +155,57 @@ final class GtaKernel {
     private static MagnitudeTrim trim(StepViews v, long[][] bands, double[] l1Before) {
         int n = v.n();
         int tasks = v.tasks();
-        Map<List<Long>, List<Integer>> groups = new LinkedHashMap<>();
-        for (int t = 0; t < tasks; t++) {
-            if (bands[t][0] > 0 || bands[t][1] < n) {
-                groups.computeIfAbsent(List.of(bands[t][0], bands[t][1]), k -> new java.util.ArrayList<>()).add(t);
-            }
-        }
         float[][] lo = new float[tasks][1];
         float[][] hi = new float[tasks][1];
-        for (int t = 0; t < tasks; t++) {
-            hi[t][0] = Float.intBitsToFloat(0x7f800001); // above +inf: no upper bound
-        }
-        List<Runnable> zeroings = new java.util.ArrayList<>();
-        for (Map.Entry<List<Long>, List<Integer>> g : groups.entrySet()) {
-            long bandLo = g.getKey().get(0);
-            long bandHi = g.getKey().get(1);
-            List<Integer> members = g.getValue();
-            FloatBuffer[] rows = new FloatBuffer[members.size()];
-            for (int i = 0; i < rows.length; i++) {
-                rows[i] = v.rows()[members.get(i)];
+        long[][][] edges = new long[tasks][][];
+        java.util.Arrays.fill(l1Before, Double.NaN);
+        IntStream.range(0, tasks).parallel().forEach(t -> {
+            if (bands[t][0] == 0 && bands[t][1] == n) {
+                return; // whole
             }
             // RankSelect ranks are 1-based from the largest: ascending rank a is descending rank n − a.
-            float[][][] edges = RankSelect.magnitudes(new StepViews(n, null, rows), n, n - bandLo, n - bandHi + 1);
-            if (edges == null) {
-                return null; // before any task vector was changed
+            long rLo = n - bands[t][0];
+            long rHi = n - bands[t][1] + 1;
+            long[][] c = RankSelect.withCounts(v.rows()[t], n, rLo, rHi);
+            if (c == null) {
+                float[][][] q = RankSelect.magnitudes(new StepViews(n, null, new FloatBuffer[]{v.rows()[t]}), n, rLo, rHi);
+                if (q != null) {
+                    c = new long[][]{{Float.floatToRawIntBits(q[0][0][0])}, {Float.floatToRawIntBits(q[1][0][0])}};
+                }
             }
-            for (int i = 0; i < rows.length; i++) {
-                int vLo = Float.floatToRawIntBits(edges[0][i][0]) & 0x7fffffff;
-                int vHi = Float.floatToRawIntBits(edges[1][i][0]) & 0x7fffffff;
-                int t = members.get(i);
-                lo[t][0] = Float.intBitsToFloat(vLo);
-                hi[t][0] = Float.intBitsToFloat(vHi + 1);
-                FloatBuffer row = rows[i];
-                zeroings.add(() -> l1Before[t] = zeroSurplusTies(row, n, bandLo, bandHi, vLo, vHi, bandHi == n));
+            edges[t] = c;
+        });
+        for (int t = 0; t < tasks; t++) {
+            boolean whole = bands[t][0] == 0 && bands[t][1] == n;
+            if (!whole && edges[t] == null) {
+                return null; // a NaN: before any task vector was changed
+            }
+            hi[t][0] = Float.intBitsToFloat(0x7f800001); // above +inf: no upper bound
+            if (!whole) {
+                lo[t][0] = Float.intBitsToFloat((int) edges[t][0][0]);
+                hi[t][0] = Float.intBitsToFloat((int) edges[t][1][0] + 1);
             }
         }
-        zeroings.parallelStream().forEach(Runnable::run);
+        IntStream.range(0, tasks).parallel().forEach(t -> {
+            long[][] c = edges[t];
+            if (c == null) {
+                return;
+            }
+            int vLo = (int) c[0][0];
+            int vHi = (int) c[1][0];
+            long bandLo = bands[t][0];
+            long bandHi = bands[t][1];
+            if (c[0].length == 3) {
+                // The selection's histograms tell whether equal magnitudes straddle an edge.
+                long lessLo = n - c[0][1] - c[0][2];
+                long lessHi = n - c[1][1] - c[1][2];
+                boolean surplus = (vLo != 0 && lessLo < bandLo) || (vHi != 0 && lessHi + c[1][2] > bandHi);
+                if (!surplus) {
+                    return;
+                }
+            }
+            l1Before[t] = zeroSurplusTies(v.rows()[t], n, bandLo, bandHi, vLo, vHi, bandHi == n);
+        });
         return new MagnitudeTrim(lo, hi, Math.max(1, n));
     }
 
@@ -254,7 +266,7 @@ final class GtaKernel {
         float[] f = new float[norms.length];
         Arrays.fill(f, 1f);
         for (int t = 0; t < f.length; t++) {
-            double b = before != null ? before[t] : norms[t][0];
+            double b = before != null && !Double.isNaN(before[t]) ? before[t] : norms[t][0];
             if (density[t] < 1 && b >= 1e-7 && norms[t][1] >= 1e-7) {
                 f[t] = (float) (b / norms[t][1]);
             }

@@ -170,6 +170,28 @@ public final class RankSelect {
 
     /** Radix select of every rank over elements [from, from + len) of row; null on NaN. */
     private static float[] radix(FloatBuffer row, int from, int len, long[] ranks) {
+        long[][] r = radixWithCounts(row, from, len, ranks);
+        if (r == null) {
+            return null;
+        }
+        float[] out = new float[ranks.length];
+        for (int j = 0; j < ranks.length; j++) {
+            out[j] = Float.intBitsToFloat((int) r[j][0]);
+        }
+        return out;
+    }
+
+    /**
+     * Per rank {bit pattern of the value, entries above it, entries equal to it} over a whole row, from the
+     * histograms the selection builds anyway (so a caller can tell whether ties straddle a rank without
+     * another pass); null on NaN or when the row is shorter than {@link #RADIX_MIN} (then callers count).
+     */
+    public static long[][] withCounts(FloatBuffer row, int len, long... ranks) {
+        return len < RADIX_MIN ? null : radixWithCounts(row, 0, len, ranks);
+    }
+
+    /** One pass for the high 16 bits, one more for the low 16 bits of every bin a rank falls in. */
+    private static long[][] radixWithCounts(FloatBuffer row, int from, int len, long[] ranks) {
         int[] high = new int[BINS];
         float[] chunk = new float[ChunkedPass.CHUNK];
         for (int off = 0; off < len; off += chunk.length) {
@@ -183,33 +205,53 @@ public final class RankSelect {
                 high[b >>> 16]++;
             }
         }
-        float[] out = new float[ranks.length];
-        int[] low = new int[BINS];
+        int[] bins = new int[ranks.length];
+        long[] aboveBin = new long[ranks.length];
         for (int j = 0; j < ranks.length; j++) {
             long above = 0;
             int bin = BINS - 1;
             while (above + high[bin] < ranks[j]) {
                 above += high[bin--];
             }
-            long rankInBin = ranks[j] - above;
-            Arrays.fill(low, 0);
-            for (int off = 0; off < len; off += chunk.length) {
-                int m = Math.min(chunk.length, len - off);
-                row.get(from + off, chunk, 0, m);
-                for (int i = 0; i < m; i++) {
-                    int b = Float.floatToRawIntBits(chunk[i]) & ABS_MASK;
-                    if ((b >>> 16) == bin) {
-                        low[b & 0xffff]++;
+            bins[j] = bin;
+            aboveBin[j] = above;
+        }
+        // One low-bits histogram per distinct bin, all filled in a single pass.
+        int[] distinct = Arrays.stream(bins).distinct().toArray();
+        int[][] low = new int[distinct.length][BINS];
+        for (int off = 0; off < len; off += chunk.length) {
+            int m = Math.min(chunk.length, len - off);
+            row.get(from + off, chunk, 0, m);
+            for (int i = 0; i < m; i++) {
+                int b = Float.floatToRawIntBits(chunk[i]) & ABS_MASK;
+                int hb = b >>> 16;
+                for (int d = 0; d < distinct.length; d++) {
+                    if (hb == distinct[d]) {
+                        low[d][b & 0xffff]++;
                     }
                 }
             }
+        }
+        long[][] out = new long[ranks.length][];
+        for (int j = 0; j < ranks.length; j++) {
+            int[] l = low[indexOf(distinct, bins[j])];
+            long rankInBin = ranks[j] - aboveBin[j];
             long seen = 0;
             int lb = BINS - 1;
-            while (seen + low[lb] < rankInBin) {
-                seen += low[lb--];
+            while (seen + l[lb] < rankInBin) {
+                seen += l[lb--];
             }
-            out[j] = Float.intBitsToFloat((bin << 16) | lb);
+            out[j] = new long[]{(bins[j] << 16) | lb, aboveBin[j] + seen, l[lb]};
         }
         return out;
+    }
+
+    private static int indexOf(int[] a, int v) {
+        for (int i = 0; i < a.length; i++) {
+            if (a[i] == v) {
+                return i;
+            }
+        }
+        throw new IllegalStateException();
     }
 }
