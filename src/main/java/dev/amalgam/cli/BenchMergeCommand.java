@@ -47,7 +47,10 @@ final class BenchMergeCommand implements Callable<Integer> {
             description = "Decoder layers of the Llama-shaped pool (default ${DEFAULT-VALUE}: 1.1 B; the largest tensor does not depend on it).")
     int llamaLayers;
 
-    @Option(names = "--methods", split = ",", description = "Subset of methods (name or name:key=value).")
+    // A comma separates methods only where a method name follows, so list values stay whole
+    // (task_arithmetic:weights=1,1,1,1,1,1,1,1,ties:scope=tensor is two methods).
+    @Option(names = "--methods", split = ",(?=[a-z_][a-z0-9_-]*(:|,|$))", splitSynopsisLabel = ",",
+            description = "Subset of methods (name or name:key=value[:key=value...]); list values may contain commas.")
     List<String> methods;
 
     @Option(names = "--dir", description = "Where the synthetic checkpoints are kept (default <tmp>/amalgam-bench/merge).")
