@@ -100,7 +100,8 @@ final class BenchMergeCommand implements Callable<Integer> {
             for (String m : list) {
                 double[] r = child(pool, tasks, outs.resolve(m.replaceAll("[^a-z0-9_]", "-")), m);
                 rows.add(row(m, r, floor, idle));
-                System.err.println("bench merge: " + m + " " + BenchResults.f(r[0], 1) + " s");
+                System.err.println("bench merge: " + m + " " + BenchResults.f(r[0], 1) + " s (CPU " + BenchResults.f(r[4], 1)
+                        + " s; floor " + BenchResults.f(floor[0], 1) + " s, CPU " + BenchResults.f(floor[4], 1) + " s)");
             }
             double budgetMb = ((tasks + 2) * largest) / 1e6 + 300;
             String md = BenchResults.write(out, baseName, "amalgam bench merge: " + title, List.of(
