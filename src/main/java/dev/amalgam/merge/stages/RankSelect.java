@@ -222,6 +222,17 @@ public final class RankSelect {
         for (int off = 0; off < len; off += chunk.length) {
             int m = Math.min(chunk.length, len - off);
             row.get(from + off, chunk, 0, m);
+            if (distinct.length == 1) {
+                int bin = distinct[0];
+                int[] l = low[0];
+                for (int i = 0; i < m; i++) {
+                    int b = Float.floatToRawIntBits(chunk[i]) & ABS_MASK;
+                    if ((b >>> 16) == bin) {
+                        l[b & 0xffff]++;
+                    }
+                }
+                continue;
+            }
             for (int i = 0; i < m; i++) {
                 int b = Float.floatToRawIntBits(chunk[i]) & ABS_MASK;
                 int hb = b >>> 16;
