@@ -33,6 +33,7 @@ public final class MergeMethods {
         FACTORIES.put("tsv-m", Tsvm::fromParams);
         FACTORIES.put(IsoC.NAME, IsoC::fromParams);
         FACTORIES.put(IsoCts.NAME, IsoCts::fromParams);
+        FACTORIES.put(Wudi.NAME, Wudi::fromParams);
     }
 
     private MergeMethods() {

@@ -9,7 +9,7 @@ import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
-/** Small pieces shared by the SVD-based methods (CART, TSV-M, Iso-C, Iso-CTS). */
+/** Small pieces shared by the per-matrix methods (CART, TSV-M, Iso-C, Iso-CTS, WUDI). */
 final class SvdMethodSupport {
     private SvdMethodSupport() {
     }
