@@ -46,6 +46,11 @@ final class SvdMethodSupport {
         }
     }
 
+    /** The {@code exclude_keys} regex as {@code describe()} shows it. */
+    static String excludeLabel(Pattern exclude) {
+        return exclude == null ? "none" : exclude.pattern();
+    }
+
     /** Elementwise mean of the arrays (a new array on the first one's manager). */
     static NDArray mean(List<NDArray> arrays) {
         NDArray sum = arrays.get(0).duplicate();

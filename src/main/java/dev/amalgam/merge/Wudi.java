@@ -56,7 +56,7 @@ public final class Wudi implements MergeMethod {
     @Override
     public String describe() {
         return String.format(Locale.ROOT, "WUDI iter_num=%d lr=%s exclude_keys=%s", iterations, lr,
-                exclude == null ? "none" : exclude.pattern());
+                SvdMethodSupport.excludeLabel(exclude));
     }
 
     @Override
