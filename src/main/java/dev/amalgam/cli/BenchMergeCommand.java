@@ -26,7 +26,10 @@ import java.util.concurrent.Callable;
 @Command(name = "merge", mixinStandardHelpOptions = true,
         description = "Merge wall time, CPU time and peak RSS per method vs the read+write floor (full-size synthetic checkpoints).")
 final class BenchMergeCommand implements Callable<Integer> {
-    /** Amalgam's engine methods (paper variants chosen by their keys), then MergeKit's (docs/mergekit.md). */
+    /**
+     * Amalgam's engine methods (paper variants chosen by their keys), then MergeKit's (docs/mergekit.md).
+     * Not wudi: its 400 Adam steps per matrix take tens of minutes on a few cores (name it with --methods).
+     */
     static final List<String> VIT_METHODS = List.of("weight_average", "task_arithmetic:weights=1,1,1,1,1,1,1,1", "ties:scope=global",
             "ties:scope=tensor", "dare", "breadcrumbs:variant=rows", "consensus", "tall_masks", "emr",
             "model_stock:average=cosine", "task_arithmetic:weights=1,1,1,1,1,1,1,1:lwptv=1", "ties:scope=global:lwptv=1", "cart", "tsv_m",

@@ -30,7 +30,8 @@ public final class DemoMethods {
                 m("CART (rank 0.12, λ=2.0)", "cart"),
                 m("TSV-M (α=1.0)", "tsv_m"),
                 m("Iso-C (α=1.0)", "iso_c"),
-                m("Iso-CTS (α=1.0)", "iso_cts"));
+                m("Iso-CTS (α=1.0)", "iso_cts"),
+                m("WUDI (400 Adam steps, lr 1e-5)", "wudi"));
     }
 
     private static Method m(String label, String name, Object... kv) {

@@ -40,7 +40,7 @@ public final class IsoC implements MergeMethod {
 
     @Override
     public String describe() {
-        return String.format(Locale.ROOT, "Iso-C alpha=%s exclude_keys=%s", alpha, exclude == null ? "none" : exclude.pattern());
+        return String.format(Locale.ROOT, "Iso-C alpha=%s exclude_keys=%s", alpha, SvdMethodSupport.excludeLabel(exclude));
     }
 
     @Override

@@ -59,7 +59,7 @@ public final class IsoCts implements MergeMethod {
     @Override
     public String describe() {
         return String.format(Locale.ROOT, "Iso-CTS alpha=%s common_space_fraction=%s exclude_keys=%s", alpha, commonFraction,
-                exclude == null ? "none" : exclude.pattern());
+                SvdMethodSupport.excludeLabel(exclude));
     }
 
     /** {kc, d}: the common-space size and the per-task size for rank r and T tasks. */

@@ -53,6 +53,8 @@ public final class MergeMethods {
         add(IsoC.NAME, IsoC::fromParams, IsoC.PARAMS, "isotropic (flattened) spectrum of the summed task vectors; FusionBench");
         add(IsoCts.NAME, IsoCts::fromParams, IsoCts.PARAMS,
                 "isotropic spectrum over a common and per-task subspaces; defaults: FusionBench");
+        add(Wudi.NAME, Wudi::fromParams, Wudi.PARAMS,
+                "per matrix, Adam on the task vectors' interference objective (data-free, WUDI); defaults: FusionBench");
     }
 
     private static void add(String name, Function<MethodParams, MergeMethod> factory, List<ParamDef> params, String doc,

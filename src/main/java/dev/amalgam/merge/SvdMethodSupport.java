@@ -9,7 +9,7 @@ import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
-/** Small pieces shared by the SVD-based methods (CART, TSV-M, Iso-C, Iso-CTS). */
+/** Small pieces shared by the per-matrix methods (CART, TSV-M, Iso-C, Iso-CTS, WUDI). */
 final class SvdMethodSupport {
     private SvdMethodSupport() {
     }
@@ -44,6 +44,11 @@ final class SvdMethodSupport {
         } catch (PatternSyntaxException e) {
             throw new AmalgamException(method + ": parameter 'exclude_keys' is not a valid regex: " + e.getDescription());
         }
+    }
+
+    /** The {@code exclude_keys} regex as {@code describe()} shows it. */
+    static String excludeLabel(Pattern exclude) {
+        return exclude == null ? "none" : exclude.pattern();
     }
 
     /** Elementwise mean of the arrays (a new array on the first one's manager). */

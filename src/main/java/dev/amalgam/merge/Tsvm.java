@@ -52,7 +52,7 @@ public final class Tsvm implements MergeMethod {
 
     @Override
     public String describe() {
-        return String.format(Locale.ROOT, "TSV-M alpha=%s exclude_keys=%s", alpha, exclude == null ? "none" : exclude.pattern());
+        return String.format(Locale.ROOT, "TSV-M alpha=%s exclude_keys=%s", alpha, SvdMethodSupport.excludeLabel(exclude));
     }
 
     @Override

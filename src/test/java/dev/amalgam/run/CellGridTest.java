@@ -57,6 +57,15 @@ class CellGridTest {
     }
 
     @Test
+    void wudiSweepsItsStepsWithAndWithoutLwptv() {
+        List<Cell> c = cells("methods:\n  - {method: wudi, sweep: {iter_num: [100, 400]}, lwptv: [null, {}]}\n");
+        assertEquals(2 + 2 * 2, c.size());
+        assertEquals(Map.of("iter_num", 100), c.get(2).params());
+        assertEquals("WUDI iter_num=400 lr=1.0E-5 exclude_keys=none", dev.amalgam.merge.MergeMethods.create(
+                new dev.amalgam.merge.MethodParams(c.get(4).method(), c.get(4).params())).describe());
+    }
+
+    @Test
     void duplicateCellsCollapse() {
         assertEquals(2 + 1, cells("methods:\n  - emr\n  - {method: emr}\n").size());
     }
