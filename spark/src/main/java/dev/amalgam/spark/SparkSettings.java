@@ -49,6 +49,12 @@ final class SparkSettings {
                     + "leave speculation off (failed tasks are still retried)");
         }
         conf.setIfMissing("spark.executor.extraJavaOptions", "-Dai.djl.offline=true");
+        // the launcher's allocator settings (docs/performance.md) for the executors too
+        for (String v : new String[] {"MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_", "MALLOC_ARENA_MAX"}) {
+            if (System.getenv(v) != null) {
+                conf.setIfMissing("spark.executorEnv." + v, System.getenv(v));
+            }
+        }
         return conf;
     }
 
