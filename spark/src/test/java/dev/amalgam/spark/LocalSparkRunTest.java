@@ -1,12 +1,10 @@
 package dev.amalgam.spark;
 
-import dev.amalgam.cli.Main;
+import dev.amalgam.testutil.CliRunner;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -23,53 +21,40 @@ class LocalSparkRunTest {
         double single = SweepFixture.single(recipe, root, root.resolve("single"));
 
         long t0 = System.nanoTime();
-        String[] r = cli("run", recipe.toString(), "--out", root.resolve("spark").toString(), "--spark", "local[2]");
+        CliRunner.Result r = cli("run", recipe.toString(), "--out", root.resolve("spark").toString(), "--spark", "local[2]");
         double spark = (System.nanoTime() - t0) / 1e9;
-        assertEquals("0", r[0], r[2]);
-        assertTrue(r[2].contains("8 cells as Spark tasks on local[2]"), r[2]);
-        assertEquals(SweepFixture.CELLS, r[2].lines().filter(l -> l.matches("run\\[sweep\\]: .* s \\(cell [0-9a-f]{16}, \\d/8\\)")).count(),
-                "one log line per cell, from the driver:\n" + r[2]);
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.err().contains("8 cells as Spark tasks on local[2]"), r.err());
+        assertEquals(SweepFixture.CELLS, r.err().lines().filter(l -> l.matches("run\\[sweep\\]: .* s \\(cell [0-9a-f]{16}, \\d/8\\)")).count(),
+                "one log line per cell, from the driver:\n" + r.err());
         SweepFixture.assertSameReport(root.resolve("single"), root.resolve("spark"));
         System.err.printf("timing: %d cells, one process %.1f s, local[2] %.1f s (with SparkContext start)%n",
                 SweepFixture.CELLS, single, spark);
 
-        String[] again = cli("run", recipe.toString(), "--out", root.resolve("spark").toString(), "--spark", "local[2]");
-        assertEquals("0", again[0], again[2]);
-        assertTrue(again[2].contains("8 cells (0 computed, 8 cached)"), "resume: nothing left, no Spark job:\n" + again[2]);
-        assertTrue(!again[2].contains("Spark tasks"), again[2]);
+        CliRunner.Result again = cli("run", recipe.toString(), "--out", root.resolve("spark").toString(), "--spark", "local[2]");
+        assertEquals(0, again.exitCode(), again.err());
+        assertTrue(again.err().contains("8 cells (0 computed, 8 cached)"), "resume: nothing left, no Spark job:\n" + again.err());
+        assertTrue(!again.err().contains("Spark tasks"), again.err());
     }
 
     @Test
     void badMasterAndSpeculationAreRefusedInOneLine() throws IOException {
         Path recipe = SweepFixture.recipe(root);
-        String[] r = cli("run", recipe.toString(), "--out", root.resolve("x").toString(), "--spark", "local[two]");
-        assertEquals("2", r[0]);
-        assertTrue(r[2].contains("'local[two]' is not a Spark master"), r[2]);
+        CliRunner.Result r = cli("run", recipe.toString(), "--out", root.resolve("x").toString(), "--spark", "local[two]");
+        assertEquals(2, r.exitCode(), r.err());
+        assertTrue(r.err().contains("'local[two]' is not a Spark master"), r.err());
         r = cli("run", recipe.toString(), "--out", root.resolve("x").toString(), "--spark", "local[2]",
                 "--spark-conf", "spark.speculation=true");
-        assertEquals("2", r[0]);
-        assertTrue(r[2].contains("spark.speculation=true"), r[2]);
+        assertEquals(2, r.exitCode(), r.err());
+        assertTrue(r.err().contains("spark.speculation=true"), r.err());
         r = cli("run", recipe.toString(), "--spark-conf", "spark.task.cpus=1");
-        assertEquals("2", r[0]);
-        assertTrue(r[2].contains("--spark-conf needs --spark MASTER"), r[2]);
+        assertEquals(2, r.exitCode(), r.err());
+        assertTrue(r.err().contains("--spark-conf needs --spark MASTER"), r.err());
     }
 
-    /** rc, stdout, stderr. */
-    static String[] cli(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        int rc;
-        try {
-            System.setOut(new PrintStream(o, true));
-            System.setErr(new PrintStream(e, true));
-            rc = Main.execute(args);
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
-        System.err.print(e);
-        return new String[] {Integer.toString(rc), o.toString(), e.toString()};
+    private static CliRunner.Result cli(String... args) {
+        CliRunner.Result r = CliRunner.run(args);
+        System.err.print(r.err());
+        return r;
     }
 }
