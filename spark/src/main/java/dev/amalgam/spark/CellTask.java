@@ -1,6 +1,7 @@
 package dev.amalgam.spark;
 
 import ai.djl.Device;
+import dev.amalgam.AmalgamException;
 import dev.amalgam.run.Cell;
 import dev.amalgam.run.CellResult;
 import org.apache.spark.TaskContext;
@@ -16,6 +17,8 @@ import java.nio.file.Path;
  */
 final class CellTask implements Function<String, String> {
     private static final long serialVersionUID = 1L;
+    /** Starts what a task returns for a user error (one line, exit 2 on the driver) instead of a cell. */
+    static final String USER_ERROR = "!";
 
     private final String recipeText;
     private final String recipeFile;
@@ -39,6 +42,9 @@ final class CellTask implements Function<String, String> {
             Cell c = lease.cell(id);
             CellResult r = lease.worker().compute(c);
             return r.cell().id() + "\t" + String.join(",", lease.worker().tasks());
+        } catch (AmalgamException e) {
+            // bad input fails the same way on every attempt: report it instead of having Spark retry it
+            return USER_ERROR + e.getMessage();
         } finally {
             lease.release();
         }

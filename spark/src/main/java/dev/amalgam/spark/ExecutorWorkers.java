@@ -61,6 +61,16 @@ final class ExecutorWorkers {
     private ExecutorWorkers() {
     }
 
+    /** Closes every idle worker's suite (after an embedded run, whose executor is the driver's JVM). */
+    static void closeAll() {
+        for (Deque<Entry> idle : IDLE.values()) {
+            synchronized (idle) {
+                idle.forEach(e -> e.worker().close());
+                idle.clear();
+            }
+        }
+    }
+
     static Lease take(String recipeText, Path recipeFile, Path home, Path out, Device device) {
         String key = device + "\n" + out + "\n" + home + "\n" + recipeFile + "\n" + recipeText;
         Deque<Entry> idle = IDLE.computeIfAbsent(key, k -> new ArrayDeque<>());

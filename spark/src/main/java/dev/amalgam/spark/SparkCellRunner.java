@@ -43,7 +43,7 @@ final class SparkCellRunner implements CellRunner {
         List<String> ids = todo.stream().map(Cell::id).toList();
         CellTask task = new CellTask(text, recipe.file().toAbsolutePath().toString(), home.toAbsolutePath().toString(),
                 plan.out().toAbsolutePath().toString(), conf.get(SparkSettings.GPU_RESOURCE, "gpu"));
-        conf.setAppName("amalgam run " + recipe.name());
+        conf.setIfMissing("spark.app.name", "amalgam run " + recipe.name());
         try (JavaSparkContext sc = new JavaSparkContext(conf)) {
             sc.setLogLevel(conf.get("spark.amalgam.logLevel", "WARN"));
             last = new CellListener(plan, todo);
@@ -52,6 +52,11 @@ final class SparkCellRunner implements CellRunner {
                     sc.master(), sc.sc().applicationId());
             List<String> done = sc.parallelize(ids, ids.size()).map(task).collect();
             last.close();
+            for (String d : done) {
+                if (d.startsWith(CellTask.USER_ERROR)) {
+                    throw new AmalgamException(d.substring(CellTask.USER_ERROR.length()));
+                }
+            }
             // an attempt that read its cell back never opened the suite: it knows only the plan's tasks
             return done.stream().map(d -> d.split("\t", -1)[1]).filter(t -> !t.isEmpty()).findFirst()
                     .map(t -> Arrays.asList(t.split(","))).orElse(plan.tasks());
@@ -60,6 +65,10 @@ final class SparkCellRunner implements CellRunner {
         } catch (RuntimeException e) {
             throw new AmalgamException("Spark job of " + plan.logPrefix() + " failed: " + firstLine(e)
                     + " (finished cells are stored; run again to resume)");
+        } finally {
+            if (conf.get("spark.master").startsWith("local")) {
+                ExecutorWorkers.closeAll(); // the executors were this JVM: free their suites
+            }
         }
     }
 

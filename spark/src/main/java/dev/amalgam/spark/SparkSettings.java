@@ -31,7 +31,7 @@ final class SparkSettings {
         if (submitted != null && !submitted.equals(master)) {
             throw new AmalgamException("--spark " + master + " differs from spark-submit's --master " + submitted);
         }
-        SparkConf conf = new SparkConf(true).setMaster(master).setAppName("amalgam run");
+        SparkConf conf = new SparkConf(true).setMaster(master);
         user.forEach(conf::set);
         boolean local = master.startsWith("local");
         if (local) {

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -38,7 +39,7 @@ class LocalSparkRunTest {
     }
 
     @Test
-    void badMasterAndSpeculationAreRefusedInOneLine() throws IOException {
+    void badInputIsOneLine() throws IOException {
         Path recipe = SweepFixture.recipe(root);
         CliRunner.Result r = cli("run", recipe.toString(), "--out", root.resolve("x").toString(), "--spark", "local[two]");
         assertEquals(2, r.exitCode(), r.err());
@@ -47,6 +48,12 @@ class LocalSparkRunTest {
                 "--spark-conf", "spark.speculation=true");
         assertEquals(2, r.exitCode(), r.err());
         assertTrue(r.err().contains("spark.speculation=true"), r.err());
+        Path bad = root.resolve("bad.yaml");
+        Files.writeString(bad, Files.readString(recipe).replace("tasks: [alpha, beta]", "tasks: [alpha, zeta]"));
+        r = cli("run", bad.toString(), "--out", root.resolve("bad").toString(), "--spark", "local[2]");
+        assertEquals(2, r.exitCode(), r.err());
+        assertTrue(r.err().lines().anyMatch(l -> l.startsWith("amalgam: error: " + bad + ": key 'tasks': unknown task 'zeta'")),
+                "a user error met on an executor comes back as the one line it is in one process:\n" + r.err());
         r = cli("run", recipe.toString(), "--spark-conf", "spark.task.cpus=1");
         assertEquals(2, r.exitCode(), r.err());
         assertTrue(r.err().contains("--spark-conf needs --spark MASTER"), r.err());
