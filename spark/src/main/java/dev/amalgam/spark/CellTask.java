@@ -36,7 +36,7 @@ final class CellTask implements Function<String, String> {
 
     @Override
     public String call(String id) {
-        Device device = TaskDevice.of(TaskContext.get(), gpuResource);
+        Device device = TaskDevice.of(TaskContext.get().resourcesJMap(), gpuResource);
         ExecutorWorkers.Lease lease = ExecutorWorkers.take(recipeText, Path.of(recipeFile), Path.of(home), Path.of(out), device);
         try {
             Cell c = lease.cell(id);

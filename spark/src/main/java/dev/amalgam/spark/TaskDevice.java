@@ -2,8 +2,9 @@ package dev.amalgam.spark;
 
 import ai.djl.Device;
 import dev.amalgam.AmalgamException;
-import org.apache.spark.TaskContext;
 import org.apache.spark.resource.ResourceInformation;
+
+import java.util.Map;
 
 /**
  * The device of a Spark task: the first address of its GPU resource when Spark's resource scheduling
@@ -13,8 +14,9 @@ final class TaskDevice {
     private TaskDevice() {
     }
 
-    static Device of(TaskContext task, String resource) {
-        ResourceInformation gpu = task == null ? null : task.resourcesJMap().get(resource);
+    /** @param resources the task's ({@code TaskContext.get().resourcesJMap()}) */
+    static Device of(Map<String, ResourceInformation> resources, String resource) {
+        ResourceInformation gpu = resources.get(resource);
         if (gpu == null || gpu.addresses().length == 0) {
             return Device.cpu();
         }
