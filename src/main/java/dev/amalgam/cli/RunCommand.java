@@ -5,6 +5,7 @@ import dev.amalgam.io.OutputLock;
 import dev.amalgam.report.MarkdownTable;
 import dev.amalgam.report.ReportTables;
 import dev.amalgam.run.Cell;
+import dev.amalgam.run.ClusterBackend;
 import dev.amalgam.run.InputFingerprint;
 import dev.amalgam.run.RunEngine;
 import dev.amalgam.run.RunPlan;
@@ -17,6 +18,8 @@ import picocli.CommandLine.Parameters;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
 import java.util.concurrent.Callable;
 
 /**
@@ -42,10 +45,21 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "List the cells (id, cached or not) and exit.")
     boolean dryRun;
 
+    @Option(names = "--spark", paramLabel = "MASTER", description = "Compute the cells as Spark tasks: local[*], local[2], "
+            + "spark://HOST:7077, yarn, k8s://URL. OUT must be storage every worker sees. See docs/spark.md.")
+    String spark;
+
+    @Option(names = "--spark-conf", paramLabel = "KEY=VALUE", description = "A Spark setting (repeatable), e.g. "
+            + "spark.task.resource.gpu.amount=1. Only with --spark.")
+    Map<String, String> sparkConf;
+
     @Override
     public Integer call() {
         if (fresh && resume) {
             throw new AmalgamException("--fresh and --resume exclude each other");
+        }
+        if (sparkConf != null && spark == null) {
+            throw new AmalgamException("--spark-conf needs --spark MASTER");
         }
         RunRecipe r = RunRecipeParser.parse(recipe);
         Path home = Path.of(System.getProperty("amalgam.home", "."));
@@ -76,11 +90,24 @@ public final class RunCommand implements Callable<Integer> {
                     + dir.resolve(InputFingerprint.FILE) + "); recomputing every cell");
         }
         RunPlan plan = RunPlan.of(r, dir, fresh || stale);
-        RunEngine.Summary s = RunEngine.run(plan, () -> SuiteKinds.open(r.suite(), home, r.file().toString()), true);
+        RunEngine.Summary s = spark == null
+                ? RunEngine.run(plan, () -> SuiteKinds.open(r.suite(), home, r.file().toString()), true)
+                : RunEngine.run(plan, backend("--spark").runner(spark, sparkConf == null ? Map.of() : sparkConf, r, home));
         // after the run: a demo suite may have built its zoo on first use
         InputFingerprint.record(dir, InputFingerprint.of(r.suite(), home));
         System.out.println("## " + s.report().title() + "\n");
         System.out.println(MarkdownTable.render(ReportTables.results(s.report().results(), "results"), true));
         return 0;
+    }
+
+    /** The back end serving {@code flag}, when its module is on the class path. */
+    private static ClusterBackend backend(String flag) {
+        for (ClusterBackend b : ServiceLoader.load(ClusterBackend.class)) {
+            if (b.flag().equals(flag)) {
+                return b;
+            }
+        }
+        throw new AmalgamException(flag + ": the Spark module is not on the class path; run through ./amalgam, which adds "
+                + "spark/target when " + flag + " is given, or spark-submit (docs/spark.md)");
     }
 }

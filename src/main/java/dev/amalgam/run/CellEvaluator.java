@@ -39,10 +39,13 @@ final class CellEvaluator {
     private final Path merges;
     private final Path masks;
     private final boolean keep;
+    private final Device device;
     /** Examples behind each accuracy of the cell being evaluated, keyed like results.csv's columns. */
     private final Map<String, Integer> examples = new LinkedHashMap<>();
 
-    CellEvaluator(EvaluationSuite suite, List<String> tasks, List<String> heldout, Path merges, Path masks, boolean keep) {
+    CellEvaluator(EvaluationSuite suite, List<String> tasks, List<String> heldout, Path merges, Path masks, boolean keep,
+                  Device device) {
+        this.device = device;
         this.masks = masks;
         this.suite = suite;
         this.tasks = tasks;
@@ -90,7 +93,7 @@ final class CellEvaluator {
         }
         MergeRecipe r = new MergeRecipe(c.label(), c.method(), suite.pretrainedDir(), models, c.params(), null, "base",
                 null, 0L, c.lwptv());
-        MergeJob.Result res = MergeJob.run(r, new MergeJob.Options(out, null, SHARD, Device.cpu(), false,
+        MergeJob.Result res = MergeJob.run(r, new MergeJob.Options(out, null, SHARD, device, false,
                 StreamingExecutor.Progress.NONE));
         Lwptv lw = res.lwptv();
         boolean modulated = (lw != null ? lw : res.method()) instanceof TaskModulated;

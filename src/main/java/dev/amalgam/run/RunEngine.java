@@ -1,5 +1,6 @@
 package dev.amalgam.run;
 
+import ai.djl.Device;
 import dev.amalgam.AmalgamException;
 import dev.amalgam.eval.run.EvaluationSuite;
 import dev.amalgam.io.TempDirs;
@@ -13,9 +14,10 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * Executes a {@link RunPlan}: every cell not already stored under {@code OUT/cells} is computed on
- * the suite (opened only if something is left to compute), stored, and logged; then the report is
- * written from all stored cells. Re-running continues where a killed run stopped.
+ * Executes a {@link RunPlan}: every cell not already stored under {@code OUT/cells} is computed by a
+ * {@link CellRunner} (in this process by default, the suite opened only if something is left to
+ * compute), stored, and logged; then the report is written from all stored cells. Re-running continues
+ * where a killed run stopped.
  */
 public final class RunEngine {
 
@@ -31,6 +33,11 @@ public final class RunEngine {
      * @param closeSuite  close the suite at the end (false when the caller owns it)
      */
     public static Summary run(RunPlan plan, Supplier<EvaluationSuite> suite, boolean closeSuite) {
+        return run(plan, local(suite, closeSuite, Device.cpu()));
+    }
+
+    /** Runs {@code plan}, computing the cells it has left with {@code runner}. */
+    public static Summary run(RunPlan plan, CellRunner runner) {
         long start = System.nanoTime();
         CellStore store = new CellStore(plan.out().resolve("cells"));
         TempDirs.sweep(plan.out().resolve("cells")); // cell files half-written by a killed run
@@ -38,50 +45,63 @@ public final class RunEngine {
             CellEvaluator.delete(plan.out().resolve("cells"));
         }
         List<Cell> todo = plan.cells().stream().filter(c -> !store.has(c)).toList();
-        EvaluationSuite open = null;
+        for (Cell c : plan.cells()) {
+            if (!todo.contains(c)) {
+                System.err.printf("%s: %-50s %8s (cached %s)%n", plan.logPrefix(), store.read(c).label(), "", c.id());
+            }
+        }
         List<String> tasks = plan.tasks();
-        int done = 0;
-        try (Progress bar = todo.isEmpty() ? null : Progress.start(plan.logPrefix(), todo.size())) {
-            CellEvaluator evaluator = null;
-            for (Cell c : plan.cells()) {
-                if (!todo.contains(c)) {
-                    System.err.printf("%s: %-50s %8s (cached %s)%n", plan.logPrefix(), store.read(c).label(), "", c.id());
-                    continue;
-                }
-                if (evaluator == null) {
-                    open = suite.get();
-                    tasks = checkTasks(plan, open);
-                    evaluator = new CellEvaluator(open, tasks, plan.heldout(), plan.out().resolve("merges"),
-                            plan.out().resolve("masks"), plan.keep());
-                }
-                bar.message(c.label());
-                CellResult r = evaluator.evaluate(c);
-                store.write(r);
-                done++;
-                bar.step();
-                System.err.printf("%s: %-50s %6.1f s (cell %s, %d/%d)%n", plan.logPrefix(), r.label(), r.seconds(),
-                        c.id(), done, todo.size());
+        try {
+            if (!todo.isEmpty()) {
+                tasks = runner.computeAll(plan, todo);
             }
         } finally {
-            if (open != null && closeSuite) {
-                open.close();
-            }
             if (!plan.keep()) {
                 CellEvaluator.delete(plan.out().resolve("merges"));
             }
         }
         List<CellResult> results = new ArrayList<>();
-        plan.cells().forEach(c -> results.add(store.read(c)));
+        for (Cell c : plan.cells()) {
+            if (!store.has(c)) {
+                throw new AmalgamException(store.file(c) + ": cell '" + c.label() + "' was computed but is not in the cell "
+                        + "store; every worker must write the same " + plan.out() + " the driver reads (docs/spark.md)");
+            }
+            results.add(store.read(c));
+        }
         Report report = RunReport.build(plan, tasks, results);
         List<Path> files = ReportWriter.write(report, plan.out());
         System.err.printf("%s: %d cells (%d computed, %d cached) in %.0f s; report: %s%n", plan.logPrefix(),
-                plan.cells().size(), done, plan.cells().size() - done, (System.nanoTime() - start) / 1e9,
+                plan.cells().size(), todo.size(), plan.cells().size() - todo.size(), (System.nanoTime() - start) / 1e9,
                 plan.out().resolve("report.html"));
-        return new Summary(results, done, plan.cells().size() - done, report, files);
+        return new Summary(results, todo.size(), plan.cells().size() - todo.size(), report, files);
+    }
+
+    /** Computes cells one after the other in this process, with a progress bar and one log line per cell. */
+    public static CellRunner local(Supplier<EvaluationSuite> suite, boolean closeSuite, Device device) {
+        return (plan, todo) -> {
+            try (CellWorker worker = new CellWorker(plan, suite, closeSuite, device);
+                 Progress bar = Progress.start(plan.logPrefix(), todo.size())) {
+                int done = 0;
+                for (Cell c : todo) {
+                    bar.message(c.label());
+                    CellResult r = worker.compute(c);
+                    done++;
+                    bar.step();
+                    logCell(plan, r, done, todo.size());
+                }
+                return worker.tasks();
+            }
+        };
+    }
+
+    /** The one log line of a computed cell. */
+    public static void logCell(RunPlan plan, CellResult r, int done, int total) {
+        System.err.printf("%s: %-50s %6.1f s (cell %s, %d/%d)%n", plan.logPrefix(), r.label(), r.seconds(),
+                r.cell().id(), done, total);
     }
 
     /** The ID tasks (all of the suite's when the plan names none); every named task must be the suite's. */
-    private static List<String> checkTasks(RunPlan plan, EvaluationSuite suite) {
+    static List<String> checkTasks(RunPlan plan, EvaluationSuite suite) {
         List<String> known = suite.tasks();
         List<String> named = new ArrayList<>(plan.tasks());
         named.addAll(plan.heldout());

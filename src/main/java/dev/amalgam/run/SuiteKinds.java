@@ -55,7 +55,7 @@ public final class SuiteKinds {
      * its models (for {@code run --dry-run}): one line naming the key and what to do.
      */
     public static void checkPaths(RunRecipe.SuiteSpec spec, Path home, String where, List<String> tasks) {
-        SuiteOptions o = new SuiteOptions(spec.options(), spec.baseDir(), home, where);
+        SuiteOptions o = new SuiteOptions(spec.options(), spec.baseDir(), home, where, Device.cpu());
         String hint = spec.options().values().stream().anyMatch(v -> String.valueOf(v).contains("models/zoo"))
                 ? " (the demo zoo: build it with ./amalgam demo)" : "";
         for (String key : List.of("pretrained", "data", "catalog")) { // a demo "zoo" is built on use
@@ -94,12 +94,17 @@ public final class SuiteKinds {
     }
 
     public static EvaluationSuite open(RunRecipe.SuiteSpec spec, Path home, String where) {
+        return open(spec, home, where, Device.cpu());
+    }
+
+    /** @param device where suites that take a device evaluate (a Spark task's GPU; the text suites run on CPU) */
+    public static EvaluationSuite open(RunRecipe.SuiteSpec spec, Path home, String where, Device device) {
         Kind k;
         synchronized (SuiteKinds.class) {
             k = KINDS.get(spec.kind());
         }
         check(spec.kind(), spec.options().keySet(), where);
-        return k.open().apply(new SuiteOptions(spec.options(), spec.baseDir(), home, where));
+        return k.open().apply(new SuiteOptions(spec.options(), spec.baseDir(), home, where, device));
     }
 
     /** {pretrained: DIR, data: DIR, models: {task: DIR}}: a BERT-family encoder and its fine-tuned classifiers. */
@@ -129,11 +134,11 @@ public final class SuiteKinds {
                 o.options().containsKey("limit") ? o.integer("limit", 0) : 0,
                 o.integer("batch_size", ClipTaskOptions.DEFAULT_BATCH),
                 o.options().containsKey("head_cache") ? o.path("head_cache", null) : ClipTaskOptions.defaultCacheDir(),
-                Device.cpu(), o.seed()));
+                o.device(), o.seed()));
     }
 
     /** A suite's options with typed getters; paths resolve against the recipe's directory. */
-    public record SuiteOptions(Map<String, Object> options, Path baseDir, Path home, String where) {
+    public record SuiteOptions(Map<String, Object> options, Path baseDir, Path home, String where, Device device) {
 
         public Path path(String key, Path def) {
             Object v = options.get(key);

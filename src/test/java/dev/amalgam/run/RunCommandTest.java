@@ -238,4 +238,13 @@ class RunCommandTest {
         assertEquals("2", r[0]);
         assertTrue(r[2].contains(f + ": key 'suite.kind': unknown suite kind 'demo-txt'; known: [clip-tasks, demo-image, demo-text, text]"), r[2]);
     }
+
+    @Test
+    void sparkWithoutTheSparkModuleIsOneLine() throws IOException {
+        Path f = recipe("nospark", "methods: [emr]\n");
+        String[] r = cli("run", f.toString(), "--out", root.resolve("runs/nospark").toString(), "--spark", "local[2]");
+        assertEquals("2", r[0], r[2]);
+        assertTrue(r[2].contains("--spark: the Spark module is not on the class path"), r[2]);
+        assertEquals(1, r[2].lines().filter(l -> l.startsWith("amalgam: error:")).count(), r[2]);
+    }
 }

@@ -21,15 +21,15 @@ import java.util.TreeMap;
  * (with random 2-class heads) as the task "fine-tunes", and per task train/test/ood JSONL whose label
  * is a word rule (so a linear probe has something to learn).
  */
-final class TinyTextZoo {
-    static final List<String> TASKS = List.of("alpha", "beta", "gamma");
+public final class TinyTextZoo {
+    public static final List<String> TASKS = List.of("alpha", "beta", "gamma");
     private static final Map<String, List<String>> RULES = Map.of("alpha", List.of("good", "great"),
             "beta", List.of("bad", "awful"), "gamma", List.of("movie", "actor"));
 
     private TinyTextZoo() {
     }
 
-    static void write(Path root) throws IOException {
+    public static void write(Path root) throws IOException {
         SyntheticTextSuite.writeModel(root.resolve("pretrained"), 16, 1, 2, 32, 1);
         Random r = new Random(7);
         for (int i = 0; i < TASKS.size(); i++) {
@@ -53,7 +53,7 @@ final class TinyTextZoo {
     }
 
     /** The suite block of a recipe placed in {@code root}. */
-    static String suiteYaml() {
+    public static String suiteYaml() {
         return "suite:\n  kind: text\n  pretrained: pretrained\n  data: data\n  models: {alpha: models/alpha, "
                 + "beta: models/beta, gamma: models/gamma}\n";
     }
