@@ -59,7 +59,9 @@ class StandaloneClusterTest {
             assertEquals(SweepFixture.CELLS, s.computed());
             CellListener seen = runner.lastListener();
             assertTrue(seen.lostExecutors.get() >= 1, "the killed worker's executor was lost");
-            assertTrue(seen.failedAttempts.get() >= 1, "the cell running on the killed executor failed and ran again");
+            // The victim was computing a cell when it was killed; if that cell finished within the ~100 ms
+            // before the kill there is no failed attempt to see, so that count is reported, not asserted:
+            // the equal report and one file per cell are what prove nothing was lost or duplicated.
             SweepFixture.assertSameReport(root.resolve("single"), out);
             System.err.printf("timing: %d cells, one process %.1f s; standalone 2 workers: cluster start %.1f s, run %.1f s "
                     + "(worker %d killed at %.1f s; %d failed attempts re-run)%n", SweepFixture.CELLS, single, clusterStart,
