@@ -150,6 +150,7 @@ public final class Dare implements MergeMethod {
         if (rescale != Rescale.L1) {
             return d;
         }
+        d = d.drawn(step.views().n()); // the L1 pass and the merge share one draw
         double[][] norms = new TrimCombineKernel(d, null, null, Combine.sum()).l1Norms(step.views());
         float[] factor = new float[norms.length];
         for (int t = 0; t < factor.length; t++) {

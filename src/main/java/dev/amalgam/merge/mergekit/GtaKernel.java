@@ -65,6 +65,9 @@ final class GtaKernel {
                 p[t] = s.density()[t] >= 1 ? 0 : 1 - s.density()[t];
             }
             drop = Dropout.perTask(s.seed(), step.name(), p);
+            if (s.rescale()) {
+                drop = drop.drawn(v.n()); // the L1 pass and the merge share one draw
+            }
         } else if (sp == Sparsifier.MAGNITUDE || sp == Sparsifier.MAGNITUDE_OUTLIERS) {
             long[][] bands = bands(sp, s, v.n(), tasks);
             if (bands == null) {
@@ -165,6 +168,17 @@ final class GtaKernel {
             }
             // RankSelect ranks are 1-based from the largest: ascending rank a is descending rank n − a.
             long rLo = n - bands[t][0];
+            if (bands[t][1] == n) {
+                // top-k: no upper edge to select (the largest entry bounds nothing)
+                long[][] c = RankSelect.withCounts(v.rows()[t], n, rLo);
+                if (c == null) {
+                    float[][][] q = RankSelect.magnitudes(new StepViews(n, null, new FloatBuffer[]{v.rows()[t]}), n, rLo);
+                    c = q == null ? null : new long[][]{{Float.floatToRawIntBits(q[0][0][0])}};
+                }
+                edges[t] = c == null ? null : new long[][]{c[0], c[0].length == 3
+                        ? new long[]{0x7f800000L, 0, 0} : new long[]{0x7f800000L}};
+                return;
+            }
             long rHi = n - bands[t][1] + 1;
             long[][] c = RankSelect.withCounts(v.rows()[t], n, rLo, rHi);
             if (c == null) {

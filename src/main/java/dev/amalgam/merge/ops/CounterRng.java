@@ -62,6 +62,22 @@ public final class CounterRng {
         }
     }
 
+    /**
+     * The keep-mask of elements [start, start + len) as bits: bit (i mod 64) of words[i / 64] is set iff
+     * element i is kept (the same draws as {@link #dropInPlace}). start must be a multiple of 64, so that
+     * callers filling disjoint ranges in parallel never share a word.
+     */
+    public void keepBits(long[] words, long start, int len, double p) {
+        long threshold = (long) Math.ceil(p * 0x1.0p53);
+        long z = key + start * GOLDEN;
+        for (int j = 0; j < len; j++) {
+            z += GOLDEN;
+            long keep = ((mix(z) >>> 11) - threshold) >>> 63 ^ 1; // 1 iff (mix >>> 11) ≥ threshold
+            long i = start + j;
+            words[(int) (i >>> 6)] |= keep << (i & 63);
+        }
+    }
+
     static long mix(long z) {
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;

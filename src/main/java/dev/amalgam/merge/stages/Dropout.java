@@ -24,12 +24,35 @@ public final class Dropout {
     private final double[] p;
     private final Rescale rescale;
     private final float[] factors;
+    /** The keep-masks drawn once as bits ([task][word]), or null to draw while applying. */
+    private final long[][] bits;
 
     private Dropout(CounterRng[] rngs, double[] p, Rescale rescale, float[] factors) {
+        this(rngs, p, rescale, factors, null);
+    }
+
+    private Dropout(CounterRng[] rngs, double[] p, Rescale rescale, float[] factors, long[][] bits) {
         this.rngs = rngs;
         this.p = p;
         this.rescale = rescale;
         this.factors = factors;
+        this.bits = bits;
+    }
+
+    /**
+     * The same drop with every task's keep-mask over n elements drawn now, as bits (n/8 bytes a task), so
+     * that several passes over one tensor (an L1 norm, then the merge) draw the generator once.
+     */
+    public Dropout drawn(int n) {
+        int words = (n + 63) >>> 6;
+        long[][] b = new long[rngs.length][words];
+        int chunks = (n + ChunkedPass.CHUNK - 1) / ChunkedPass.CHUNK;
+        IntStream.range(0, rngs.length * chunks).parallel().forEach(job -> {
+            int t = job / chunks;
+            int start = (job % chunks) * ChunkedPass.CHUNK;
+            rngs[t].keepBits(b[t], start, Math.min(ChunkedPass.CHUNK, n - start), p[t]);
+        });
+        return new Dropout(rngs, p, rescale, factors, b);
     }
 
     /** @param rescale INVERSE or NONE (FACTORS comes from {@link #withFactors}) */
@@ -54,12 +77,12 @@ public final class Dropout {
 
     /** The same mask, with kept values multiplied by factors[t] instead. */
     public Dropout withFactors(float[] perTask) {
-        return new Dropout(rngs, p, Rescale.FACTORS, perTask.clone());
+        return new Dropout(rngs, p, Rescale.FACTORS, perTask.clone(), bits);
     }
 
     /** The same mask with no rescaling (for norms of the masked vectors). */
     public Dropout unscaled() {
-        return new Dropout(rngs, p, Rescale.NONE, null);
+        return new Dropout(rngs, p, Rescale.NONE, null, bits);
     }
 
     // ---- whole-array form ----
@@ -98,7 +121,16 @@ public final class Dropout {
 
     /** Drops (and rescales) x[0..len) = elements [start, start + len) of task t, in place. */
     void apply(int t, float[] x, long start, int len) {
-        rngs[t].dropInPlace(x, start, len, p[t]);
+        if (bits == null) {
+            rngs[t].dropInPlace(x, start, len, p[t]);
+        } else {
+            long[] w = bits[t];
+            for (int j = 0; j < len; j++) {
+                long i = start + j;
+                int keep = (int) ((w[(int) (i >>> 6)] >>> (i & 63)) & 1L);
+                x[j] = Float.intBitsToFloat(Float.floatToRawIntBits(x[j]) & -keep);
+            }
+        }
         switch (rescale) {
             case INVERSE:
                 float divisor = (float) (1.0 - p[t]);
