@@ -133,6 +133,9 @@ public final class ImageZoo {
 
     private void runWithThreadsSet() {
         long t0 = System.nanoTime();
+        // Checkpoints are bit-reproducible for a given thread count only (threaded reductions change
+        // the summation order), so the manifest says which one built them.
+        manifest.put("torch_intra_op_threads", ZooThreads.configured());
         TaskData data = new TaskData(opt.seed(), opt.sizes());
         buildData(data);
         WordTokenizer tok = WordTokenizer.fromTexts(PretrainMix.vocabularyTexts());
