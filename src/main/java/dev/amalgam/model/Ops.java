@@ -21,29 +21,27 @@ public final class Ops {
 
     /** {@code x · v}, safe under autograd (see {@link #scalar}). */
     public static NDArray mul(NDArray x, double v) {
-        try (NDArray s = scalar(x, v)) {
-            return x.mul(s);
-        }
+        return withScalar(x, v, NDArray::mul);
     }
 
     /** {@code x / v}, safe under autograd (see {@link #scalar}). */
     public static NDArray div(NDArray x, double v) {
-        try (NDArray s = scalar(x, v)) {
-            return x.div(s);
-        }
+        return withScalar(x, v, NDArray::div);
     }
 
     /** {@code max(x, v)} element-wise, safe under autograd (see {@link #scalar}). */
     public static NDArray maximum(NDArray x, double v) {
-        try (NDArray s = scalar(x, v)) {
-            return x.maximum(s);
-        }
+        return withScalar(x, v, NDArray::maximum);
     }
 
     /** {@code x^v}, safe under autograd (see {@link #scalar}). */
     public static NDArray pow(NDArray x, double v) {
+        return withScalar(x, v, NDArray::pow);
+    }
+
+    private static NDArray withScalar(NDArray x, double v, java.util.function.BinaryOperator<NDArray> op) {
         try (NDArray s = scalar(x, v)) {
-            return x.pow(s);
+            return op.apply(x, s);
         }
     }
 
