@@ -19,6 +19,46 @@ public final class Ops {
     private Ops() {
     }
 
+    /** {@code x · v}, safe under autograd (see {@link #scalar}). */
+    public static NDArray mul(NDArray x, double v) {
+        return withScalar(x, v, NDArray::mul);
+    }
+
+    /** {@code x / v}, safe under autograd (see {@link #scalar}). */
+    public static NDArray div(NDArray x, double v) {
+        return withScalar(x, v, NDArray::div);
+    }
+
+    /** {@code max(x, v)} element-wise, safe under autograd (see {@link #scalar}). */
+    public static NDArray maximum(NDArray x, double v) {
+        return withScalar(x, v, NDArray::maximum);
+    }
+
+    /** {@code x^v}, safe under autograd (see {@link #scalar}). */
+    public static NDArray pow(NDArray x, double v) {
+        return withScalar(x, v, NDArray::pow);
+    }
+
+    private static NDArray withScalar(NDArray x, double v, java.util.function.BinaryOperator<NDArray> op) {
+        try (NDArray s = scalar(x, v)) {
+            return op.apply(x, s);
+        }
+    }
+
+    /**
+     * {@code v} as a 0-dim FLOAT32 array in libtorch's own memory on {@code x}'s device. DJL's
+     * {@code mul(Number)}, {@code div(Number)} and the like wrap the number in a Java direct buffer and
+     * close it as soon as the op returns, but autograd keeps that operand for the backward pass: a GC
+     * in between frees the buffer and backward reads whatever the memory holds then (wrong gradients
+     * at random steps; image-zoo checkpoints that differed from build to build, docs/image-suite.md
+     * "Reproducible builds"). libtorch reference-counts its own storage, so closing this handle
+     * after the op is safe. A FLOAT32 scalar gives the same results as DJL's boxed numbers did: a 0-dim
+     * operand never changes the other operand's dtype.
+     */
+    public static NDArray scalar(NDArray x, double v) {
+        return x.getManager().full(new Shape(), (float) v, DataType.FLOAT32);
+    }
+
     /** {@code x · Wᵀ + b} with a PyTorch {@code nn.Linear} weight {@code [out, in]}; {@code b} may be null. */
     public static NDArray linear(NDArray x, NDArray w, NDArray b) {
         return (b == null ? Linear.linear(x, w) : Linear.linear(x, w, b)).singletonOrThrow();
@@ -55,7 +95,7 @@ public final class Ops {
     public static NDArray activation(String name, NDArray x) {
         switch (name) {
             case "quick_gelu":
-                return x.mul(x.mul(1.702).getNDArrayInternal().sigmoid());
+                return x.mul(mul(x, 1.702).getNDArrayInternal().sigmoid());
             case "gelu":
                 return x.getNDArrayInternal().gelu();
             case "gelu_new": case "gelu_pytorch_tanh": case "gelu_fast":
@@ -63,7 +103,7 @@ public final class Ops {
             case "silu": case "swish":
                 return x.mul(x.getNDArrayInternal().sigmoid());
             case "relu":
-                return x.maximum(0f);
+                return maximum(x, 0);
             default:
                 throw new AmalgamException("config.json: unsupported activation '" + name + "'");
         }
@@ -71,8 +111,8 @@ public final class Ops {
 
     /** GPT-2's {@code gelu_new}: {@code 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))}. */
     public static NDArray geluTanh(NDArray x) {
-        NDArray inner = x.add(x.pow(3).mul(0.044715)).mul(Math.sqrt(2.0 / Math.PI)).tanh();
-        return x.mul(0.5).mul(inner.add(1));
+        NDArray inner = mul(x.add(mul(pow(x, 3), 0.044715)), Math.sqrt(2.0 / Math.PI)).tanh();
+        return mul(x, 0.5).mul(inner.add(1));
     }
 
     /** [B, T, H·D] → [B, H, T, D]. */
@@ -116,7 +156,7 @@ public final class Ops {
 
     /** softmax(q·kᵀ·scale + mask)·v over [B, H, T, D] inputs; mask may be null. */
     public static NDArray attention(NDArray q, NDArray k, NDArray v, NDArray mask, double scale) {
-        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(scale);
+        NDArray scores = mul(q.matMul(k.transpose(0, 1, 3, 2)), scale);
         if (mask != null) {
             scores = scores.add(mask);
         }

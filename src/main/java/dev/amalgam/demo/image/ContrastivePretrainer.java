@@ -3,6 +3,7 @@ package dev.amalgam.demo.image;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.amalgam.model.Ops;
 import dev.amalgam.model.clip.ClipModel;
 
 import java.util.ArrayList;
@@ -90,9 +91,9 @@ public final class ContrastivePretrainer {
         }
         // The positive relation is symmetric, so the text→image targets are the same matrix.
         NDArray t = m.create(target, new Shape(b, b));
-        NDArray li = logits.logSoftmax(1).mul(t).sum().neg().div(b);
-        NDArray lt = logits.logSoftmax(0).mul(t).sum().neg().div(b);
-        return li.add(lt).div(2);
+        NDArray li = Ops.div(logits.logSoftmax(1).mul(t).sum().neg(), b);
+        NDArray lt = Ops.div(logits.logSoftmax(0).mul(t).sum().neg(), b);
+        return Ops.div(li.add(lt), 2);
     }
 
     static NDArray unit(NDArray x) {

@@ -39,13 +39,33 @@ public final class ImageZoo {
     public static final String MULTITASK = "multitask";
     public static final String MANIFEST = "manifest.json";
 
-    /** Everything that determines the zoo. */
+    /**
+     * Everything that determines the zoo. {@code classCaptionRate}: the share of pretraining captions
+     * that name the image's class (1 = the standard zoo; lower = loosely captioned pretraining, see
+     * {@link PretrainMix#build(TaskData, long, PretrainMix.Sizes, double)}).
+     */
     public record Options(long seed, TaskData.Sizes sizes, PretrainMix.Sizes pretrainSizes,
                           ContrastivePretrainer.Settings pretrain, VisionFineTuner.Settings finetune,
-                          boolean evaluate, PrintStream log) {
+                          boolean evaluate, PrintStream log, double classCaptionRate) {
+        public Options {
+            if (!(classCaptionRate > 0 && classCaptionRate <= 1)) {
+                throw new AmalgamException("class caption rate must be in (0, 1], got " + classCaptionRate);
+            }
+        }
+
+        public Options(long seed, TaskData.Sizes sizes, PretrainMix.Sizes pretrainSizes,
+                       ContrastivePretrainer.Settings pretrain, VisionFineTuner.Settings finetune,
+                       boolean evaluate, PrintStream log) {
+            this(seed, sizes, pretrainSizes, pretrain, finetune, evaluate, log, 1.0);
+        }
+
         public static Options standard() {
             return new Options(7, TaskData.Sizes.standard(), PretrainMix.Sizes.standard(),
                     ContrastivePretrainer.Settings.standard(), VisionFineTuner.Settings.standard(), true, System.err);
+        }
+
+        public Options withClassCaptionRate(double rate) {
+            return new Options(seed, sizes, pretrainSizes, pretrain, finetune, evaluate, log, rate);
         }
 
         JsonNode fingerprint() {
@@ -54,8 +74,16 @@ public final class ImageZoo {
             n.set("sizes", Json.MAPPER.valueToTree(sizes));
             n.set("pretrain_sizes", Json.MAPPER.valueToTree(pretrainSizes));
             n.set("pretrain", Json.MAPPER.valueToTree(pretrain));
+            putCaptionRate(n);
             n.set("finetune", Json.MAPPER.valueToTree(finetune));
             return normalised(n);
+        }
+
+        /** Only when not 1, so zoos built before the option existed keep their fingerprints. */
+        private void putCaptionRate(ObjectNode n) {
+            if (classCaptionRate != 1.0) {
+                n.put("class_caption_rate", classCaptionRate);
+            }
         }
 
         /** What a stage's output depends on: data (seed, sizes), pretraining, or a fine-tune. */
@@ -67,6 +95,7 @@ public final class ImageZoo {
                 case PRETRAINED -> {
                     n.set("pretrain_sizes", Json.MAPPER.valueToTree(pretrainSizes));
                     n.set("pretrain", Json.MAPPER.valueToTree(pretrain));
+                    putCaptionRate(n);
                 }
                 default -> {
                     n.set("sizes", Json.MAPPER.valueToTree(sizes));
@@ -133,6 +162,9 @@ public final class ImageZoo {
 
     private void runWithThreadsSet() {
         long t0 = System.nanoTime();
+        // Checkpoints are bit-reproducible for a given thread count only (threaded reductions change
+        // the summation order), so the manifest says which one built them.
+        manifest.put("torch_intra_op_threads", ZooThreads.configured());
         TaskData data = new TaskData(opt.seed(), opt.sizes());
         buildData(data);
         WordTokenizer tok = WordTokenizer.fromTexts(PretrainMix.vocabularyTexts());
@@ -140,7 +172,7 @@ public final class ImageZoo {
         try (NDManager m = NDManager.newBaseManager()) {
             if (!valid(PRETRAINED)) {
                 long t = System.nanoTime();
-                PretrainMix mix = PretrainMix.build(data, opt.seed(), opt.pretrainSizes());
+                PretrainMix mix = PretrainMix.build(data, opt.seed(), opt.pretrainSizes(), opt.classCaptionRate());
                 try (ClipModel model = arch.initialise(opt.seed(), m)) {
                     int every = Math.max(1, opt.pretrain().steps() / 10);
 
@@ -355,11 +387,38 @@ public final class ImageZoo {
         }
     }
 
-    /** {@code java -cp ... dev.amalgam.demo.image.ImageZoo [ZOO_DIR]} (default models/zoo/image). */
+    /**
+     * {@code java -cp ... dev.amalgam.demo.image.ImageZoo [ZOO_DIR] [--class-caption-rate R]} (default
+     * models/zoo/image, rate 1).
+     */
     public static void main(String[] args) {
         System.setProperty("java.awt.headless", "true");
-        Path dir = Path.of(args.length > 0 ? args[0] : "models/zoo/image");
-        build(dir, Options.standard());
+        try {
+            Path dir = Path.of("models/zoo/image");
+            Options o = Options.standard();
+            for (int i = 0; i < args.length; i++) {
+                if (args[i].equals("--class-caption-rate") && i + 1 < args.length) {
+                    o = o.withClassCaptionRate(parseRate(args[++i]));
+                } else if (args[i].startsWith("-")) {
+                    throw new AmalgamException("ImageZoo: unknown option '" + args[i]
+                            + "' (usage: ImageZoo [ZOO_DIR] [--class-caption-rate R])");
+                } else {
+                    dir = Path.of(args[i]);
+                }
+            }
+            build(dir, o);
+        } catch (AmalgamException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+        }
+    }
+
+    private static double parseRate(String v) {
+        try {
+            return Double.parseDouble(v);
+        } catch (NumberFormatException e) {
+            throw new AmalgamException("--class-caption-rate: not a number: '" + v + "'");
+        }
     }
 
 }

@@ -2,6 +2,7 @@ package dev.amalgam.demo.image;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 
 /**
@@ -25,7 +26,28 @@ public record PretrainMix(GrayImages images, List<String> captions, int[] keys) 
         }
     }
 
+    /**
+     * Captions that name the domain but not the class (words the tokenizer already has), used by
+     * {@link #build(TaskData, long, Sizes, double)} for loosely captioned pairs.
+     */
+    static final Map<ImageTask, List<String>> UNNAMED = Map.of(
+            ImageTask.FASHION, List.of("a photo", "a black and white photo", "a centered photo"),
+            ImageTask.FONT_DIGITS, List.of("the digit", "a rendered digit", "an image of the digit"),
+            ImageTask.FONT_LETTERS, List.of("the letter", "a rendered letter", "an image of the letter"),
+            ImageTask.SHAPES, List.of("a drawing", "a shape", "an image of a shape"));
+    /** Key offset of a domain's unnamed captions: they are positives of each other, not of any class. */
+    static final int UNNAMED_KEY = 99;
+
     public static PretrainMix build(TaskData data, long seed, Sizes sizes) {
+        return build(data, seed, sizes, 1.0);
+    }
+
+    /**
+     * As {@link #build(TaskData, long, Sizes)}, but each caption names the image's class only with
+     * probability {@code classCaptionRate}; otherwise it is one of the domain's {@link #UNNAMED}
+     * captions. At rate 1 no extra random draws are made, so the mix is the standard one exactly.
+     */
+    public static PretrainMix build(TaskData data, long seed, Sizes sizes, double classCaptionRate) {
         int side = TaskData.SIDE;
         int n = sizes.total();
         byte[] px = new byte[n * side * side];
@@ -38,25 +60,28 @@ public record PretrainMix(GrayImages images, List<String> captions, int[] keys) 
         GrayImages fashion = data.fashionTrainRange(TaskData.FASHION_TASK_RANGE, sizes.fashion());
         at = append(fashion, px, labels, at);
         for (int i = 0; i < fashion.count(); i++) {
-            keys[i] = fashion.labels()[i];
-            captions.add(caption(ImageTask.FASHION, ImageTask.FASHION.classNames().get(fashion.labels()[i]), null, rng));
+            Caption c = caption(ImageTask.FASHION, ImageTask.FASHION.classNames().get(fashion.labels()[i]), null, rng,
+                    classCaptionRate);
+            keys[i] = c.named() ? fashion.labels()[i] : UNNAMED_KEY;
+            captions.add(c.text());
         }
         at = glyphDomain(ImageTask.FONT_DIGITS, ImageTask.FONT_DIGITS.classNames(), 100, sizes.digits(), rng, px, labels,
-                keys, captions, at);
+                keys, captions, at, classCaptionRate);
         at = glyphDomain(ImageTask.FONT_LETTERS, ImageTask.ALL_LETTERS, 200, sizes.letters(), rng, px, labels, keys,
-                captions, at);
+                captions, at, classCaptionRate);
         GrayImages shapes = TaskData.shapes(false, sizes.shapes(), new Random(rng.nextLong()));
         int start = at;
         at = append(shapes, px, labels, at);
         for (int i = start; i < at; i++) {
-            keys[i] = 300 + labels[i];
-            captions.add(caption(ImageTask.SHAPES, Shapes.CLASSES.get(labels[i]), null, rng));
+            Caption c = caption(ImageTask.SHAPES, Shapes.CLASSES.get(labels[i]), null, rng, classCaptionRate);
+            keys[i] = 300 + (c.named() ? labels[i] : UNNAMED_KEY);
+            captions.add(c.text());
         }
         return new PretrainMix(new GrayImages(n, side, px, labels), List.copyOf(captions), keys);
     }
 
     private static int glyphDomain(ImageTask task, List<String> classes, int keyBase, int count, Random rng, byte[] px,
-                                   int[] labels, int[] keys, List<String> captions, int at) {
+                                   int[] labels, int[] keys, List<String> captions, int at, double classCaptionRate) {
         List<FontCatalog.FontSpec> fonts = FontCatalog.TRAIN;
         int side = TaskData.SIDE;
         for (int i = 0; i < count; i++) {
@@ -64,17 +89,23 @@ public record PretrainMix(GrayImages images, List<String> captions, int[] keys) 
             FontCatalog.FontSpec f = fonts.get(rng.nextInt(fonts.size()));
             GlyphRenderer.render(FontCatalog.load(f), classes.get(c), side, rng, px, at);
             labels[at] = c;
-            keys[at] = keyBase + c;
-            captions.add(caption(task, classes.get(c), rng.nextBoolean() ? f.caption() : null, rng));
+            Caption cap = caption(task, classes.get(c), rng.nextBoolean() ? f.caption() : null, rng, classCaptionRate);
+            keys[at] = keyBase + (cap.named() ? c : UNNAMED_KEY);
+            captions.add(cap.text());
             at++;
         }
         return at;
     }
 
-    private static String caption(ImageTask task, String className, String font, Random rng) {
-        String t = task.templates().get(rng.nextInt(task.templates().size()));
-        String c = t.replace("{}", className);
-        return font == null ? c : c + " in " + font;
+    private record Caption(String text, boolean named) {
+    }
+
+    private static Caption caption(ImageTask task, String className, String font, Random rng, double classCaptionRate) {
+        boolean named = classCaptionRate >= 1 || rng.nextDouble() < classCaptionRate;
+        List<String> templates = named ? task.templates() : UNNAMED.get(task);
+        String t = templates.get(rng.nextInt(templates.size()));
+        String c = named ? t.replace("{}", className) : t;
+        return new Caption(font == null ? c : c + " in " + font, named);
     }
 
     private static int append(GrayImages src, byte[] px, int[] labels, int at) {

@@ -3,6 +3,7 @@ package dev.amalgam.demo.image;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.amalgam.eval.heads.ZeroShotHead;
+import dev.amalgam.model.Ops;
 import dev.amalgam.model.clip.ClipModel;
 
 import java.util.ArrayList;
@@ -106,7 +107,7 @@ public final class VisionFineTuner {
             NDArray part = logits.logSoftmax(1).mul(m.create(y).oneHot(heads.get(t).numClasses())).sum();
             sum = sum == null ? part : sum.add(part);
         }
-        return sum.neg().div(batch.length);
+        return Ops.div(sum.neg(), batch.length);
     }
 
     public static boolean isVision(String name) {
@@ -139,7 +140,7 @@ public final class VisionFineTuner {
                         y[i] = train.labels()[idx[i]];
                     }
                     NDArray oneHot = m.create(y).oneHot(head.numClasses());
-                    return logits.logSoftmax(1).mul(oneHot).sum().neg().div(idx.length);
+                    return Ops.div(logits.logSoftmax(1).mul(oneHot).sum().neg(), idx.length);
                 });
             }
         }

@@ -19,6 +19,7 @@ import ai.djl.util.PairList;
 import dev.amalgam.AmalgamException;
 import dev.amalgam.io.TensorSource;
 import dev.amalgam.model.LayerStack;
+import dev.amalgam.model.Ops;
 import dev.amalgam.tensor.TensorBridge;
 
 import java.util.ArrayList;
@@ -197,7 +198,7 @@ public final class BertEncoder extends AbstractBlock implements AutoCloseable {
         NDArray q = heads(linear(c, x, p + "attention.self.query"), b, t);
         NDArray k = heads(linear(c, x, p + "attention.self.key"), b, t);
         NDArray v = heads(linear(c, x, p + "attention.self.value"), b, t);
-        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).div((float) Math.sqrt(hd)).add(maskBias);
+        NDArray scores = Ops.div(q.matMul(k.transpose(0, 1, 3, 2)), (float) Math.sqrt(hd)).add(maskBias);
         NDArray probs = dropout(scores.softmax(-1), config.attentionDropout(), c.training);
         NDArray ctx = probs.matMul(v).transpose(0, 2, 1, 3).reshape(b, t, (long) heads * hd);
         NDArray attn = dropout(linear(c, ctx, p + "attention.output.dense"), config.hiddenDropout(), c.training);

@@ -15,7 +15,9 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -36,6 +38,18 @@ class ImageZooBuildTest {
         return new ImageZoo.Options(3, new TaskData.Sizes(16, 8, 8, 8), new PretrainMix.Sizes(8, 8, 8, 8),
                 new ContrastivePretrainer.Settings(2, 8, 1e-3f, 0.1f, 0.5, 1),
                 new VisionFineTuner.Settings(finetuneSteps, 8, 1e-3f, 0.1f, 0.5, 2), evaluate, quiet);
+    }
+
+    @Test
+    void classCaptionRateChangesOnlyThePretrainingFingerprint() {
+        ImageZoo.Options std = ImageZoo.Options.standard();
+        ImageZoo.Options loose = std.withClassCaptionRate(0.25);
+        assertFalse(std.fingerprint().has("class_caption_rate"), "zoos built before the option stay valid");
+        assertEquals(0.25, loose.stageFingerprint("pretrained").path("class_caption_rate").asDouble());
+        assertEquals(std.stageFingerprint("fashion"), loose.stageFingerprint("fashion"));
+        assertEquals(std.stageFingerprint("data"), loose.stageFingerprint("data"));
+        assertThrows(dev.amalgam.AmalgamException.class, () -> std.withClassCaptionRate(0));
+        assertThrows(dev.amalgam.AmalgamException.class, () -> std.withClassCaptionRate(1.5));
     }
 
     @Test

@@ -88,6 +88,53 @@ class TaskDataTest {
         assertTrue(mix.captions().get(0).contains(ImageTask.FASHION.classNames().get(mix.images().labels()[0])));
     }
 
+    @Test
+    void looseCaptionsNameTheClassAtTheGivenRateAndOnlyThere() {
+        TaskData d = new TaskData(11, SIZES);
+        PretrainMix mix = PretrainMix.build(d, 11, new PretrainMix.Sizes(100, 100, 100, 100), 0.25);
+        WordTokenizer tok = WordTokenizer.fromTexts(PretrainMix.vocabularyTexts());
+        ImageTask[] domains = {ImageTask.FASHION, ImageTask.FONT_DIGITS, ImageTask.FONT_LETTERS, ImageTask.SHAPES};
+        int named = 0;
+        for (int i = 0; i < 400; i++) {
+            ImageTask domain = domains[i / 100];
+            String caption = mix.captions().get(i);
+            int base = 100 * (i / 100);
+            int key = mix.keys()[i];
+            if (key == base + PretrainMix.UNNAMED_KEY) {
+                String plain = caption.replaceFirst(" in .*$", "");
+                assertTrue(PretrainMix.UNNAMED.get(domain).contains(plain), caption);
+            } else {
+                named++;
+                assertEquals(base + mix.images().labels()[i], key, caption);
+                List<String> classes = domain == ImageTask.FONT_LETTERS ? ImageTask.ALL_LETTERS : domain.classNames();
+                String name = classes.get(mix.images().labels()[i]);
+                assertTrue(caption.contains(name), caption + " names " + name);
+            }
+            for (long id : tok.encode(caption)) {
+                assertTrue(id != WordTokenizer.UNK_ID, "caption '" + caption + "' has an unknown word");
+            }
+        }
+        // 400 draws at p = 0.25: mean 100, sd 8.7; the bounds are about 4 sd away.
+        assertTrue(named > 65 && named < 135, "named captions: " + named);
+    }
+
+    @Test
+    void classCaptionRateOneIsTheStandardMix() {
+        // Hashes of the standard mix printed by the code before the caption-rate option existed
+        // (commit 3321784): Arrays.hashCode over the per-image Arrays.hashCode, and List.hashCode.
+        PretrainMix mix = PretrainMix.build(new TaskData(7, new TaskData.Sizes(256, 32, 32, 32)), 7,
+                PretrainMix.Sizes.standard(), 1.0);
+        int n = mix.images().count();
+        int hw = mix.images().side() * mix.images().side();
+        int[] per = new int[n];
+        for (int i = 0; i < n; i++) {
+            per[i] = Arrays.hashCode(Arrays.copyOfRange(mix.images().pixels(), i * hw, (i + 1) * hw));
+        }
+        assertEquals(0xde35783a, Arrays.hashCode(per));
+        assertEquals(0x8420e4ca, mix.captions().hashCode());
+        assertTrue(Arrays.stream(mix.keys()).noneMatch(k -> k % 100 == PretrainMix.UNNAMED_KEY));
+    }
+
     private static Set<String> fingerprints(GrayImages g) {
         Set<String> out = new HashSet<>();
         int n = g.side() * g.side();
