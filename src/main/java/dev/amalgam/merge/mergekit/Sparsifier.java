@@ -130,14 +130,19 @@ public enum Sparsifier {
         }
         CounterRng rng = new CounterRng(seed, tensor, task);
         MagnitudeRanks ranks = new MagnitudeRanks(len);
+        // uniform < p_r, with uniform = b·2⁻⁵³ for an integer b, is b < ⌈p_r·2⁵³⌉ (exact: scaling by 2⁵³ is exact).
+        long[] keepBelow = new long[len];
+        for (int r = 0; r < len; r++) {
+            double p = (density - eps) + (double) r / (len - 1) * 2 * eps;
+            keepBelow[r] = (long) Math.ceil(p * 0x1.0p53);
+        }
         for (int o = 0; o < outer; o++) {
             for (int in = 0; in < inner; in++) {
                 int base = o * len * inner + in;
                 int[] order = ranks.ascending(x, base, inner);
                 for (int r = 0; r < len; r++) {
-                    double p = (density - eps) + (double) r / (len - 1) * 2 * eps;
                     int at = base + order[r] * inner;
-                    if (!(rng.uniform(at) < p)) {
+                    if (rng.bits53(at) >= keepBelow[r]) {
                         x.put(at, 0f);
                     }
                 }

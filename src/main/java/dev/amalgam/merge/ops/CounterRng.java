@@ -24,6 +24,11 @@ public final class CounterRng {
         return (z >>> 11) * 0x1.0p-53;
     }
 
+    /** The 53 random bits behind {@link #uniform}: uniform(index) = bits53(index)·2⁻⁵³. */
+    public long bits53(long index) {
+        return mix(key + (index + 1L) * GOLDEN) >>> 11;
+    }
+
     /** A keep-mask: element i is 1 with probability 1 − p (kept when uniform(i) ≥ p), else 0. */
     public float[] keepMask(int n, double p) {
         float[] m = new float[n];
