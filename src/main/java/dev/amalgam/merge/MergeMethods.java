@@ -33,6 +33,11 @@ public final class MergeMethods {
         FACTORIES.put("tsv-m", Tsvm::fromParams);
         FACTORIES.put(IsoC.NAME, IsoC::fromParams);
         FACTORIES.put(IsoCts.NAME, IsoCts::fromParams);
+        // Data-aware: run the model on each task's examples first (docs/methods/data-aware.md).
+        FACTORIES.put(dev.amalgam.merge.data.RegMean.NAME, dev.amalgam.merge.data.RegMean::fromParams);
+        FACTORIES.put(dev.amalgam.merge.data.RegMeanPlusPlus.NAME, dev.amalgam.merge.data.RegMeanPlusPlus::fromParams);
+        FACTORIES.put(dev.amalgam.merge.data.FisherMerging.NAME, dev.amalgam.merge.data.FisherMerging::fromParams);
+        FACTORIES.put(dev.amalgam.merge.data.AdaMerging.NAME, dev.amalgam.merge.data.AdaMerging::fromParams);
     }
 
     private MergeMethods() {
