@@ -149,8 +149,8 @@ public final class FisherMerging extends DataAwareMethod {
         return num.divi(den);
     }
 
-    /** The task's Fisher norm ‖F_t‖ after {@link #prepare} (tests). */
-    double norm(String task) {
-        return norms.get(task);
+    /** The task's diagonal Fisher of one tensor after {@link #prepare}, or null when the forward never reads it (tests). */
+    NDArray fisher(String task, String tensor, NDManager m) {
+        return fisher.has(task, tensor) ? fisher.get(task, tensor, m) : null;
     }
 }

@@ -81,6 +81,15 @@ final class TinyClipTasks implements AutoCloseable {
         }
     }
 
+    /** θ_0 as an in-memory source. */
+    MemorySource base0() {
+        MemorySource s = new MemorySource("base");
+        for (String n : base.names()) {
+            s.f32(n, base.info(n).shape(), values(base, n));
+        }
+        return s;
+    }
+
     static float[] values(TensorSource src, String name) {
         try (NDManager m = NDManager.newBaseManager(); NDArray a = TensorBridge.toF32(m, src, name)) {
             return a.toFloatArray();
