@@ -179,8 +179,8 @@ public final class ImageDemoSuite implements EvaluationSuite, dev.amalgam.merge.
                     return s.size();
                 }
 
-                public NDArray batch(int from, int to, NDManager m) {
-                    return s.pixels(from, to, m);
+                public ai.djl.ndarray.NDList batch(int from, int to, NDManager m) {
+                    return new ai.djl.ndarray.NDList(s.pixels(from, to, m));
                 }
             });
             heads.put(t.id(), suite.head(t));

@@ -148,7 +148,7 @@ public final class AdaMerging extends DataAwareMethod {
     }
 
     /** A random batch of the task's first {@code examples} inputs (FusionBench draws from a shuffled loader). */
-    private NDArray batch(String task, Random rng, NDManager m) {
+    private ai.djl.ndarray.NDList batch(String task, Random rng, NDManager m) {
         TaskExamples ex = data().examples(task, NAME);
         int n = Math.min(examples(), ex.size());
         int size = Math.min(batchSize(), n);

@@ -1,6 +1,7 @@
 package dev.amalgam.merge.data;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import dev.amalgam.AmalgamException;
 import dev.amalgam.eval.heads.ZeroShotHead;
@@ -30,7 +31,8 @@ public final class ClipZeroShotModel implements DataModel {
     }
 
     @Override
-    public NDArray logits(WeightLookup weights, String task, NDArray pixels) {
+    public NDArray logits(WeightLookup weights, String task, NDList inputs) {
+        NDArray pixels = inputs.singletonOrThrow();
         ZeroShotHead head = heads.get(task);
         if (head == null) {
             throw new AmalgamException("no zero-shot head for task '" + task + "'; heads: " + new java.util.TreeSet<>(heads.keySet()));

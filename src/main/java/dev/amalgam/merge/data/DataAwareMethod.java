@@ -1,6 +1,7 @@
 package dev.amalgam.merge.data;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import dev.amalgam.AmalgamException;
 import dev.amalgam.merge.MergeInputs;
@@ -91,8 +92,8 @@ public abstract class DataAwareMethod implements MergeMethod {
         } finally {
             if (++merged == floatTensors) {
                 release();
-                if (dataSpec != null && data != null) {
-                    data.close(); // the suite a recipe's data: key opened
+                if (data != null) {
+                    data.close(); // a tokenizer, or the suite a recipe's data: key opened
                     data = null;
                 }
             }
@@ -105,7 +106,7 @@ public abstract class DataAwareMethod implements MergeMethod {
      * Streams the first {@link #examples()} examples of {@code task} in batches of {@link #batchSize()}
      * through {@code body} (inputs, the batch's manager, closed after), with a progress bar.
      */
-    protected void forEachBatch(String label, String task, NDManager parent, BiConsumer<NDArray, NDManager> body) {
+    protected void forEachBatch(String label, String task, NDManager parent, BiConsumer<NDList, NDManager> body) {
         TaskExamples ex = data().examples(task, name());
         int n = Math.min(examples, ex.size());
         int batches = (n + batchSize - 1) / batchSize;

@@ -1,6 +1,7 @@
 package dev.amalgam.merge.data;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import dev.amalgam.model.WeightLookup;
 
 /**
@@ -13,5 +14,5 @@ public interface DataModel {
     String describe();
 
     /** Logits [B, classes] of {@code task}'s head for {@code inputs}, differentiable in the looked-up weights. */
-    NDArray logits(WeightLookup weights, String task, NDArray inputs);
+    NDArray logits(WeightLookup weights, String task, NDList inputs);
 }

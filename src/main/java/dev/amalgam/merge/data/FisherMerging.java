@@ -85,7 +85,7 @@ public final class FisherMerging extends DataAwareMethod {
                                 sum.addi(sq);
                             }
                         }
-                        seen[0] += (int) x.getShape().get(0);
+                        seen[0] += (int) x.get(0).getShape().get(0);
                     });
                     double sq = 0;
                     for (Map.Entry<String, NDArray> e : sums.entrySet()) {

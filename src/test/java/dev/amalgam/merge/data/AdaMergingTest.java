@@ -124,7 +124,7 @@ class AdaMergingTest {
         double total = 0;
         for (String task : w.tasks) {
             try (NDManager s = NDManager.newBaseManager()) {
-                NDArray px = w.data().tasks().get(task).batch(0, N, s);
+                NDArray px = w.data().tasks().get(task).batch(0, N, s).singletonOrThrow();
                 double[][] p = FisherMergingTest.softmax(FisherMergingTest.logits(w, weights, px, task));
                 double e = 0;
                 for (double[] row : p) {

@@ -32,7 +32,7 @@ class FisherMergingTest {
             method.bind(w.data());
             method.prepare(w.inputs());
             Map<String, NDArray> weights = load(w.models.get(0), m);
-            NDArray pixels = w.data().tasks().get("a").batch(0, N, m);
+            NDArray pixels = w.data().tasks().get("a").batch(0, N, m).singletonOrThrow();
             double[][] pHat = softmax(logits(w, weights, pixels));
             Object[][] probes = {
                     {"visual_projection.weight", 7}, {"vision_model.encoder.layers.1.mlp.fc2.weight", 100},
@@ -137,7 +137,7 @@ class FisherMergingTest {
     static double[][] logits(TinyClipTasks w, Map<String, NDArray> weights, NDArray pixels, String task) {
         WeightLookup lookup = weights::get;
         try (NDManager s = pixels.getManager().newSubManager()) {
-            NDArray l = w.model().logits(lookup, task, pixels);
+            NDArray l = w.model().logits(lookup, task, new ai.djl.ndarray.NDList(pixels));
             l.attach(s);
             float[] f = l.toFloatArray();
             int c = (int) l.getShape().get(1);

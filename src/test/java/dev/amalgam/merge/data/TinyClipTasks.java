@@ -105,9 +105,9 @@ final class TinyClipTasks implements AutoCloseable {
                     return examples;
                 }
 
-                public NDArray batch(int from, int to, NDManager m) {
+                public ai.djl.ndarray.NDList batch(int from, int to, NDManager m) {
                     int per = 3 * SIDE * SIDE;
-                    return m.create(java.util.Arrays.copyOfRange(px, from * per, to * per), new Shape(to - from, 3, SIDE, SIDE));
+                    return new ai.djl.ndarray.NDList(m.create(java.util.Arrays.copyOfRange(px, from * per, to * per), new Shape(to - from, 3, SIDE, SIDE)));
                 }
             });
         }
