@@ -21,7 +21,7 @@ import java.util.concurrent.Callable;
 /**
  * {@code amalgam demo}: the offline merge-then-evaluate benchmark. Builds the zoo under models/zoo
  * on first use (real pretrained MiniLM from Maven Central, real packaged corpora, seeded fine-tunes),
- * then merges with every data-free method, each with and without LwPTV, and evaluates ID and OOD.
+ * then merges with every method (data-free, then data-aware), each with and without LwPTV, and evaluates ID and OOD.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Offline merge-then-evaluate benchmark (builds the model zoo on first use).")
@@ -43,7 +43,7 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--eval-cap", defaultValue = "200", description = "Examples per split evaluated (default ${DEFAULT-VALUE}).")
     int evalCap;
 
-    @Option(names = "--methods", split = ",", description = "Subset of method names (default: all data-free methods).")
+    @Option(names = "--methods", split = ",", description = "Subset of method names (default: all, data-aware included).")
     List<String> methods;
 
     @Option(names = "--lwptv", defaultValue = "", description = "LwPTV options KEY=VALUE,... (default: Amalgam's defaults).")

@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The data-free methods the demo runs, each with its published default hyperparameters (see
- * docs/methods/ and the reference specs): CLIP-8-task defaults where the papers give them.
+ * The methods the demo runs, each with its published default hyperparameters (see docs/methods/ and
+ * the reference specs): CLIP-8-task defaults where the papers give them; the data-aware ones last.
  * SLERP is left out: it merges exactly two models.
  */
 public final class DemoMethods {
@@ -15,6 +15,9 @@ public final class DemoMethods {
 
     public record Method(String label, String name, Map<String, Object> params) {
     }
+
+    /** AdaMerging's steps in the demo: FusionBench runs 1000, a tenth keeps the demo's CPU time in minutes. */
+    static final int ADAMERGING_STEPS = 100;
 
     public static List<Method> all() {
         return List.of(
@@ -30,7 +33,15 @@ public final class DemoMethods {
                 m("CART (rank 0.12, λ=2.0)", "cart"),
                 m("TSV-M (α=1.0)", "tsv_m"),
                 m("Iso-C (α=1.0)", "iso_c"),
-                m("Iso-CTS (α=1.0)", "iso_cts"));
+                m("Iso-CTS (α=1.0)", "iso_cts"),
+                // data-aware (docs/methods/data-aware.md): the suite hands over each task's unlabeled examples
+                m("RegMean (α=0.95, 256 train ex.)", "regmean"),
+                m("RegMean++ (α=0.95, 256 train ex.)", "regmean_plusplus"),
+                m("Fisher merging (256 train ex.)", "fisher_merging"),
+                m("AdaMerging task-wise (λ₀=0.3, " + ADAMERGING_STEPS + " steps, test inputs)", "adamerging",
+                        "granularity", "task", "steps", ADAMERGING_STEPS),
+                m("AdaMerging layer-wise (λ₀=0.3, " + ADAMERGING_STEPS + " steps, test inputs)", "adamerging",
+                        "granularity", "layer", "steps", ADAMERGING_STEPS));
     }
 
     private static Method m(String label, String name, Object... kv) {
