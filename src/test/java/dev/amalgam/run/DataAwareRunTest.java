@@ -97,6 +97,6 @@ class DataAwareRunTest {
         AmalgamException e = assertThrows(AmalgamException.class, () -> dev.amalgam.merge.data.SuiteData.methodFor(
                 new MergeRecipe("r", "fisher_merging", root, List.of(), Map.of(), null, "base", null, 0L, null), new Object(), "lm"));
         assertEquals("fisher_merging: the lm suite provides no task data for data-aware merges (suites that do: demo-image, "
-                + "demo-text, text)", e.getMessage());
+                + "demo-text, text, clip-tasks)", e.getMessage());
     }
 }

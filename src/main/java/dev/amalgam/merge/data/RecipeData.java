@@ -66,7 +66,7 @@ public final class RecipeData {
         if (!(suite instanceof MergeDataProvider p)) {
             suite.close();
             throw new AmalgamException(where + ": data.suite: the " + m.get("suite") + " suite provides no task data for "
-                    + method + " (suites that do: demo-image, demo-text, text)");
+                    + method + " (suites that do: demo-image, demo-text, text, clip-tasks)");
         }
         MergeData d = p.mergeData(split);
         return new MergeData(d.model(), d.tasks(), d.source(), suite);

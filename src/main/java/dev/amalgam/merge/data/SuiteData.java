@@ -25,7 +25,7 @@ public final class SuiteData {
         }
         if (!(suite instanceof MergeDataProvider p)) {
             throw new AmalgamException(d.name() + ": the " + suiteName + " suite provides no task data for data-aware merges "
-                    + "(suites that do: demo-image, demo-text, text)");
+                    + "(suites that do: demo-image, demo-text, text, clip-tasks)");
         }
         d.bind(p.mergeData(d.split()));
         return m;
