@@ -77,7 +77,10 @@ public abstract class DataAwareMethod implements MergeMethod {
         for (String t : in.taskNames()) {
             data().examples(t, name()); // every task's data is there before hours of passes start
         }
+        long start = System.nanoTime();
         run(in);
+        System.err.printf("%s: data passes over %d tasks (%s) in %.1f s%n", name(), in.taskCount(), data().source(),
+                (System.nanoTime() - start) / 1e9);
     }
 
     protected abstract void run(MergeInputs in);
