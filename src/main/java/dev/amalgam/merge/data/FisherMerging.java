@@ -76,6 +76,9 @@ public final class FisherMerging extends DataAwareMethod {
                             gc.backward(p.sqrt().mul(logits.logSoftmax(-1)).sum());
                         }
                         for (Map.Entry<String, NDArray> e : leaves.built().entrySet()) {
+                            if (!e.getValue().hasGradient()) {
+                                continue; // read but not on the path to the logits
+                            }
                             NDArray sq = e.getValue().getGradient().square();
                             NDArray sum = sums.get(e.getKey());
                             if (sum == null) {
