@@ -2,7 +2,6 @@ package dev.amalgam.merge.data;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.types.Shape;
 import dev.amalgam.AmalgamException;
 import dev.amalgam.model.WeightLookup;
 import dev.amalgam.model.bert.BertEncoder;
@@ -46,13 +45,7 @@ public final class BertHeadsModel implements DataModel {
             case "pooler" -> out.get(1);
             default -> throw new AmalgamException("task '" + task + "': unknown head pooling '" + pooling + "'");
         };
-        float[][] w = head.weight();
-        float[] flat = new float[w.length * w[0].length];
-        for (int c = 0; c < w.length; c++) {
-            System.arraycopy(w[c], 0, flat, c * w[c].length, w[c].length);
-        }
-        NDArray h = mask.getManager().create(flat, new Shape(w.length, w[0].length));
-        NDArray logits = pooled.matMul(h.transpose());
+        NDArray logits = pooled.matMul(HeadMatrix.of(head.weight(), 1f, mask.getManager()).transpose());
         return head.bias() == null ? logits : logits.add(mask.getManager().create(head.bias()));
     }
 }

@@ -2,7 +2,6 @@ package dev.amalgam.merge.data;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.types.Shape;
 import dev.amalgam.AmalgamException;
 import dev.amalgam.eval.heads.ZeroShotHead;
 import dev.amalgam.model.WeightLookup;
@@ -39,14 +38,6 @@ public final class ClipZeroShotModel implements DataModel {
         }
         NDArray f = architecture.imageFeatures(weights, pixels);
         NDArray unit = f.div(f.norm(new int[] {-1}, true));
-        float[][] w = head.classWeights();
-        float[] flat = new float[w.length * w[0].length];
-        for (int c = 0; c < w.length; c++) {
-            for (int d = 0; d < w[c].length; d++) {
-                flat[c * w[c].length + d] = w[c][d] * head.scale();
-            }
-        }
-        NDArray h = pixels.getManager().create(flat, new Shape(w.length, w[0].length));
-        return unit.matMul(h.transpose());
+        return unit.matMul(HeadMatrix.of(head.classWeights(), head.scale(), pixels.getManager()).transpose());
     }
 }
