@@ -16,8 +16,12 @@ public final class DemoMethods {
     public record Method(String label, String name, Map<String, Object> params) {
     }
 
-    /** AdaMerging's steps in the demo: FusionBench runs 1000, a tenth keeps the demo's CPU time in minutes. */
-    static final int ADAMERGING_STEPS = 100;
+    /**
+     * The demo's data budget, below FusionBench's (256 examples, 1000 AdaMerging steps) so that the text
+     * suite's data passes on MiniLM stay in minutes on 2 cores (docs/performance.md#data-aware-merges).
+     */
+    static final int EXAMPLES = 64;
+    static final int ADAMERGING_STEPS = 50;
 
     public static List<Method> all() {
         return List.of(
@@ -35,9 +39,9 @@ public final class DemoMethods {
                 m("Iso-C (α=1.0)", "iso_c"),
                 m("Iso-CTS (α=1.0)", "iso_cts"),
                 // data-aware (docs/methods/data-aware.md): the suite hands over each task's unlabeled examples
-                m("RegMean (α=0.95, 256 train ex.)", "regmean"),
-                m("RegMean++ (α=0.95, 256 train ex.)", "regmean_plusplus"),
-                m("Fisher merging (256 train ex.)", "fisher_merging"),
+                m("RegMean (α=0.95, " + EXAMPLES + " train ex.)", "regmean", "examples", EXAMPLES),
+                m("RegMean++ (α=0.95, " + EXAMPLES + " train ex.)", "regmean_plusplus", "examples", EXAMPLES),
+                m("Fisher merging (" + EXAMPLES + " train ex.)", "fisher_merging", "examples", EXAMPLES),
                 m("AdaMerging task-wise (λ₀=0.3, " + ADAMERGING_STEPS + " steps, test inputs)", "adamerging",
                         "granularity", "task", "steps", ADAMERGING_STEPS),
                 m("AdaMerging layer-wise (λ₀=0.3, " + ADAMERGING_STEPS + " steps, test inputs)", "adamerging",
