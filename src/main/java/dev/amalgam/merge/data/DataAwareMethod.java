@@ -90,6 +90,10 @@ public abstract class DataAwareMethod implements MergeMethod {
 
     @Override
     public final NDArray merge(TensorStep step) {
+        if (floatTensors == 0) {
+            throw new AmalgamException(name() + ": merge before the data passes (StreamingExecutor runs them; a method "
+                    + "used outside it calls prepare first)");
+        }
         try {
             return mergeTensor(step);
         } finally {

@@ -64,6 +64,7 @@ class FisherMergingTest {
             FisherMerging method = FisherMerging.fromParams(MethodParams.of("fisher_merging", "examples", N, "batch_size", 2));
             method.bind(w.data());
             Map<String, float[]> merged = w.merge(method, w.inputs());
+            method.bind(w.data()); // the merge closed its data
             method.prepare(w.inputs()); // deterministic: the same statistics again, kept for reading
             double eps = 1e-6;
             double[] norm = new double[3];
