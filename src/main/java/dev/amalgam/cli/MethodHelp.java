@@ -48,6 +48,8 @@ public final class MethodHelp {
         wrap(sb, "  ", "Paper variants of MergeKit names are chosen by their keys: ties with scope, k or merge; "
                 + "breadcrumbs with variant, alpha or beta; dare_* with p, combine or weights; model_stock with "
                 + "average or ignore_keys; task_arithmetic with weights.");
+        wrap(sb, "  ", "Data-aware (regmean, regmean_plusplus, fisher_merging, adamerging) run the model on each "
+                + "task's examples first: a recipe names them with its data: key (docs/merging.md#data-aware-methods).");
         return sb.toString().replace("%", "%%").replace("\n", "%n");
     }
 

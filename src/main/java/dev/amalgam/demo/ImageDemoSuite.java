@@ -24,7 +24,7 @@ import java.util.Map;
  * (docs/image-suite.md); every model is scored with the frozen pre-trained zero-shot heads, ID on
  * the test split, OOD on the task's natural shift and on the 7 corruptions (severity 3, averaged).
  */
-public final class ImageDemoSuite implements EvaluationSuite {
+public final class ImageDemoSuite implements EvaluationSuite, dev.amalgam.merge.data.MergeDataProvider {
     private final Path zoo;
     private final ImageSuite suite;
     private final NDManager manager = NDManager.newBaseManager();
@@ -165,6 +165,28 @@ public final class ImageDemoSuite implements EvaluationSuite {
         ImageTask task = ImageTask.byId(taskId);
         return new Scores(Map.of(taskId, suite.evaluate(model, task, "test")), Map.of(),
                 Map.of(taskId, examples(task, "test")), Map.of());
+    }
+
+    /** Each task's {@code split} images with the frozen zero-shot heads, for the data-aware merges. */
+    @Override
+    public dev.amalgam.merge.data.MergeData mergeData(String split) {
+        Map<String, dev.amalgam.merge.data.TaskExamples> examples = new LinkedHashMap<>();
+        Map<String, dev.amalgam.eval.heads.ZeroShotHead> heads = new LinkedHashMap<>();
+        for (ImageTask t : suite.tasks()) {
+            ImageSet s = suite.split(t, split);
+            examples.put(t.id(), new dev.amalgam.merge.data.TaskExamples() {
+                public int size() {
+                    return s.size();
+                }
+
+                public ai.djl.ndarray.NDList batch(int from, int to, NDManager m) {
+                    return new ai.djl.ndarray.NDList(s.pixels(from, to, m));
+                }
+            });
+            heads.put(t.id(), suite.head(t));
+        }
+        return new dev.amalgam.merge.data.MergeData(new dev.amalgam.merge.data.ClipZeroShotModel(model, heads), examples,
+                "the demo image suite's " + split + " split");
     }
 
     @Override

@@ -17,7 +17,7 @@ import java.util.Optional;
  * The text half: all-MiniLM-L6-v2 fine-tuned on 4 real tasks; each task scored with its own
  * fine-tuned head on mean-pooled features; the pre-trained row uses linear probes.
  */
-public final class TextDemoSuite implements EvaluationSuite {
+public final class TextDemoSuite implements EvaluationSuite, dev.amalgam.merge.data.MergeDataProvider {
     private final Path pretrained;
     private final Map<String, Path> models;
     /** The multi-task model (backbone + {@code <task>.classifier.*} heads), or null. */
@@ -25,6 +25,8 @@ public final class TextDemoSuite implements EvaluationSuite {
     private final List<String> tasks;
     private final TextSuiteEvaluator ev;
     private final Map<String, LinearHead> heads = new LinkedHashMap<>();
+    private final Path dataDir;
+    private final int maxLength;
 
     public TextDemoSuite(Path zooDir, Path repoRoot, int evalCap) {
         this(new TextZoo(zooDir), repoRoot, evalCap);
@@ -48,6 +50,8 @@ public final class TextDemoSuite implements EvaluationSuite {
                          int evalCap) {
         multiTask = multiTaskDir;
         pretrained = pretrainedDir;
+        this.dataDir = dataDir;
+        this.maxLength = maxLength;
         models = new LinkedHashMap<>(taskModels);
         tasks = List.copyOf(models.keySet());
         for (String t : tasks) {
@@ -166,6 +170,33 @@ public final class TextDemoSuite implements EvaluationSuite {
         Map<String, Integer> m = new LinkedHashMap<>();
         tasks.forEach(t -> m.put(t, ev.labels(t, split).length));
         return m;
+    }
+
+    /** Each task's {@code split} sentences tokenised on demand, with the fine-tuned heads, for the data-aware merges. */
+    @Override
+    public dev.amalgam.merge.data.MergeData mergeData(String split) {
+        dev.amalgam.train.TokenizingCollator collator = dev.amalgam.train.TokenizingCollator.open(
+                pretrained.resolve("tokenizer.json"), maxLength);
+        Map<String, dev.amalgam.merge.data.TaskExamples> examples = new LinkedHashMap<>();
+        Map<String, dev.amalgam.train.FineTunedHead> fineTuned = new LinkedHashMap<>();
+        for (String t : tasks) {
+            List<dev.amalgam.train.TextTask.Example> ex = dev.amalgam.train.TextTask.readJsonl(
+                    dataDir.resolve(t).resolve(split + ".jsonl"));
+            examples.put(t, new dev.amalgam.merge.data.TaskExamples() {
+                public int size() {
+                    return ex.size();
+                }
+
+                public ai.djl.ndarray.NDList batch(int from, int to, ai.djl.ndarray.NDManager m) {
+                    dev.amalgam.train.LabeledBatch b = collator.collate(m, ex.subList(from, to));
+                    b.labels().close(); // unlabeled: the merge never sees them
+                    return b.inputs();
+                }
+            });
+            fineTuned.put(t, FineTunedHead.read(models.get(t)));
+        }
+        return new dev.amalgam.merge.data.MergeData(new dev.amalgam.merge.data.BertHeadsModel(ev.encoder(), fineTuned),
+                examples, "the text suite's " + split + " split", collator);
     }
 
     @Override

@@ -61,6 +61,7 @@ public final class Ops {
 
     /** {@code x · Wᵀ + b} with a PyTorch {@code nn.Linear} weight {@code [out, in]}; {@code b} may be null. */
     public static NDArray linear(NDArray x, NDArray w, NDArray b) {
+        LinearInputs.observe(w, x);
         return (b == null ? Linear.linear(x, w) : Linear.linear(x, w, b)).singletonOrThrow();
     }
 

@@ -26,7 +26,7 @@ import java.util.TreeSet;
 public final class RecipeParser {
     private static final Set<String> KNOWN = Set.of("merge_method", "base_model", "models", "slices", "parameters",
             "dtype", "out_dtype", "tokenizer_source", "tokenizer", "chat_template", "modules", "name", "scope", "seed",
-            "lwptv");
+            "lwptv", "data");
     private static final Set<String> MODEL_KEYS = Set.of("model", "parameters", "name");
     private static final Set<String> SLICE_KEYS = Set.of("sources", "base_model", "parameters", "residual_weight");
     private static final Set<String> SOURCE_KEYS = Set.of("model", "layer_range", "parameters");
@@ -119,8 +119,13 @@ public final class RecipeParser {
         Map<String, Object> lwptv = root.has("lwptv") && !root.get("lwptv").isNull()
                 ? params(root.get("lwptv"), where + ": lwptv") : null;
         String name = text(root, "name", where, false);
+        Map<String, Object> parameters = params(root.get("parameters"), where + ": parameters");
+        if (root.hasNonNull("data")) { // data-aware methods: where each task's examples come from
+            parameters = new LinkedHashMap<>(parameters);
+            parameters.put("data", dev.amalgam.merge.data.RecipeData.parse(root.get("data"), where, baseDir));
+        }
         return new MergeRecipe(name != null ? name : method, method, base, models, slices,
-                params(root.get("parameters"), where + ": parameters"), dtype, dtype(root, "out_dtype", where),
+                parameters, dtype, dtype(root, "out_dtype", where),
                 tokenizerSource, chatTemplate, tokenizer, baseListed, baseParams, scope, seed, lwptv);
     }
 

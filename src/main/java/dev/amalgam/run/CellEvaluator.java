@@ -93,8 +93,8 @@ final class CellEvaluator {
         }
         MergeRecipe r = new MergeRecipe(c.label(), c.method(), suite.pretrainedDir(), models, c.params(), null, "base",
                 null, 0L, c.lwptv());
-        MergeJob.Result res = MergeJob.run(r, new MergeJob.Options(out, null, SHARD, device, false,
-                StreamingExecutor.Progress.NONE));
+        MergeJob.Result res = MergeJob.runWith(r, new MergeJob.Options(out, null, SHARD, device, false,
+                StreamingExecutor.Progress.NONE), dev.amalgam.merge.data.SuiteData.methodFor(r, suite, suite.name()));
         Lwptv lw = res.lwptv();
         boolean modulated = (lw != null ? lw : res.method()) instanceof TaskModulated;
         try {

@@ -22,6 +22,11 @@ class MergeMethodsTest {
             }
             MergeMethod m = MergeMethods.create(MethodParams.of(name));
             assertFalse(m.describe().isBlank(), name);
+            if (m instanceof dev.amalgam.merge.data.DataAwareMethod) {
+                // no data, no passes: a clear refusal (merging with data: src/test/java/dev/amalgam/merge/data)
+                assertThrows(AmalgamException.class, () -> InMemoryMergeDriver.merge(m, two), name);
+                continue;
+            }
             Map<String, float[]> out = InMemoryMergeDriver.merge(m, two);
             assertEquals(2, out.size(), name);
             for (float[] v : out.values()) {

@@ -41,7 +41,7 @@ import java.util.Map;
  * manifest split {@code ood}) with the same classes. While the pre-trained vision weights are loaded,
  * clean-image features are read from / written to a {@link FeatureCache} under {@code cacheDir/features}.
  */
-public final class ClipTaskSuite implements EvaluationSuite {
+public final class ClipTaskSuite implements EvaluationSuite, dev.amalgam.merge.data.MergeDataProvider {
     /** The natural-shift split name under a task's data directory. */
     public static final String NATURAL_SPLIT = "ood";
 
@@ -185,6 +185,41 @@ public final class ClipTaskSuite implements EvaluationSuite {
 
     public ZeroShotHead head(String task) {
         return heads.get(task);
+    }
+
+    /**
+     * Each task's local {@code split} images, preprocessed on demand as for evaluation, with the frozen
+     * zero-shot heads: the data-aware merges' input (docs/methods/data-aware.md).
+     */
+    @Override
+    public dev.amalgam.merge.data.MergeData mergeData(String split) {
+        dev.amalgam.eval.transforms.ClipPreprocess preprocess = new dev.amalgam.eval.transforms.ClipPreprocess(
+                model.config().imageSize());
+        Map<String, dev.amalgam.merge.data.TaskExamples> examples = new LinkedHashMap<>();
+        for (TaskSpec spec : specs) {
+            Dataset<? extends Example> d = checkedClasses(LocalTaskData.open(o.dataRoot(), spec, split), spec, split);
+            examples.put(spec.name(), new dev.amalgam.merge.data.TaskExamples() {
+                public int size() {
+                    return d.size();
+                }
+
+                public ai.djl.ndarray.NDList batch(int from, int to, NDManager m) {
+                    int side = preprocess.size();
+                    int per = 3 * side * side;
+                    float[] buf = new float[(to - from) * per];
+                    java.util.stream.IntStream.range(from, to).parallel().forEach(i -> {
+                        if (!(d.get(i) instanceof dev.amalgam.eval.datasets.ImageExample im)) {
+                            throw new AmalgamException(d.name() + ": not an image dataset");
+                        }
+                        float[] f = preprocess.apply(dev.amalgam.eval.transforms.RgbImage.of(im.image())).data();
+                        System.arraycopy(f, 0, buf, (i - from) * per, per);
+                    });
+                    return new ai.djl.ndarray.NDList(m.create(buf, new ai.djl.ndarray.types.Shape(to - from, 3, side, side)));
+                }
+            });
+        }
+        return new dev.amalgam.merge.data.MergeData(new dev.amalgam.merge.data.ClipZeroShotModel(model, heads), examples,
+                "the " + name + " suite's local " + split + " split");
     }
 
     public ClipModel model() {

@@ -160,9 +160,24 @@ public final class BertEncoder extends AbstractBlock implements AutoCloseable {
         return forward(new ParameterStore(inputIds.getManager(), false), in, false);
     }
 
+    /**
+     * Inference with every weight read through {@code weights} (BertModel names) instead of the
+     * encoder's own parameters: a fine-tune's, or merged weights inside the autograd graph (data-aware merges).
+     */
+    public NDList forward(dev.amalgam.model.WeightLookup weights, NDArray inputIds, NDArray attentionMask,
+                          NDArray tokenTypeIds) {
+        NDList in = tokenTypeIds == null ? new NDList(inputIds, attentionMask)
+                : new NDList(inputIds, attentionMask, tokenTypeIds);
+        return run(new Cx(weights, inputIds), in);
+    }
+
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
                                      PairList<String, Object> params) {
+        return run(new Cx(ps, inputs.get(0), training), inputs);
+    }
+
+    private NDList run(Cx c, NDList inputs) {
         NDArray ids = inputs.get(0);
         NDManager m = ids.getManager();
         long b = ids.getShape().get(0);
@@ -174,12 +189,11 @@ public final class BertEncoder extends AbstractBlock implements AutoCloseable {
         NDArray mask = inputs.size() > 1 && inputs.get(1) != null ? inputs.get(1) : m.ones(new Shape(b, t));
         NDArray types = inputs.size() > 2 && inputs.get(2) != null ? inputs.get(2)
                 : m.zeros(new Shape(b, t), DataType.INT64);
-        Cx c = new Cx(ps, ids, training);
         NDArray positions = m.arange(0, (int) t, 1, DataType.INT64);
         NDArray x = embed(c.p("embeddings.word_embeddings.weight"), ids.toType(DataType.INT64, false))
                 .add(embed(c.p("embeddings.token_type_embeddings.weight"), types.toType(DataType.INT64, false)))
                 .add(embed(c.p("embeddings.position_embeddings.weight"), positions));
-        x = dropout(layerNorm(c, x, "embeddings.LayerNorm"), config.hiddenDropout(), training);
+        x = dropout(layerNorm(c, x, "embeddings.LayerNorm"), config.hiddenDropout(), c.training);
         // additive mask: 0 where attended, the lowest float where padded, as HF does
         NDArray maskBias = mask.toType(DataType.FLOAT32, false).reshape(b, 1, 1, t).neg().add(1f)
                 .mul(-Float.MAX_VALUE);
@@ -213,7 +227,7 @@ public final class BertEncoder extends AbstractBlock implements AutoCloseable {
     }
 
     private static NDArray linear(Cx c, NDArray x, String prefix) {
-        return Linear.linear(x, c.p(prefix + ".weight"), c.p(prefix + ".bias")).singletonOrThrow();
+        return dev.amalgam.model.Ops.linear(x, c.p(prefix + ".weight"), c.p(prefix + ".bias"));
     }
 
     private NDArray layerNorm(Cx c, NDArray x, String prefix) {
@@ -235,14 +249,24 @@ public final class BertEncoder extends AbstractBlock implements AutoCloseable {
         final ai.djl.Device device;
         final boolean training;
 
+        final dev.amalgam.model.WeightLookup lookup;
+
         Cx(ParameterStore ps, NDArray ids, boolean training) {
             this.ps = ps;
             this.device = ids.getDevice();
             this.training = training;
+            this.lookup = null;
+        }
+
+        Cx(dev.amalgam.model.WeightLookup lookup, NDArray ids) {
+            this.ps = null;
+            this.device = ids.getDevice();
+            this.training = false;
+            this.lookup = lookup;
         }
 
         NDArray p(String name) {
-            return ps.getValue(byName.get(name), device, training);
+            return lookup != null ? lookup.get(name) : ps.getValue(byName.get(name), device, training);
         }
     }
 
