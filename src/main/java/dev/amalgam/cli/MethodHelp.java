@@ -32,7 +32,7 @@ public final class MethodHelp {
                 wrap(sb, " ".repeat(21), String.join(", ", ps));
             }
         }
-        sb.append("\nAmalgam engine methods, paper semantics (docs/merging.md); parameters as name=default:\n");
+        sb.append("\nAmalgam engine methods, paper semantics (docs/merging.md);\nparameters as name=default:\n");
         for (MergeMethods.Entry e : MergeMethods.entries()) {
             String names = e.name() + (e.aliases().isEmpty() ? "" : " (also " + String.join(", ", e.aliases()) + ")");
             if (names.length() > 17) {
