@@ -12,7 +12,6 @@ import dev.amalgam.merge.ops.ParamLists;
 import dev.amalgam.merge.ops.TaskReductions;
 
 import java.util.Locale;
-import java.util.Set;
 
 /**
  * Model Breadcrumbs (docs/methods/merge-methods.md §6): drop the largest and the smallest entries of each τ_t, then

@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 
 /**
  * CART, Centered Arithmetic with Rank-reduced Task vectors (Choi et al., "Revisiting Weight

@@ -5,7 +5,6 @@ import ai.djl.ndarray.types.DataType;
 import dev.amalgam.AmalgamException;
 import dev.amalgam.merge.stages.TallStage;
 
-import java.util.Set;
 
 /**
  * Consensus merging (docs/methods/merge-methods.md §7): TALL masks m_t as in {@link TallMasks} (λ_t default 0.6,

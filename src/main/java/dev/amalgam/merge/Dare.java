@@ -13,12 +13,8 @@ import dev.amalgam.merge.ops.MergeFunction;
 import dev.amalgam.merge.ops.ParamLists;
 import dev.amalgam.merge.ops.TaskReductions;
 
-import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
-import java.util.stream.IntStream;
 
 import java.util.Locale;
-import java.util.Set;
 
 /**
  * DARE, Drop And REscale (docs/methods/merge-methods.md §5): τ̃_t = τ_t ⊙ m_t · r, m_t ~ Bernoulli(1 − p), then Task

@@ -4,10 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import dev.amalgam.AmalgamException;
 import dev.amalgam.merge.stages.Election;
-import dev.amalgam.merge.ops.StepMasks;
-import dev.amalgam.merge.ops.TaskReductions;
 
-import java.util.Set;
 
 /**
  * EMR-Merging, Elect–Mask–Rescale (docs/methods/merge-methods.md §4). Per tensor: flag = +1 where Σ_t τ_t > 0 else −1,

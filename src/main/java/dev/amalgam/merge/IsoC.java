@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import dev.amalgam.merge.linalg.Svd;
 
 import java.util.Locale;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 /**

@@ -11,7 +11,6 @@ import dev.amalgam.merge.linalg.Svd;
 
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 /**

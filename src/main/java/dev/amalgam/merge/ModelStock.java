@@ -7,7 +7,6 @@ import dev.amalgam.merge.ops.ParamLists;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 

@@ -7,12 +7,9 @@ import dev.amalgam.merge.stages.TrimCombineKernel;
 import dev.amalgam.merge.ops.MergeFunction;
 import ai.djl.ndarray.types.DataType;
 import dev.amalgam.merge.ops.ParamLists;
-import dev.amalgam.merge.ops.StepMasks;
-import dev.amalgam.merge.ops.TaskReductions;
 
 import java.util.Arrays;
 import java.util.Locale;
-import java.util.Set;
 
 /**
  * TALL masks (docs/methods/merge-methods.md §7), compression mode: τ_MTL = Σ_t τ_t ({@code mtl=ta}, default) or global

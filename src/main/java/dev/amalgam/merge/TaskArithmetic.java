@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import dev.amalgam.merge.ops.ParamLists;
 import dev.amalgam.merge.ops.TaskReductions;
 
-import java.util.Set;
 
 /**
  * Task Arithmetic (docs/methods/merge-methods.md §2) with a per-task {@code weights} list: θ = θ_0 + λ Σ_t w_t τ_t,

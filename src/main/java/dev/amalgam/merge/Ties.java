@@ -12,12 +12,8 @@ import dev.amalgam.merge.ops.MergeFunction;
 import dev.amalgam.merge.ops.ParamLists;
 import dev.amalgam.merge.ops.TaskReductions;
 
-import java.nio.ByteOrder;
-import java.nio.IntBuffer;
 
 import java.util.Locale;
-import java.util.Set;
-import java.util.stream.IntStream;
 
 /**
  * TIES-Merging (docs/methods/merge-methods.md §3): trim, elect sign, disjoint merge; θ = θ_0 + λ·τ_m.

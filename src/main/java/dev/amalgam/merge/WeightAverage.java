@@ -5,7 +5,6 @@ import dev.amalgam.AmalgamException;
 import dev.amalgam.merge.ops.ParamLists;
 import dev.amalgam.merge.ops.TaskReductions;
 
-import java.util.Set;
 
 /**
  * Weight averaging / model soup / MergeKit {@code linear} (docs/methods/merge-methods.md §8): θ = Σ_t w_t θ_t / Σ_t w_t

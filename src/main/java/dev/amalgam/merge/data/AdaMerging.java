@@ -18,7 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.Set;
 
 /**
  * AdaMerging (docs/methods/data-aware.md §4): θ = θ_0 + Σ_t λ_t τ_t with the coefficients learned by

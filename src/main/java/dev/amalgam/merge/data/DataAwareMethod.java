@@ -11,7 +11,6 @@ import dev.amalgam.merge.TensorStep;
 import dev.amalgam.merge.lwptv.Lwptv;
 import dev.amalgam.report.Progress;
 
-import java.util.Set;
 import java.util.function.BiConsumer;
 
 /**

@@ -10,7 +10,6 @@ import dev.amalgam.merge.TensorStep;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Fisher merging (docs/methods/data-aware.md §3): per task, the diagonal Fisher information of its

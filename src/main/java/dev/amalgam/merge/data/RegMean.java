@@ -10,7 +10,6 @@ import dev.amalgam.model.LinearInputs;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * RegMean (docs/methods/data-aware.md §1): per task, the mean Gram matrix of every linear layer's
