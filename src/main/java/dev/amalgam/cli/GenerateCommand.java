@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDManager;
 import dev.amalgam.AmalgamException;
 import dev.amalgam.model.CausalLanguageModel;
 import dev.amalgam.model.CausalLm;
-import dev.amalgam.model.ModelRegistry;
+import dev.amalgam.model.registry.ModelRegistry;
 import dev.amalgam.model.Tokenizers;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -9,7 +9,7 @@ import dev.amalgam.demo.image.ImageTask;
 import dev.amalgam.demo.image.ImageZoo;
 import dev.amalgam.demo.image.ZeroShot;
 import dev.amalgam.io.TensorSource;
-import dev.amalgam.model.ModelRegistry;
+import dev.amalgam.model.registry.ModelRegistry;
 import dev.amalgam.model.clip.ClipModel;
 import dev.amalgam.tensor.TensorBridge;
 

@@ -2,7 +2,6 @@ package dev.amalgam.io;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.amalgam.tensor.DTypeConversion;
 
 import java.nio.ByteBuffer;
 import java.nio.file.Path;

@@ -3,7 +3,6 @@ package dev.amalgam.io;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.amalgam.tensor.ParameterBlocks;
 
 import java.nio.file.Path;
 import java.util.List;

@@ -23,7 +23,7 @@ import dev.amalgam.merge.mergekit.PermutedEmbeddings;
 import dev.amalgam.merge.mergekit.EmbeddingRows;
 import dev.amalgam.merge.lwptv.LwptvOptions;
 import dev.amalgam.recipe.MergeRecipe;
-import dev.amalgam.tensor.ParameterBlocks;
+import dev.amalgam.io.ParameterBlocks;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

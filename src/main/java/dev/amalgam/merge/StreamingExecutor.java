@@ -9,7 +9,7 @@ import dev.amalgam.AmalgamException;
 import dev.amalgam.io.DType;
 import dev.amalgam.io.TensorInfo;
 import dev.amalgam.io.TensorSource;
-import dev.amalgam.tensor.DTypeConversion;
+import dev.amalgam.io.DTypeConversion;
 import dev.amalgam.tensor.TensorBridge;
 
 import java.nio.ByteBuffer;
@@ -44,7 +44,7 @@ public final class StreamingExecutor {
 
     /**
      * @param device      where merge math runs (CPU or GPU)
-     * @param grouping    tensor name → layer group (see {@link dev.amalgam.tensor.ParameterBlocks})
+     * @param grouping    tensor name → layer group (see {@link dev.amalgam.io.ParameterBlocks})
      * @param checkFinite reject inputs containing NaN/Inf
      */
     public StreamingExecutor(Device device, Function<String, String> grouping, boolean checkFinite, Progress progress) {
@@ -195,8 +195,8 @@ public final class StreamingExecutor {
         boolean bf16 = roundInputsTo == DType.BF16;
         for (int i = 0, n = f.limit(); i < n; i++) {
             float v = f.get(i);
-            f.put(i, bf16 ? dev.amalgam.tensor.BFloat16.toFloat(dev.amalgam.tensor.BFloat16.fromFloat(v))
-                    : dev.amalgam.tensor.Float16.toFloat(dev.amalgam.tensor.Float16.fromFloat(v)));
+            f.put(i, bf16 ? dev.amalgam.io.BFloat16.toFloat(dev.amalgam.io.BFloat16.fromFloat(v))
+                    : dev.amalgam.io.Float16.toFloat(dev.amalgam.io.Float16.fromFloat(v)));
         }
     }
 

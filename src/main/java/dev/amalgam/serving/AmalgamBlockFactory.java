@@ -3,7 +3,7 @@ package dev.amalgam.serving;
 import ai.djl.Model;
 import ai.djl.nn.Block;
 import ai.djl.nn.BlockFactory;
-import dev.amalgam.model.ModelRegistry;
+import dev.amalgam.model.registry.ModelRegistry;
 
 import java.nio.file.Path;
 import java.util.Map;

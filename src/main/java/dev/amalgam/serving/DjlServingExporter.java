@@ -13,7 +13,7 @@ import dev.amalgam.merge.Materializer;
 import dev.amalgam.merge.ModulatedSink;
 import dev.amalgam.model.HfConfig;
 import dev.amalgam.model.HfModelBlock;
-import dev.amalgam.model.ModelRegistry;
+import dev.amalgam.model.registry.ModelRegistry;
 import dev.amalgam.model.clip.ClipModel;
 import dev.amalgam.train.FineTunedHead;
 

@@ -9,7 +9,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import dev.amalgam.AmalgamException;
 import dev.amalgam.model.HfModelBlock;
-import dev.amalgam.model.ModelRegistry;
+import dev.amalgam.model.registry.ModelRegistry;
 import dev.amalgam.model.clip.ClipModel;
 
 import java.nio.file.Path;

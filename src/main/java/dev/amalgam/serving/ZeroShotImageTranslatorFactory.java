@@ -16,8 +16,8 @@ import ai.djl.translate.TranslatorContext;
 import ai.djl.translate.TranslatorFactory;
 import ai.djl.util.Pair;
 import dev.amalgam.eval.transforms.ClipPreprocess;
-import dev.amalgam.eval.transforms.FloatImage;
-import dev.amalgam.eval.transforms.RgbImage;
+import dev.amalgam.eval.image.FloatImage;
+import dev.amalgam.eval.image.RgbImage;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

@@ -11,6 +11,7 @@ import dev.amalgam.io.TensorSource;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.ShortBuffer;
+import dev.amalgam.io.DTypeConversion;
 
 /**
  * Raw tensor bytes ⇄ DJL NDArrays. Arrays returned own their (libtorch) memory and never alias a

@@ -6,7 +6,7 @@ import dev.amalgam.eval.heads.LinearHead;
 import dev.amalgam.io.Json;
 import dev.amalgam.io.SafetensorsFile;
 import dev.amalgam.io.TensorInfo;
-import dev.amalgam.tensor.DTypeConversion;
+import dev.amalgam.io.DTypeConversion;
 
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -6,7 +6,7 @@ import dev.amalgam.io.Checkpoints;
 import dev.amalgam.io.DType;
 import dev.amalgam.io.Json;
 import dev.amalgam.merge.HfArchitectures;
-import dev.amalgam.tensor.DTypeConversion;
+import dev.amalgam.io.DTypeConversion;
 import dev.amalgam.eval.run.SyntheticTextSuite;
 import dev.amalgam.testutil.CliRunner;
 import dev.amalgam.testutil.TinyCheckpoints;

@@ -3,7 +3,7 @@ package dev.amalgam.cli;
 import dev.amalgam.io.Checkpoint;
 import dev.amalgam.io.Checkpoints;
 import dev.amalgam.io.DType;
-import dev.amalgam.tensor.DTypeConversion;
+import dev.amalgam.io.DTypeConversion;
 import dev.amalgam.testutil.TinyCheckpoints;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -5,7 +5,7 @@ import dev.amalgam.io.Json;
 import dev.amalgam.io.SafetensorsHeaderWriter;
 import dev.amalgam.io.TensorInfo;
 import dev.amalgam.io.DType;
-import dev.amalgam.tensor.DTypeConversion;
+import dev.amalgam.io.DTypeConversion;
 import dev.amalgam.testutil.CliRunner;
 import dev.amalgam.testutil.TinyCheckpoints;
 import org.junit.jupiter.api.BeforeAll;

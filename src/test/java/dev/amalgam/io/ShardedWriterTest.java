@@ -3,7 +3,6 @@ package dev.amalgam.io;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.amalgam.AmalgamException;
-import dev.amalgam.tensor.DTypeConversion;
 import dev.amalgam.testutil.TinyCheckpoints;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -18,6 +18,7 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import dev.amalgam.model.registry.ModelRegistry;
 
 /**
  * Writing tensors in place must make the next forward identical to a model freshly built from those

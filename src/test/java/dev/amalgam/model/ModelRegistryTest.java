@@ -17,6 +17,7 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import dev.amalgam.model.registry.ModelRegistry;
 
 /** Model directories through io's checkpoint reader: the architecture follows config.json model_type. */
 class ModelRegistryTest {

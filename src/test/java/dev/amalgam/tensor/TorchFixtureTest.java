@@ -12,6 +12,9 @@ import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import dev.amalgam.io.BFloat16;
+import dev.amalgam.io.Float16;
+import dev.amalgam.io.DTypeConversion;
 
 /**
  * Against python3-torch 1.13: src/test/python/make_dtype_fixture.py wrote the same F32 values as F32,

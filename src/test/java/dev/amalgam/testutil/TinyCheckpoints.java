@@ -3,7 +3,7 @@ package dev.amalgam.testutil;
 import dev.amalgam.io.DType;
 import dev.amalgam.io.ShardedWriter;
 import dev.amalgam.io.TensorInfo;
-import dev.amalgam.tensor.DTypeConversion;
+import dev.amalgam.io.DTypeConversion;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -3,10 +3,10 @@ package dev.amalgam.demo.image;
 import ai.djl.ndarray.NDManager;
 import dev.amalgam.AmalgamException;
 import dev.amalgam.eval.heads.ZeroShotHead;
-import dev.amalgam.eval.transforms.RgbImage;
+import dev.amalgam.eval.image.RgbImage;
 import dev.amalgam.eval.transforms.corruption.Corruptions;
 import dev.amalgam.io.Json;
-import dev.amalgam.model.ModelRegistry;
+import dev.amalgam.model.registry.ModelRegistry;
 import dev.amalgam.model.clip.ClipModel;
 
 import java.nio.file.Files;

@@ -7,7 +7,7 @@ import dev.amalgam.AmalgamException;
 import dev.amalgam.demo.ZooThreads;
 import dev.amalgam.eval.heads.ZeroShotHead;
 import dev.amalgam.io.Json;
-import dev.amalgam.model.ModelRegistry;
+import dev.amalgam.model.registry.ModelRegistry;
 import dev.amalgam.model.clip.ClipModel;
 
 import java.io.IOException;

@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.amalgam.eval.transforms.ClipPreprocess;
-import dev.amalgam.eval.transforms.RgbImage;
+import dev.amalgam.eval.image.RgbImage;
 
 /**
  * Model inputs of the image suite: grayscale bytes are repeated to 3 channels, scaled to [0, 1] and

@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.amalgam.eval.heads.ZeroShotHead;
 import dev.amalgam.io.Json;
-import dev.amalgam.model.ModelRegistry;
+import dev.amalgam.model.registry.ModelRegistry;
 import dev.amalgam.model.clip.ClipModel;
 
 import java.nio.file.Path;

@@ -9,8 +9,8 @@ import dev.amalgam.eval.datasets.Example;
 import dev.amalgam.eval.datasets.ImageExample;
 import dev.amalgam.eval.heads.ZeroShotHead;
 import dev.amalgam.eval.transforms.ClipPreprocess;
-import dev.amalgam.eval.transforms.FloatImage;
-import dev.amalgam.eval.transforms.RgbImage;
+import dev.amalgam.eval.image.FloatImage;
+import dev.amalgam.eval.image.RgbImage;
 import dev.amalgam.eval.transforms.corruption.Corruptions;
 import dev.amalgam.model.clip.ClipModel;
 

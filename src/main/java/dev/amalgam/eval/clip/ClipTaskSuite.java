@@ -19,7 +19,7 @@ import dev.amalgam.io.Checkpoints;
 import dev.amalgam.io.TensorSource;
 import dev.amalgam.model.HfConfig;
 import dev.amalgam.model.HfModelBlock;
-import dev.amalgam.model.ModelRegistry;
+import dev.amalgam.model.registry.ModelRegistry;
 import dev.amalgam.model.clip.ClipModel;
 import dev.amalgam.tensor.TensorBridge;
 
@@ -211,7 +211,7 @@ public final class ClipTaskSuite implements EvaluationSuite, dev.amalgam.merge.d
                         if (!(d.get(i) instanceof dev.amalgam.eval.datasets.ImageExample im)) {
                             throw new AmalgamException(d.name() + ": not an image dataset");
                         }
-                        float[] f = preprocess.apply(dev.amalgam.eval.transforms.RgbImage.of(im.image())).data();
+                        float[] f = preprocess.apply(dev.amalgam.eval.image.RgbImage.of(im.image())).data();
                         System.arraycopy(f, 0, buf, (i - from) * per, per);
                     });
                     return new ai.djl.ndarray.NDList(m.create(buf, new ai.djl.ndarray.types.Shape(to - from, 3, side, side)));

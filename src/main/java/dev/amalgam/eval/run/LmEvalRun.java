@@ -11,7 +11,7 @@ import dev.amalgam.eval.lm.MultipleChoice;
 import dev.amalgam.eval.lm.Perplexity;
 import dev.amalgam.eval.lm.TokenNll;
 import dev.amalgam.model.CausalLanguageModel;
-import dev.amalgam.model.ModelRegistry;
+import dev.amalgam.model.registry.ModelRegistry;
 import dev.amalgam.model.Tokenizers;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;

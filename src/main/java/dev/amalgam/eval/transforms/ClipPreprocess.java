@@ -1,6 +1,10 @@
 package dev.amalgam.eval.transforms;
 
 import java.awt.image.BufferedImage;
+import dev.amalgam.eval.image.RgbImage;
+import dev.amalgam.eval.image.FloatImage;
+import dev.amalgam.eval.image.Resample;
+import dev.amalgam.eval.image.ResampleFilter;
 
 /**
  * CLIP image preprocessing as in the CLIP / task-vectors / FusionBench evaluations: resize the

@@ -6,6 +6,8 @@ import dev.amalgam.eval.transforms.corruption.Corruptions;
 
 import java.util.Iterator;
 import java.util.NoSuchElementException;
+import dev.amalgam.eval.image.RgbImage;
+import dev.amalgam.eval.image.FloatImage;
 
 /**
  * Image → model input: optional corruption (applied to the stored image, as the corrupted test sets

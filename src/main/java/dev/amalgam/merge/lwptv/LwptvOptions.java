@@ -1,7 +1,7 @@
 package dev.amalgam.merge.lwptv;
 
 import dev.amalgam.AmalgamException;
-import dev.amalgam.tensor.ParameterBlocks.Granularity;
+import dev.amalgam.io.ParameterBlocks.Granularity;
 import dev.amalgam.merge.MergeMethod;
 import dev.amalgam.merge.MethodParams;
 

@@ -3,7 +3,7 @@ package dev.amalgam.merge.mergekit;
 import dev.amalgam.io.DType;
 import dev.amalgam.io.TensorInfo;
 import dev.amalgam.io.TensorSource;
-import dev.amalgam.tensor.DTypeConversion;
+import dev.amalgam.io.DTypeConversion;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;

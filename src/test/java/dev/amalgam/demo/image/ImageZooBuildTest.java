@@ -3,7 +3,7 @@ package dev.amalgam.demo.image;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.amalgam.eval.datasets.DigitsReader;
-import dev.amalgam.model.ModelRegistry;
+import dev.amalgam.model.registry.ModelRegistry;
 import dev.amalgam.model.clip.ClipModel;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

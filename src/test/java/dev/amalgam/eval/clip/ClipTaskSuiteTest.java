@@ -5,7 +5,7 @@ import dev.amalgam.eval.datasets.ImageFolderReader;
 import dev.amalgam.eval.datasets.Splits;
 import dev.amalgam.eval.heads.ZeroShotHead;
 import dev.amalgam.eval.run.EvaluationSuite;
-import dev.amalgam.eval.transforms.RgbImage;
+import dev.amalgam.eval.image.RgbImage;
 import dev.amalgam.io.Checkpoint;
 import dev.amalgam.io.Checkpoints;
 import org.junit.jupiter.api.AfterAll;

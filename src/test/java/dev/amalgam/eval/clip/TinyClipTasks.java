@@ -6,10 +6,10 @@ import ai.djl.ndarray.types.Shape;
 import dev.amalgam.demo.image.ClipCheckpoints;
 import dev.amalgam.demo.image.TinyClip;
 import dev.amalgam.demo.image.WordTokenizer;
-import dev.amalgam.eval.transforms.RgbImage;
+import dev.amalgam.eval.image.RgbImage;
 import dev.amalgam.eval.transforms.corruption.Corruptions;
 import dev.amalgam.model.MapWeights;
-import dev.amalgam.model.ModelRegistry;
+import dev.amalgam.model.registry.ModelRegistry;
 import dev.amalgam.model.clip.ClipModel;
 
 import javax.imageio.ImageIO;

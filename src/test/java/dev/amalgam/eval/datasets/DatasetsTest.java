@@ -1,7 +1,7 @@
 package dev.amalgam.eval.datasets;
 
 import dev.amalgam.AmalgamException;
-import dev.amalgam.eval.transforms.RgbImage;
+import dev.amalgam.eval.image.RgbImage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -4,7 +4,7 @@ import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.ndarray.NDManager;
 import dev.amalgam.model.CausalLanguageModel;
 import dev.amalgam.model.Fixtures;
-import dev.amalgam.model.ModelRegistry;
+import dev.amalgam.model.registry.ModelRegistry;
 import dev.amalgam.model.Tokenizers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

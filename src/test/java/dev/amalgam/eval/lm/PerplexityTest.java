@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDManager;
 import dev.amalgam.AmalgamException;
 import dev.amalgam.model.CausalLanguageModel;
 import dev.amalgam.model.Fixtures;
-import dev.amalgam.model.ModelRegistry;
+import dev.amalgam.model.registry.ModelRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -6,7 +6,7 @@ import dev.amalgam.cli.Main;
 import dev.amalgam.eval.lm.LmReference;
 import dev.amalgam.model.CausalLanguageModel;
 import dev.amalgam.model.Fixtures;
-import dev.amalgam.model.ModelRegistry;
+import dev.amalgam.model.registry.ModelRegistry;
 import dev.amalgam.model.Tokenizers;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

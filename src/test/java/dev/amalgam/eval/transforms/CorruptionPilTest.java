@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import dev.amalgam.eval.image.RgbImage;
 
 /** Against PIL/numpy outputs from src/test/python/make_corruption_fixtures.py (input: CorruptionTest.pattern(48, 40)). */
 class CorruptionPilTest {

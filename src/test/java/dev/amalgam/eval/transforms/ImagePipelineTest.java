@@ -11,6 +11,8 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import dev.amalgam.eval.image.RgbImage;
+import dev.amalgam.eval.image.FloatImage;
 
 class ImagePipelineTest {
 

@@ -13,7 +13,7 @@ import dev.amalgam.merge.MethodParams;
 import dev.amalgam.merge.StreamingExecutor;
 import dev.amalgam.model.bert.BertConfig;
 import dev.amalgam.model.bert.BertEncoder;
-import dev.amalgam.tensor.ParameterBlocks;
+import dev.amalgam.io.ParameterBlocks;
 import dev.amalgam.train.FineTunedHead;
 import org.junit.jupiter.api.Test;
 

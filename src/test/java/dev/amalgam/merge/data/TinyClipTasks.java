@@ -13,9 +13,9 @@ import dev.amalgam.merge.MemorySource;
 import dev.amalgam.merge.MergeInputs;
 import dev.amalgam.merge.MergeMethod;
 import dev.amalgam.merge.StreamingExecutor;
-import dev.amalgam.model.ModelRegistry;
+import dev.amalgam.model.registry.ModelRegistry;
 import dev.amalgam.model.clip.ClipModel;
-import dev.amalgam.tensor.ParameterBlocks;
+import dev.amalgam.io.ParameterBlocks;
 import dev.amalgam.tensor.TensorBridge;
 
 import java.nio.file.Path;

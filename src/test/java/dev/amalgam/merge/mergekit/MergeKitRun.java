@@ -4,7 +4,7 @@ import dev.amalgam.cli.Main;
 import dev.amalgam.io.Checkpoint;
 import dev.amalgam.io.Checkpoints;
 import dev.amalgam.io.DType;
-import dev.amalgam.tensor.DTypeConversion;
+import dev.amalgam.io.DTypeConversion;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -60,8 +60,8 @@ final class TinyLlamaZoo {
                         v[j] += base[j];
                     }
                 }
-                float[] stored = dev.amalgam.tensor.DTypeConversion.toFloatArray(
-                        dev.amalgam.tensor.DTypeConversion.fromFloatArray(v, dtype), dtype);
+                float[] stored = dev.amalgam.io.DTypeConversion.toFloatArray(
+                        dev.amalgam.io.DTypeConversion.fromFloatArray(v, dtype), dtype);
                 mv.put(e.getKey(), stored);
                 b.floats(e.getKey(), dtype, s, stored);
             }

@@ -1,7 +1,7 @@
 package dev.amalgam.eval.transforms.corruption;
 
 import dev.amalgam.eval.datasets.Splits;
-import dev.amalgam.eval.transforms.RgbImage;
+import dev.amalgam.eval.image.RgbImage;
 
 import java.util.List;
 import java.util.Random;

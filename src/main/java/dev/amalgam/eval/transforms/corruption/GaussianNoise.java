@@ -1,6 +1,6 @@
 package dev.amalgam.eval.transforms.corruption;
 
-import dev.amalgam.eval.transforms.RgbImage;
+import dev.amalgam.eval.image.RgbImage;
 
 import java.util.Random;
 

@@ -1,8 +1,8 @@
 package dev.amalgam.eval.transforms.corruption;
 
-import dev.amalgam.eval.transforms.Resample;
-import dev.amalgam.eval.transforms.ResampleFilter;
-import dev.amalgam.eval.transforms.RgbImage;
+import dev.amalgam.eval.image.Resample;
+import dev.amalgam.eval.image.ResampleFilter;
+import dev.amalgam.eval.image.RgbImage;
 
 import java.util.Random;
 

@@ -1,6 +1,6 @@
 package dev.amalgam.eval.transforms.corruption;
 
-import dev.amalgam.eval.transforms.RgbImage;
+import dev.amalgam.eval.image.RgbImage;
 
 /** Conversions between 8-bit RGB and doubles in [0, 1] (HWC order), the space the reference corruptions work in. */
 final class UnitPixels {

@@ -1,4 +1,4 @@
-package dev.amalgam.eval.transforms;
+package dev.amalgam.eval.image;
 
 /** A float image in CHW layout (channel-major), as a model input tensor holds it. */
 public record FloatImage(int channels, int height, int width, float[] data) {

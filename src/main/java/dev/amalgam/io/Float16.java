@@ -1,4 +1,4 @@
-package dev.amalgam.tensor;
+package dev.amalgam.io;
 
 /**
  * IEEE 754 binary16 (half precision) bit conversions; Java 17 has no {@code Float.float16ToFloat}.

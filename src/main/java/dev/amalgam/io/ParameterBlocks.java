@@ -1,4 +1,4 @@
-package dev.amalgam.tensor;
+package dev.amalgam.io;
 
 import java.util.ArrayList;
 import java.util.Collection;

@@ -1,4 +1,4 @@
-package dev.amalgam.tensor;
+package dev.amalgam.io;
 
 /** bfloat16 bit conversions: the top 16 bits of an F32, rounded to nearest even; NaN stays NaN. */
 public final class BFloat16 {

@@ -1,4 +1,4 @@
-package dev.amalgam.model;
+package dev.amalgam.model.registry;
 
 import ai.djl.ndarray.NDManager;
 import dev.amalgam.AmalgamException;
@@ -13,6 +13,12 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import dev.amalgam.model.TensorSourceWeights;
+import dev.amalgam.model.HfConfig;
+import dev.amalgam.model.HfModelBlock;
+import dev.amalgam.model.CausalLanguageModel;
+import dev.amalgam.model.ModelWeights;
+import dev.amalgam.model.MapWeights;
 
 /** Picks the architecture for a Hugging Face model directory by config.json {@code model_type}. */
 public final class ModelRegistry {

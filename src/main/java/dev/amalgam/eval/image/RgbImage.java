@@ -1,4 +1,4 @@
-package dev.amalgam.eval.transforms;
+package dev.amalgam.eval.image;
 
 import java.awt.image.BufferedImage;
 import java.awt.image.IndexColorModel;

@@ -1,6 +1,5 @@
-package dev.amalgam.tensor;
+package dev.amalgam.io;
 
-import dev.amalgam.io.DType;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -1,4 +1,5 @@
-package dev.amalgam.eval.transforms;
+package dev.amalgam.eval.image;
+
 
 /**
  * Separable resampling that reproduces PIL's {@code Image.resize} on 8-bit images: when

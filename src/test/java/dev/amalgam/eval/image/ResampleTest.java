@@ -1,4 +1,6 @@
-package dev.amalgam.eval.transforms;
+package dev.amalgam.eval.image;
+
+import dev.amalgam.eval.transforms.ClipPreprocess;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package dev.amalgam.eval.transforms;
+package dev.amalgam.eval.image;
 
 /** Resampling kernels with their support (half-width at scale 1), as defined by PIL. */
 public enum ResampleFilter {
