@@ -3,7 +3,7 @@ package dev.amalgam.bench;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import dev.amalgam.merge.MergeJob;
+import dev.amalgam.merge.job.MergeJob;
 import dev.amalgam.merge.MergeMethod;
 import dev.amalgam.merge.StreamingExecutor;
 import dev.amalgam.merge.TensorStep;

@@ -7,7 +7,7 @@ import dev.amalgam.io.DType;
 import dev.amalgam.io.OutputLock;
 import dev.amalgam.io.ShardedWriter;
 import dev.amalgam.merge.LayoutAlignment;
-import dev.amalgam.merge.MergeJob;
+import dev.amalgam.merge.job.MergeJob;
 import dev.amalgam.recipe.MergeRecipe;
 import dev.amalgam.recipe.RecipeParser;
 import picocli.CommandLine.Command;

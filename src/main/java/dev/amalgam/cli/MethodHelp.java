@@ -1,6 +1,6 @@
 package dev.amalgam.cli;
 
-import dev.amalgam.merge.MergeMethods;
+import dev.amalgam.merge.job.MergeMethods;
 import dev.amalgam.merge.mergekit.MergeKitMethod;
 import dev.amalgam.merge.mergekit.MergeKitMethods;
 import dev.amalgam.merge.ParamDef;

@@ -171,7 +171,7 @@ public final class ImageDemoSuite implements EvaluationSuite, dev.amalgam.merge.
     @Override
     public dev.amalgam.merge.data.MergeData mergeData(String split) {
         Map<String, dev.amalgam.merge.data.TaskExamples> examples = new LinkedHashMap<>();
-        Map<String, dev.amalgam.eval.heads.ZeroShotHead> heads = new LinkedHashMap<>();
+        Map<String, dev.amalgam.model.heads.ZeroShotHead> heads = new LinkedHashMap<>();
         for (ImageTask t : suite.tasks()) {
             ImageSet s = suite.split(t, split);
             examples.put(t.id(), new dev.amalgam.merge.data.TaskExamples() {

@@ -1,206 +1,24 @@
 package dev.amalgam.demo;
 
-import dev.amalgam.eval.run.EvaluationSuite;
-import dev.amalgam.eval.heads.LinearHead;
-import dev.amalgam.io.Checkpoint;
-import dev.amalgam.io.Checkpoints;
-import dev.amalgam.io.TensorSource;
-import dev.amalgam.train.FineTunedHead;
+import dev.amalgam.eval.run.TextTaskSuite;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
-/**
- * The text half: all-MiniLM-L6-v2 fine-tuned on 4 real tasks; each task scored with its own
- * fine-tuned head on mean-pooled features; the pre-trained row uses linear probes.
- */
-public final class TextDemoSuite implements EvaluationSuite, dev.amalgam.merge.data.MergeDataProvider {
-    private final Path pretrained;
-    private final Map<String, Path> models;
-    /** The multi-task model (backbone + {@code <task>.classifier.*} heads), or null. */
-    private final Path multiTask;
-    private final List<String> tasks;
-    private final TextSuiteEvaluator ev;
-    private final Map<String, LinearHead> heads = new LinkedHashMap<>();
-    private final Path dataDir;
-    private final int maxLength;
-
-    public TextDemoSuite(Path zooDir, Path repoRoot, int evalCap) {
-        this(new TextZoo(zooDir), repoRoot, evalCap);
+/** The demo's text half: the text zoo (built on first use) opened as a {@link TextTaskSuite}. */
+public final class TextDemoSuite {
+    private TextDemoSuite() {
     }
 
-    private TextDemoSuite(TextZoo zoo, Path repoRoot, int evalCap) {
-        this(zoo.pretrained(), zoo.data(), modelDirs(zoo, zoo.build(repoRoot)), zoo.multiTask(), TextZoo.MAX_LENGTH,
-                evalCap);
-    }
-
-    /**
-     * A text suite from directories: a pre-trained BERT-family encoder, {@code data/<task>/{train,test,ood}.jsonl},
-     * and per task a fine-tuned classifier directory with its head (head.json/head.safetensors).
-     */
-    public TextDemoSuite(Path pretrainedDir, Path dataDir, Map<String, Path> taskModels, int maxLength, int evalCap) {
-        this(pretrainedDir, dataDir, taskModels, null, maxLength, evalCap);
-    }
-
-    /** As above, with a multi-task model directory ({@code multiTaskDir} may be null). */
-    public TextDemoSuite(Path pretrainedDir, Path dataDir, Map<String, Path> taskModels, Path multiTaskDir, int maxLength,
-                         int evalCap) {
-        multiTask = multiTaskDir;
-        pretrained = pretrainedDir;
-        this.dataDir = dataDir;
-        this.maxLength = maxLength;
-        models = new LinkedHashMap<>(taskModels);
-        tasks = List.copyOf(models.keySet());
-        for (String t : tasks) {
-            heads.put(t, FineTunedHead.read(models.get(t)).toLinearHead());
-        }
-        ev = new TextSuiteEvaluator(pretrainedDir, dataDir, tasks, maxLength, evalCap);
-    }
-
-    private static Map<String, Path> modelDirs(TextZoo zoo, List<String> tasks) {
-        Map<String, Path> m = new LinkedHashMap<>();
-        tasks.forEach(t -> m.put(t, zoo.model(t)));
-        return m;
-    }
-
-    @Override
-    public String name() {
-        return "text";
-    }
-
-    @Override
-    public String title() {
-        return "Amalgam demo — text suite (all-MiniLM-L6-v2, 4 real tasks, ID vs OOD)";
-    }
-
-    @Override
-    public List<String> tasks() {
-        return tasks;
-    }
-
-    @Override
-    public List<String> oodColumns() {
-        return tasks;
-    }
-
-    @Override
-    public Path pretrainedDir() {
-        return pretrained;
-    }
-
-    @Override
-    public Path taskModelDir(String task) {
-        return models.get(task);
-    }
-
-    @Override
-    public String pretrainedLabel() {
-        return "Pre-trained (linear probe)";
-    }
-
-    @Override
-    public Scores pretrainedScores() {
-        Map<String, Double> id = new LinkedHashMap<>();
-        Map<String, Double> ood = new LinkedHashMap<>();
-        for (String t : tasks) {
-            LinearHead probe = probe(t);
-            id.put(t, ev.accuracy(t, "test", probe));
-            ood.put(t, ev.accuracy(t, "ood", probe));
-        }
-        return new Scores(id, ood, examples("test"), examples("ood"));
-    }
-
-    @Override
-    public boolean hasMultiTaskModel() {
-        return multiTask != null;
-    }
-
-    /** The multi-task model with its own per-task heads. */
-    @Override
-    public Optional<Scores> multiTaskScores() {
-        if (multiTask == null) {
-            return Optional.empty();
-        }
-        try (Checkpoint c = Checkpoints.open(multiTask)) {
-            setWeights(c);
-        }
-        Map<String, Double> id = new LinkedHashMap<>();
-        Map<String, Double> ood = new LinkedHashMap<>();
-        for (String t : tasks) {
-            LinearHead head = FineTunedHead.read(multiTask, t).toLinearHead();
-            id.put(t, ev.accuracy(t, "test", head));
-            ood.put(t, ev.accuracy(t, "ood", head));
-        }
-        return Optional.of(new Scores(id, ood, examples("test"), examples("ood")));
-    }
-
-    /** Linear probe fitted on the current (frozen) encoder's features of {@code task}'s train split. */
-    private LinearHead probe(String task) {
-        return LinearProbe.fit(ev.features(task, "train"), ev.labels(task, "train"),
-                heads.get(task).numClasses(), 300, 0.05, 1e-4);
-    }
-
-    /** A held-out task is scored by a linear probe on the current encoder: its fine-tuned head belongs to weights never merged. */
-    @Override
-    public Scores evaluateUnseen(String task) {
-        if (!heads.containsKey(task)) {
-            throw new dev.amalgam.AmalgamException("text suite has no task '" + task + "'; tasks: " + tasks);
-        }
-        return new Scores(Map.of(task, ev.accuracy(task, "test", probe(task))), Map.of(),
-                Map.of(task, ev.labels(task, "test").length), Map.of());
-    }
-
-    @Override
-    public void setWeights(TensorSource weights) {
-        ev.setWeights(weights);
-    }
-
-    @Override
-    public Scores evaluate(String task) {
-        return new Scores(Map.of(task, ev.accuracy(task, "test", heads.get(task))),
-                Map.of(task, ev.accuracy(task, "ood", heads.get(task))),
-                Map.of(task, ev.labels(task, "test").length), Map.of(task, ev.labels(task, "ood").length));
-    }
-
-    /** Examples per task in {@code split} (after the eval cap). */
-    private Map<String, Integer> examples(String split) {
-        Map<String, Integer> m = new LinkedHashMap<>();
-        tasks.forEach(t -> m.put(t, ev.labels(t, split).length));
-        return m;
-    }
-
-    /** Each task's {@code split} sentences tokenised on demand, with the fine-tuned heads, for the data-aware merges. */
-    @Override
-    public dev.amalgam.merge.data.MergeData mergeData(String split) {
-        dev.amalgam.train.TokenizingCollator collator = dev.amalgam.train.TokenizingCollator.open(
-                pretrained.resolve("tokenizer.json"), maxLength);
-        Map<String, dev.amalgam.merge.data.TaskExamples> examples = new LinkedHashMap<>();
-        Map<String, dev.amalgam.train.FineTunedHead> fineTuned = new LinkedHashMap<>();
-        for (String t : tasks) {
-            List<dev.amalgam.train.TextTask.Example> ex = dev.amalgam.train.TextTask.readJsonl(
-                    dataDir.resolve(t).resolve(split + ".jsonl"));
-            examples.put(t, new dev.amalgam.merge.data.TaskExamples() {
-                public int size() {
-                    return ex.size();
-                }
-
-                public ai.djl.ndarray.NDList batch(int from, int to, ai.djl.ndarray.NDManager m) {
-                    dev.amalgam.train.LabeledBatch b = collator.collate(m, ex.subList(from, to));
-                    b.labels().close(); // unlabeled: the merge never sees them
-                    return b.inputs();
-                }
-            });
-            fineTuned.put(t, FineTunedHead.read(models.get(t)));
-        }
-        return new dev.amalgam.merge.data.MergeData(new dev.amalgam.merge.data.BertHeadsModel(ev.encoder(), fineTuned),
-                examples, "the text suite's " + split + " split", collator);
-    }
-
-    @Override
-    public void close() {
-        ev.close();
+    /** Builds the zoo under {@code zooDir} if needed and opens it; {@code evalCap} caps each evaluated split. */
+    public static TextTaskSuite open(Path zooDir, Path repoRoot, int evalCap) {
+        TextZoo zoo = new TextZoo(zooDir);
+        List<String> tasks = zoo.build(repoRoot);
+        Map<String, Path> models = new LinkedHashMap<>();
+        tasks.forEach(t -> models.put(t, zoo.model(t)));
+        return new TextTaskSuite(zoo.pretrained(), zoo.data(), models, zoo.multiTask(), TextZoo.MAX_LENGTH, evalCap)
+                .titled("Amalgam demo — text suite (all-MiniLM-L6-v2, " + tasks.size() + " real tasks, ID vs OOD)");
     }
 }

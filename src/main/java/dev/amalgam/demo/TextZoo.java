@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import dev.amalgam.demo.image.ZooThreads;
 
 /**
  * The text half of the demo zoo, built once and cached under {@code zoo/text}:
@@ -38,7 +39,7 @@ public final class TextZoo {
     /** Fine-tuning recipe of the demo (BERT-size defaults; 1 epoch at 64 tokens keeps the build near 10 min on 2 cores). */
     public static final FineTuneConfig FINETUNE = FineTuneConfig.defaults().withEpochs(1).withBatchSize(16)
             .withLearningRate(5e-5).withSeed(42).withPatience(2);
-    public static final int MAX_LENGTH = 64;
+    public static final int MAX_LENGTH = dev.amalgam.eval.run.TextTaskSuite.DEFAULT_MAX_LENGTH;
     /**
      * The multi-task model's recipe: the single-task one over the union of the training sets, so its one
      * epoch has as many updates as the four fine-tunes together and sees every training example once.

@@ -59,12 +59,15 @@ public final class Checkpoints {
                 + "model.safetensors.index.json or .onnx)");
     }
 
-    /**
-     * ONNX HOOK: the ONNX importer ({@code dev.amalgam.io.onnx}) plugs in here, returning a Checkpoint of
-     * format "onnx" whose tensor names are Hugging Face keys.
-     */
+    /** Opens an ONNX file through its {@link CheckpointImporter} (a Checkpoint of format "onnx" with HF keys). */
     static Checkpoint openOnnx(Path onnxFile) {
-        return dev.amalgam.io.onnx.OnnxCheckpoints.open(onnxFile);
+        for (CheckpointImporter importer : java.util.ServiceLoader.load(CheckpointImporter.class,
+                Checkpoints.class.getClassLoader())) {
+            if (importer.suffix().equals(".onnx")) {
+                return importer.open(onnxFile);
+            }
+        }
+        throw new AmalgamException(onnxFile + ": reading ONNX needs the ONNX importer (dev.amalgam.io.onnx) on the class path");
     }
 
     private static Checkpoint openDirectory(Path dir) {

@@ -10,7 +10,6 @@ import dev.amalgam.merge.stages.StepViews;
 import dev.amalgam.merge.stages.TrimCombineKernel;
 import dev.amalgam.merge.ops.CounterRng;
 import dev.amalgam.merge.ops.MergeFunction;
-import dev.amalgam.merge.ops.ParamLists;
 import dev.amalgam.merge.ops.TaskReductions;
 
 

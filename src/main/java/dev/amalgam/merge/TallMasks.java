@@ -6,7 +6,6 @@ import dev.amalgam.merge.stages.TallStage;
 import dev.amalgam.merge.stages.TrimCombineKernel;
 import dev.amalgam.merge.ops.MergeFunction;
 import ai.djl.ndarray.types.DataType;
-import dev.amalgam.merge.ops.ParamLists;
 
 import java.util.Arrays;
 import java.util.Locale;

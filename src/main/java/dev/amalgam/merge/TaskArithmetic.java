@@ -1,7 +1,6 @@
 package dev.amalgam.merge;
 
 import ai.djl.ndarray.NDArray;
-import dev.amalgam.merge.ops.ParamLists;
 import dev.amalgam.merge.ops.TaskReductions;
 
 

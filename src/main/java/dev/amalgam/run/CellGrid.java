@@ -2,7 +2,7 @@ package dev.amalgam.run;
 
 import dev.amalgam.AmalgamException;
 import dev.amalgam.io.Json;
-import dev.amalgam.merge.MergeMethods;
+import dev.amalgam.merge.job.MergeMethods;
 import dev.amalgam.merge.MethodParams;
 import dev.amalgam.merge.lwptv.LwptvOptions;
 import dev.amalgam.report.ResultTable;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.amalgam.AmalgamException;
-import dev.amalgam.merge.MergeMethods;
+import dev.amalgam.merge.job.MergeMethods;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,7 +1,7 @@
 package dev.amalgam.run;
 
 import dev.amalgam.io.Json;
-import dev.amalgam.merge.MergeJob;
+import dev.amalgam.merge.job.MergeJob;
 import dev.amalgam.recipe.MergeRecipe;
 import dev.amalgam.merge.lwptv.LwptvOptions;
 import dev.amalgam.report.Report;

@@ -2,12 +2,10 @@ package dev.amalgam.run;
 
 import dev.amalgam.AmalgamException;
 import ai.djl.Device;
-import dev.amalgam.demo.ImageDemoSuite;
-import dev.amalgam.demo.TextDemoSuite;
-import dev.amalgam.demo.TextZoo;
 import dev.amalgam.eval.clip.ClipTaskOptions;
 import dev.amalgam.eval.clip.ClipTaskSuite;
 import dev.amalgam.eval.run.EvaluationSuite;
+import dev.amalgam.eval.run.TextTaskSuite;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,12 +28,12 @@ public final class SuiteKinds {
     private static final Map<String, Kind> KINDS = new TreeMap<>();
 
     static {
-        register("demo-text", Set.of("zoo", "eval_cap"),
-                o -> new TextDemoSuite(o.path("zoo", o.home().resolve("models/zoo")), o.home(), o.integer("eval_cap", 200)));
-        register("demo-image", Set.of("zoo"), o -> new ImageDemoSuite(o.path("zoo", o.home().resolve("models/zoo"))));
         register("text", Set.of("pretrained", "data", "models", "eval_cap", "max_length"), SuiteKinds::textSuite);
         register("clip-tasks", Set.of("pretrained", "data", "models", "suite", "catalog", "corruptions", "severity",
                 "limit", "batch_size", "head_cache", "seed"), SuiteKinds::clipTasks);
+        for (SuiteKindProvider p : java.util.ServiceLoader.load(SuiteKindProvider.class, SuiteKinds.class.getClassLoader())) {
+            p.registerKinds();
+        }
     }
 
     private SuiteKinds() {
@@ -110,8 +108,8 @@ public final class SuiteKinds {
     /** {pretrained: DIR, data: DIR, models: {task: DIR}}: a BERT-family encoder and its fine-tuned classifiers. */
     private static EvaluationSuite textSuite(SuiteOptions o) {
         Map<String, Path> models = o.models(true);
-        return new TextDemoSuite(o.path("pretrained", null), o.path("data", null), models,
-                o.integer("max_length", TextZoo.MAX_LENGTH), o.integer("eval_cap", 200));
+        return new TextTaskSuite(o.path("pretrained", null), o.path("data", null), models,
+                o.integer("max_length", TextTaskSuite.DEFAULT_MAX_LENGTH), o.integer("eval_cap", 200));
     }
 
     /**

@@ -3,7 +3,7 @@ package dev.amalgam.serving;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.amalgam.AmalgamException;
-import dev.amalgam.eval.heads.ZeroShotHead;
+import dev.amalgam.model.heads.ZeroShotHead;
 import dev.amalgam.eval.suites.SuiteCatalog;
 import dev.amalgam.eval.suites.TaskSpec;
 import dev.amalgam.io.Checkpoint;
@@ -30,6 +30,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
+import dev.amalgam.eval.clip.ClipZeroShot;
 
 /**
  * Writes a DJL Serving model directory (Java mode, PyTorch engine) for an Amalgam model: the HF

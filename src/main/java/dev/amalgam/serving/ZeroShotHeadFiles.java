@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.amalgam.AmalgamException;
-import dev.amalgam.eval.heads.ZeroShotHead;
+import dev.amalgam.model.heads.ZeroShotHead;
 import dev.amalgam.io.DType;
 import dev.amalgam.io.Json;
 import dev.amalgam.io.SafetensorsHeaderWriter;

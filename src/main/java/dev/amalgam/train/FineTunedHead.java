@@ -2,7 +2,7 @@ package dev.amalgam.train;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.amalgam.AmalgamException;
-import dev.amalgam.eval.heads.LinearHead;
+import dev.amalgam.model.heads.LinearHead;
 import dev.amalgam.io.Json;
 import dev.amalgam.io.SafetensorsFile;
 import dev.amalgam.io.TensorInfo;

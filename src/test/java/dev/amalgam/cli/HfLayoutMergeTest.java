@@ -378,7 +378,7 @@ class HfLayoutMergeTest {
                 Files.readAllLines(report.resolve("results.csv")).get(0));
 
         // the pooler features are tanh(W·h_CLS + b) with the merged pooler weights
-        try (dev.amalgam.demo.TextSuiteEvaluator ev = new dev.amalgam.demo.TextSuiteEvaluator(merged, data,
+        try (dev.amalgam.eval.run.TextSuiteEvaluator ev = new dev.amalgam.eval.run.TextSuiteEvaluator(merged, data,
                 List.of("alpha"), 32, 6, List.of("test"))) {
             float[][] cls = ev.features("alpha", "test", "cls");
             float[][] pooled = ev.features("alpha", "test", "pooler");

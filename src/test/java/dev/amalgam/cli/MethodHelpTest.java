@@ -38,7 +38,7 @@ class MethodHelpTest {
     void everyKeyAMethodReadsIsDeclared() {
         // A key outside the declarations is refused, so reading one would be a silent default; the
         // declarations are checked against what checkKnown accepts by building each method with every key.
-        for (dev.amalgam.merge.MergeMethods.Entry e : dev.amalgam.merge.MergeMethods.entries()) {
+        for (dev.amalgam.merge.job.MergeMethods.Entry e : dev.amalgam.merge.job.MergeMethods.entries()) {
             java.util.Set<String> names = new java.util.HashSet<>();
             e.params().forEach(d -> assertTrue(names.add(d.name()), e.name() + " declares " + d.name() + " twice"));
             Exception err = org.junit.jupiter.api.Assertions.assertThrows(dev.amalgam.AmalgamException.class,
@@ -55,7 +55,7 @@ class MethodHelpTest {
             assertTrue(help.contains("  " + m + " "), m);
         }
         assertTrue(help.contains("weight*=required"), help);
-        for (dev.amalgam.merge.MergeMethods.Entry e : dev.amalgam.merge.MergeMethods.entries()) {
+        for (dev.amalgam.merge.job.MergeMethods.Entry e : dev.amalgam.merge.job.MergeMethods.entries()) {
             assertTrue(help.contains("  " + e.name()), e.name());
             String flat = help.replace("%n", " ").replaceAll("\\s+", " ");
             e.params().forEach(d -> assertTrue(flat.contains(d.name() + "=" + d.defaultLabel().replace("%", "%%")),

@@ -1,7 +1,7 @@
 package dev.amalgam.demo;
 
 import dev.amalgam.merge.MergeMethod;
-import dev.amalgam.merge.MergeMethods;
+import dev.amalgam.merge.job.MergeMethods;
 import dev.amalgam.merge.MethodParams;
 import org.junit.jupiter.api.Test;
 

@@ -8,6 +8,7 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import dev.amalgam.merge.job.MergeMethods;
 
 /**
  * The fused per-element kernels (dev.amalgam.merge.stages) against the whole-array libtorch path

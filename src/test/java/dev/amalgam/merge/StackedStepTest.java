@@ -10,6 +10,7 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import dev.amalgam.merge.job.MergeMethods;
 
 /**
  * The streaming executor hands methods a step whose task vectors are one stacked [T, ...] array read

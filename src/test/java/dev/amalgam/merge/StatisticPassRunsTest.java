@@ -9,6 +9,7 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import dev.amalgam.merge.job.MergeMethods;
 
 /** Statistic passes are named, and one method instance run twice gives the same model (no state carried over). */
 class StatisticPassRunsTest {

@@ -13,6 +13,7 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import dev.amalgam.merge.job.MergeMethods;
 
 /**
  * CART, TSV-M, Iso-C and Iso-CTS against svd_merge_fixtures.json, written by

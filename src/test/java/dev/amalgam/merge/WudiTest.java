@@ -24,6 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import dev.amalgam.merge.job.MergeMethods;
 
 /** WUDI (docs/methods/wudi.md) against a transcription of FusionBench's code and hand-worked cases. */
 class WudiTest {

@@ -61,7 +61,7 @@ class CellGridTest {
         List<Cell> c = cells("methods:\n  - {method: wudi, sweep: {iter_num: [100, 400]}, lwptv: [null, {}]}\n");
         assertEquals(2 + 2 * 2, c.size());
         assertEquals(Map.of("iter_num", 100), c.get(2).params());
-        assertEquals("WUDI iter_num=400 lr=1.0E-5 exclude_keys=none", dev.amalgam.merge.MergeMethods.create(
+        assertEquals("WUDI iter_num=400 lr=1.0E-5 exclude_keys=none", dev.amalgam.merge.job.MergeMethods.create(
                 new dev.amalgam.merge.MethodParams(c.get(4).method(), c.get(4).params())).describe());
     }
 

@@ -4,10 +4,10 @@ import ai.djl.Device;
 import dev.amalgam.AmalgamException;
 import dev.amalgam.demo.DemoMethods;
 import dev.amalgam.demo.DemoRunner;
-import dev.amalgam.demo.TextDemoSuite;
+import dev.amalgam.eval.run.TextTaskSuite;
 import dev.amalgam.io.Checkpoint;
 import dev.amalgam.io.Checkpoints;
-import dev.amalgam.merge.MergeJob;
+import dev.amalgam.merge.job.MergeJob;
 import dev.amalgam.merge.StreamingExecutor;
 import dev.amalgam.recipe.MergeRecipe;
 import dev.amalgam.recipe.RecipeParser;
@@ -41,7 +41,7 @@ class DataAwareRunTest {
                 .map(m -> m.name().equals("adamerging") ? withSteps(m) : m).toList();
         assertEquals(5, methods.size());
         ResultTable t;
-        try (TextDemoSuite suite = new TextDemoSuite(root.resolve("pretrained"), root.resolve("data"), models, 64, 200)) {
+        try (TextTaskSuite suite = new TextTaskSuite(root.resolve("pretrained"), root.resolve("data"), models, 64, 200)) {
             t = DemoRunner.run(suite, new DemoRunner.Options(root.resolve("demo"), methods, Map.of("", Map.of())));
         }
         assertEquals(2 + 2 * 5, t.rows().size());

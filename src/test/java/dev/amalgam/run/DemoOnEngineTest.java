@@ -2,7 +2,7 @@ package dev.amalgam.run;
 
 import dev.amalgam.demo.DemoMethods;
 import dev.amalgam.demo.DemoRunner;
-import dev.amalgam.demo.TextDemoSuite;
+import dev.amalgam.eval.run.TextTaskSuite;
 import dev.amalgam.report.ResultTable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,7 +31,7 @@ class DemoOnEngineTest {
                 .filter(m -> m.name().equals("task_arithmetic") || m.name().equals("emr")).toList();
         Path out = root.resolve("demo/text");
         ResultTable t;
-        try (TextDemoSuite suite = new TextDemoSuite(root.resolve("pretrained"), root.resolve("data"), models, 64, 200)) {
+        try (TextTaskSuite suite = new TextTaskSuite(root.resolve("pretrained"), root.resolve("data"), models, 64, 200)) {
             t = DemoRunner.run(suite, new DemoRunner.Options(out, methods, Map.of("", Map.of())));
         }
         assertEquals(List.of("Pre-trained (linear probe)", "Individual fine-tuned", "Task Arithmetic (λ=0.3)",

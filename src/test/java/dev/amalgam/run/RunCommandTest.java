@@ -1,7 +1,7 @@
 package dev.amalgam.run;
 
 import dev.amalgam.cli.Main;
-import dev.amalgam.demo.TextDemoSuite;
+import dev.amalgam.eval.run.TextTaskSuite;
 import dev.amalgam.eval.run.EvaluationSuite;
 import dev.amalgam.io.Checkpoint;
 import dev.amalgam.io.Checkpoints;
@@ -139,7 +139,7 @@ class RunCommandTest {
         }
         Map<String, Path> models = new LinkedHashMap<>();
         TinyTextZoo.TASKS.forEach(t -> models.put(t, root.resolve("models").resolve(t)));
-        try (EvaluationSuite suite = new TextDemoSuite(root.resolve("pretrained"), root.resolve("data"), models, 64, 200)) {
+        try (EvaluationSuite suite = new TextTaskSuite(root.resolve("pretrained"), root.resolve("data"), models, 64, 200)) {
             for (CellResult cell : results) {
                 double lambda = ((Number) cell.cell().params().get("lambda")).doubleValue();
                 Map<String, float[]> merged = new HashMap<>();

@@ -7,7 +7,7 @@ import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.amalgam.cli.Main;
-import dev.amalgam.eval.heads.ZeroShotHead;
+import dev.amalgam.model.heads.ZeroShotHead;
 import dev.amalgam.eval.transforms.ClipPreprocess;
 import dev.amalgam.eval.image.FloatImage;
 import dev.amalgam.io.Checkpoints;

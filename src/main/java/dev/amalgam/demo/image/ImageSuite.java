@@ -2,7 +2,7 @@ package dev.amalgam.demo.image;
 
 import ai.djl.ndarray.NDManager;
 import dev.amalgam.AmalgamException;
-import dev.amalgam.eval.heads.ZeroShotHead;
+import dev.amalgam.model.heads.ZeroShotHead;
 import dev.amalgam.eval.image.RgbImage;
 import dev.amalgam.eval.transforms.corruption.Corruptions;
 import dev.amalgam.io.Json;

@@ -3,8 +3,8 @@ package dev.amalgam.demo.image;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import dev.amalgam.eval.heads.TextEmbedder;
-import dev.amalgam.eval.heads.ZeroShotHead;
+import dev.amalgam.model.heads.TextEmbedder;
+import dev.amalgam.model.heads.ZeroShotHead;
 import dev.amalgam.model.clip.ClipModel;
 
 import java.util.List;

@@ -2,7 +2,7 @@ package dev.amalgam.demo.image;
 
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.amalgam.eval.heads.ZeroShotHead;
+import dev.amalgam.model.heads.ZeroShotHead;
 import dev.amalgam.io.Json;
 import dev.amalgam.model.registry.ModelRegistry;
 import dev.amalgam.model.clip.ClipModel;

@@ -3,11 +3,10 @@ package dev.amalgam.eval.clip;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import dev.amalgam.eval.heads.PromptTemplates;
-import dev.amalgam.eval.heads.TextEmbedder;
+import dev.amalgam.model.heads.PromptTemplates;
+import dev.amalgam.model.heads.TextEmbedder;
 import dev.amalgam.model.Tokenizers;
 import dev.amalgam.model.clip.ClipModel;
-import dev.amalgam.serving.ClipZeroShot;
 
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -7,7 +7,7 @@ import dev.amalgam.AmalgamException;
 import dev.amalgam.eval.datasets.Dataset;
 import dev.amalgam.eval.datasets.Example;
 import dev.amalgam.eval.datasets.ImageExample;
-import dev.amalgam.eval.heads.ZeroShotHead;
+import dev.amalgam.model.heads.ZeroShotHead;
 import dev.amalgam.eval.transforms.ClipPreprocess;
 import dev.amalgam.eval.image.FloatImage;
 import dev.amalgam.eval.image.RgbImage;

@@ -1,8 +1,7 @@
 package dev.amalgam.eval.run;
 
 import dev.amalgam.AmalgamException;
-import dev.amalgam.demo.TextSuiteEvaluator;
-import dev.amalgam.eval.heads.LinearHead;
+import dev.amalgam.model.heads.LinearHead;
 import dev.amalgam.eval.metrics.Accuracy;
 import dev.amalgam.report.ResultTable;
 import dev.amalgam.train.FineTunedHead;

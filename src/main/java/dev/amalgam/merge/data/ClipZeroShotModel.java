@@ -3,7 +3,7 @@ package dev.amalgam.merge.data;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import dev.amalgam.AmalgamException;
-import dev.amalgam.eval.heads.ZeroShotHead;
+import dev.amalgam.model.heads.ZeroShotHead;
 import dev.amalgam.model.WeightLookup;
 import dev.amalgam.model.clip.ClipModel;
 

@@ -1,7 +1,7 @@
 package dev.amalgam.merge.data;
 
 import dev.amalgam.AmalgamException;
-import dev.amalgam.merge.MergeJob;
+import dev.amalgam.merge.job.MergeJob;
 import dev.amalgam.merge.MergeMethod;
 import dev.amalgam.recipe.MergeRecipe;
 

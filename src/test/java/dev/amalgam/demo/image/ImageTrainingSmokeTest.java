@@ -2,7 +2,7 @@ package dev.amalgam.demo.image;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import dev.amalgam.eval.heads.ZeroShotHead;
+import dev.amalgam.model.heads.ZeroShotHead;
 import dev.amalgam.model.registry.ModelRegistry;
 import dev.amalgam.model.clip.ClipModel;
 import org.junit.jupiter.api.BeforeAll;

@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
-import dev.amalgam.eval.heads.ZeroShotHead;
+import dev.amalgam.model.heads.ZeroShotHead;
 import dev.amalgam.model.Tokenizers;
 import dev.amalgam.model.clip.ClipModel;
 import org.junit.jupiter.api.Test;

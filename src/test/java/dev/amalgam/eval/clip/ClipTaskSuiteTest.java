@@ -3,7 +3,7 @@ package dev.amalgam.eval.clip;
 import dev.amalgam.AmalgamException;
 import dev.amalgam.eval.datasets.ImageFolderReader;
 import dev.amalgam.eval.datasets.Splits;
-import dev.amalgam.eval.heads.ZeroShotHead;
+import dev.amalgam.model.heads.ZeroShotHead;
 import dev.amalgam.eval.run.EvaluationSuite;
 import dev.amalgam.eval.image.RgbImage;
 import dev.amalgam.io.Checkpoint;

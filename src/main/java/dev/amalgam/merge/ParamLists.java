@@ -1,7 +1,6 @@
-package dev.amalgam.merge.ops;
+package dev.amalgam.merge;
 
 import dev.amalgam.AmalgamException;
-import dev.amalgam.merge.MethodParams;
 
 import java.util.ArrayList;
 import java.util.Collection;

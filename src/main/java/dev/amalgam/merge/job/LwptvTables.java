@@ -1,4 +1,4 @@
-package dev.amalgam.merge;
+package dev.amalgam.merge.job;
 
 import dev.amalgam.merge.lwptv.Lwptv;
 

@@ -1,4 +1,4 @@
-package dev.amalgam.eval.heads;
+package dev.amalgam.model.heads;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

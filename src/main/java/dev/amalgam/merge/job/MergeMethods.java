@@ -1,4 +1,4 @@
-package dev.amalgam.merge;
+package dev.amalgam.merge.job;
 
 import dev.amalgam.AmalgamException;
 import dev.amalgam.merge.data.AdaMerging;
@@ -14,6 +14,23 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
+import dev.amalgam.merge.Breadcrumbs;
+import dev.amalgam.merge.Cart;
+import dev.amalgam.merge.Consensus;
+import dev.amalgam.merge.Dare;
+import dev.amalgam.merge.Emr;
+import dev.amalgam.merge.IsoC;
+import dev.amalgam.merge.IsoCts;
+import dev.amalgam.merge.MergeMethod;
+import dev.amalgam.merge.MethodParams;
+import dev.amalgam.merge.ModelStock;
+import dev.amalgam.merge.ParamDef;
+import dev.amalgam.merge.TallMasks;
+import dev.amalgam.merge.TaskArithmetic;
+import dev.amalgam.merge.Ties;
+import dev.amalgam.merge.Tsvm;
+import dev.amalgam.merge.WeightAverage;
+import dev.amalgam.merge.Wudi;
 
 /**
  * Registry of Amalgam's engine methods: recipe name → factory reading {@link MethodParams}, the

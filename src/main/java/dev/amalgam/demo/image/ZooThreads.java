@@ -1,7 +1,8 @@
-package dev.amalgam.demo;
+package dev.amalgam.demo.image;
 
 import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
+import dev.amalgam.demo.TextZoo;
 
 /**
  * Runs a zoo build with a fixed number of libtorch intra-op threads (default 1; set

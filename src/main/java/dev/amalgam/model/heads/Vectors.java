@@ -1,4 +1,4 @@
-package dev.amalgam.eval.heads;
+package dev.amalgam.model.heads;
 
 /** Small dense-vector helpers in double precision accumulation. */
 final class Vectors {

@@ -1,10 +1,10 @@
-package dev.amalgam.demo;
+package dev.amalgam.eval.run;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import dev.amalgam.AmalgamException;
-import dev.amalgam.eval.heads.LinearHead;
+import dev.amalgam.model.heads.LinearHead;
 import dev.amalgam.eval.metrics.Accuracy;
 import dev.amalgam.io.Checkpoint;
 import dev.amalgam.io.Checkpoints;

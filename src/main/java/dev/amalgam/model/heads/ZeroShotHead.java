@@ -1,4 +1,4 @@
-package dev.amalgam.eval.heads;
+package dev.amalgam.model.heads;
 
 import java.util.ArrayList;
 import java.util.List;

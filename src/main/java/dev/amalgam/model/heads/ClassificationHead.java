@@ -1,4 +1,4 @@
-package dev.amalgam.eval.heads;
+package dev.amalgam.model.heads;
 
 /** Turns one feature vector into class logits. */
 public interface ClassificationHead {

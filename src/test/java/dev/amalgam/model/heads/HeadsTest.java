@@ -1,4 +1,4 @@
-package dev.amalgam.eval.heads;
+package dev.amalgam.model.heads;
 
 import dev.amalgam.AmalgamException;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,6 @@
-package dev.amalgam.demo;
+package dev.amalgam.eval.run;
 
-import dev.amalgam.eval.heads.LinearHead;
+import dev.amalgam.model.heads.LinearHead;
 
 /**
  * Multinomial logistic regression on frozen features (full batch, Adam, small L2), deterministic:

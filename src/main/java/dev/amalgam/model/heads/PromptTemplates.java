@@ -1,4 +1,4 @@
-package dev.amalgam.eval.heads;
+package dev.amalgam.model.heads;
 
 /** Fills "{}" in a prompt template with a class name; "{{" and "}}" are literal braces. */
 public final class PromptTemplates {

@@ -1,4 +1,5 @@
-package dev.amalgam.eval.heads;
+package dev.amalgam.model.heads;
+
 
 /** logits = W f + b, with W [classes][dim] (PyTorch nn.Linear layout) and optional bias. */
 public final class LinearHead implements ClassificationHead {

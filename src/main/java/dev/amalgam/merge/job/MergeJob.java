@@ -1,4 +1,4 @@
-package dev.amalgam.merge;
+package dev.amalgam.merge.job;
 
 import ai.djl.Device;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -34,6 +34,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import dev.amalgam.merge.CheckpointSink;
+import dev.amalgam.merge.HfArchitectures;
+import dev.amalgam.merge.LayoutAlignment;
+import dev.amalgam.merge.MergeInputs;
+import dev.amalgam.merge.MergeMethod;
+import dev.amalgam.merge.MergeSink;
+import dev.amalgam.merge.MethodParams;
+import dev.amalgam.merge.ModulatedSink;
+import dev.amalgam.merge.StreamingExecutor;
+import dev.amalgam.merge.TaskHeads;
+import dev.amalgam.merge.TaskModulated;
 
 /**
  * The library entry point for one merge: opens the checkpoints named by a recipe, builds the method

@@ -1,9 +1,9 @@
-package dev.amalgam.serving;
+package dev.amalgam.eval.clip;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import dev.amalgam.eval.heads.ZeroShotHead;
+import dev.amalgam.model.heads.ZeroShotHead;
 import dev.amalgam.model.Tokenizers;
 import dev.amalgam.model.clip.ClipModel;
 
