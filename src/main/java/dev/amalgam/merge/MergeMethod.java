@@ -19,6 +19,13 @@ public interface MergeMethod {
     /** A one-line description of the configured method including its hyperparameters. */
     String describe();
 
+    /**
+     * Runs once per run before any tensor is merged, with every input in view: data-aware methods make their
+     * forward passes over task data here. Nothing by default.
+     */
+    default void prepare(MergeInputs in) {
+    }
+
     /** The passes of a new run, in order (none for per-tensor methods). */
     default java.util.List<StatisticPass> statisticPasses() {
         return java.util.List.of();

@@ -71,7 +71,7 @@ public final class StreamingExecutor {
 
     public void run(MergeMethod method, MergeInputs in, MergeSink sink) {
         InputCheck.check(in, allowNoTasks);
-        dev.amalgam.merge.data.DataAwareMethod.prepareIfDataAware(method, in);
+        method.prepare(in);
         List<String> names = in.base().names();
         List<String> floatNames = new ArrayList<>();
         List<TensorInfo> plan = new ArrayList<>();

@@ -84,6 +84,7 @@ public abstract class DataAwareMethod implements MergeMethod {
     }
 
     /** Runs the data passes; called once per run before any tensor is merged. */
+    @Override
     public final void prepare(MergeInputs in) {
         floatTensors = (int) in.base().names().stream().filter(n -> in.base().info(n).dtype().isFloat()).count();
         merged = 0;
@@ -138,14 +139,6 @@ public abstract class DataAwareMethod implements MergeMethod {
                 }
                 bar.step();
             }
-        }
-    }
-
-    /** Runs the data passes of {@code method} (or of the method LwPTV wraps) when it is data-aware. */
-    public static void prepareIfDataAware(MergeMethod method, MergeInputs in) {
-        MergeMethod m = method instanceof Lwptv lw ? lw.host() : method;
-        if (m instanceof DataAwareMethod d) {
-            d.prepare(in);
         }
     }
 

@@ -1,10 +1,6 @@
 package dev.amalgam.merge.job;
 
 import dev.amalgam.AmalgamException;
-import dev.amalgam.merge.data.AdaMerging;
-import dev.amalgam.merge.data.FisherMerging;
-import dev.amalgam.merge.data.RegMean;
-import dev.amalgam.merge.data.RegMeanPlusPlus;
 import dev.amalgam.merge.mergekit.EngineAdapters;
 import dev.amalgam.merge.mergekit.MergeKitMethods;
 
@@ -76,15 +72,10 @@ public final class MergeMethods {
                 "isotropic spectrum over a common and per-task subspaces; defaults: FusionBench");
         add(Wudi.NAME, Wudi::fromParams, Wudi.PARAMS,
                 "per matrix, Adam on the task vectors' interference objective (data-free, WUDI); defaults: FusionBench");
-        // Data-aware: run the model on each task's examples first (docs/methods/data-aware.md).
-        add(RegMean.NAME, RegMean::fromParams, RegMean.PARAMS,
-                "per linear layer (Σ G_t)⁻¹ Σ G_t W_t from each task's input Gram matrices; other tensors averaged; FusionBench");
-        add(RegMeanPlusPlus.NAME, RegMeanPlusPlus::fromParams, RegMean.PARAMS,
-                "RegMean with layer l's inputs taken from the partially merged model");
-        add(FisherMerging.NAME, FisherMerging::fromParams, FisherMerging.PARAMS,
-                "Fisher-weighted average with each task's diagonal Fisher information; FusionBench");
-        add(AdaMerging.NAME, AdaMerging::fromParams, AdaMerging.PARAMS,
-                "task- or layer-wise coefficients learned by minimising prediction entropy on unlabeled test inputs");
+        for (MergeMethodProvider p : java.util.ServiceLoader.load(MergeMethodProvider.class,
+                MergeMethods.class.getClassLoader())) {
+            p.methods().forEach(e -> add(e.name(), e.factory(), e.params(), e.doc(), e.aliases().toArray(String[]::new)));
+        }
     }
 
     private static void add(String name, Function<MethodParams, MergeMethod> factory, List<ParamDef> params, String doc,

@@ -55,6 +55,11 @@ public class Lwptv implements MergeMethod {
     }
 
     @Override
+    public void prepare(dev.amalgam.merge.MergeInputs in) {
+        host.prepare(in);
+    }
+
+    @Override
     public String name() {
         return host.name() + "+lwptv";
     }
