@@ -6,6 +6,8 @@ import dev.amalgam.io.Checkpoint;
 import dev.amalgam.io.Checkpoints;
 import dev.amalgam.merge.job.LwptvTables;
 import dev.amalgam.merge.Materializer;
+import dev.amalgam.merge.MemorySink;
+import dev.amalgam.merge.MergeMethod;
 import dev.amalgam.merge.job.MergeJob;
 import dev.amalgam.merge.StreamingExecutor;
 import dev.amalgam.merge.TaskModulated;
@@ -93,37 +95,66 @@ final class CellEvaluator {
         }
         MergeRecipe r = new MergeRecipe(c.label(), c.method(), suite.pretrainedDir(), models, c.params(), null, "base",
                 null, 0L, c.lwptv());
-        MergeJob.Result res = MergeJob.runWith(r, new MergeJob.Options(out, null, SHARD, device, false,
-                StreamingExecutor.Progress.NONE), dev.amalgam.merge.data.SuiteData.methodFor(r, suite, suite.name()));
+        MergeJob.Options options = new MergeJob.Options(out, null, SHARD, device, false, StreamingExecutor.Progress.NONE);
+        MergeMethod dataBound = dev.amalgam.merge.data.SuiteData.methodFor(r, suite, suite.name());
+        MergeJob.Result res;
+        if (keep) {
+            res = MergeJob.runWith(r, options, dataBound);
+        } else { // merged straight into memory and evaluated from there: no shards written and read back
+            MemorySink memory = new MemorySink();
+            res = MergeJob.runInto(r, options, dataBound, memory);
+            evaluateMerged(memory, r, id, ood, unseen);
+        }
         Lwptv lw = res.lwptv();
-        boolean modulated = (lw != null ? lw : res.method()) instanceof TaskModulated;
-        try {
-            if (modulated) {
-                Path taskModel = merges.resolve(c.id() + "-task");
-                for (String t : tasks) {
-                    Materializer.materialize(out, t, taskModel, null, SHARD);
-                    load(taskModel);
-                    delete(taskModel);
-                    add(suite.evaluate(t), id, ood);
-                }
-                // a held-out task has no reconstruction of its own: left empty (docs/run.md)
-                heldout.forEach(h -> unseen.put(h, Double.NaN));
-            } else {
-                load(out);
-                for (String t : tasks) {
-                    add(suite.evaluate(t), id, ood);
-                }
-                unseen(unseen);
-            }
-        } finally {
-            if (!keep) {
-                delete(out);
-            }
+        if (keep) {
+            evaluateKept(out, lw != null ? lw : res.method(), id, ood, unseen);
         }
         if (lw != null) {
             writeMasks(c, lw);
         }
         return lw == null ? null : new Saliency(lw.taskNames(), lw.layerNames(), lw.saliency());
+    }
+
+    /** Evaluates a merge kept in memory; EMR/TALL: each task on its reconstruction over the pre-trained model. */
+    private void evaluateMerged(MemorySink memory, MergeRecipe r, Map<String, Double> id, Map<String, Double> ood,
+                                Map<String, Double> unseen) {
+        if (memory.modulated()) {
+            try (Checkpoint base = Checkpoints.open(r.base())) {
+                for (String t : tasks) {
+                    suite.setWeights(memory.task(t, base));
+                    add(suite.evaluate(t), id, ood);
+                }
+            }
+            // a held-out task has no reconstruction of its own: left empty (docs/run.md)
+            heldout.forEach(h -> unseen.put(h, Double.NaN));
+        } else {
+            suite.setWeights(memory.merged());
+            for (String t : tasks) {
+                add(suite.evaluate(t), id, ood);
+            }
+            unseen(unseen);
+        }
+    }
+
+    /** Evaluates a merge written to {@code out} ({@code run --keep-merges}), which stays on disk. */
+    private void evaluateKept(Path out, MergeMethod ran, Map<String, Double> id, Map<String, Double> ood,
+                              Map<String, Double> unseen) {
+        if (ran instanceof TaskModulated) {
+            Path taskModel = merges.resolve(out.getFileName() + "-task");
+            for (String t : tasks) {
+                Materializer.materialize(out, t, taskModel, null, SHARD);
+                load(taskModel);
+                delete(taskModel);
+                add(suite.evaluate(t), id, ood);
+            }
+            heldout.forEach(h -> unseen.put(h, Double.NaN));
+        } else {
+            load(out);
+            for (String t : tasks) {
+                add(suite.evaluate(t), id, ood);
+            }
+            unseen(unseen);
+        }
     }
 
     /** {@code masks/<id>.csv}: which task × layer entries LwPTV kept (see LwptvTables). */

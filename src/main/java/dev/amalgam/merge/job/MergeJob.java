@@ -1,5 +1,7 @@
 package dev.amalgam.merge.job;
 
+import dev.amalgam.merge.MemorySink;
+
 import ai.djl.Device;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -88,6 +90,18 @@ public final class MergeJob {
 
     /** As {@link #run}, with {@code override} in place of the recipe's method when not null (benchmarks). */
     public static Result runWith(MergeRecipe recipe, Options o, MergeMethod override) {
+        return execute(recipe, o, override, null);
+    }
+
+    /**
+     * As {@link #runWith}, into {@code memory} instead of a directory ({@code o.out()} is not used): a sweep cell
+     * evaluates the merged model, or each task's reconstruction, without writing it to disk and reading it back.
+     */
+    public static Result runInto(MergeRecipe recipe, Options o, MergeMethod override, MemorySink memory) {
+        return execute(recipe, o, override, java.util.Objects.requireNonNull(memory));
+    }
+
+    private static Result execute(MergeRecipe recipe, Options o, MergeMethod override, MemorySink memory) {
         long start = System.nanoTime();
         List<Checkpoint> opened = new ArrayList<>();
         Map<Path, Checkpoint> byPath = new java.util.HashMap<>();
@@ -181,7 +195,10 @@ public final class MergeJob {
                 exec.allowNoTasks();
             }
             Path baseDir = recipe.base() != null ? recipe.base() : first.location();
-            if (run instanceof TaskModulated) {
+            if (memory != null) {
+                memory.outputDtype(outDtype);
+                exec.run(run, in, memory);
+            } else if (run instanceof TaskModulated) {
                 if (o.layout() == LayoutAlignment.Layout.FINETUNE && !notes.isEmpty()) {
                     throw new AmalgamException("--layout finetune: " + run.name() + " writes a task-modulated output that "
                             + "'amalgam materialize' rebuilds under the base's names; use the base's layout (the default)");
