@@ -106,13 +106,19 @@ public final class DemoCommand implements Callable<Integer> {
                            Path outDir, Path zooDir) throws Exception {
         if (suites.contains("text")) {
             try (EvaluationSuite s = TextDemoSuite.open(zooDir, home, evalCap)) {
-                DemoRunner.run(s, new DemoRunner.Options(outDir.resolve("text"), chosen, variants));
+                print(s, DemoRunner.run(s, new DemoRunner.Options(outDir.resolve("text"), chosen, variants)));
             }
         }
         if (suites.contains("image")) {
             try (EvaluationSuite s = new ImageDemoSuite(zooDir)) {
-                DemoRunner.run(s, new DemoRunner.Options(outDir.resolve("image"), chosen, variants));
+                print(s, DemoRunner.run(s, new DemoRunner.Options(outDir.resolve("image"), chosen, variants)));
             }
         }
+    }
+
+    /** The suite's results table on standard output, as the report's Markdown has it. */
+    private static void print(EvaluationSuite suite, dev.amalgam.report.ResultTable table) {
+        System.out.println("## " + suite.title() + "\n");
+        System.out.println(dev.amalgam.report.MarkdownTable.render(dev.amalgam.report.ReportTables.results(table, "results"), true));
     }
 }

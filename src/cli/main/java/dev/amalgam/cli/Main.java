@@ -56,6 +56,7 @@ public final class Main implements Runnable {
 
     /** Runs the CLI and returns the exit code (used by tests). */
     public static int execute(String... args) {
+        dev.amalgam.Messages.toStandardError();
         boolean debug = java.util.Arrays.asList(args).contains("--debug");
         CommandLine cl = new CommandLine(new Main());
         cl.getSubcommands().get("merge").getCommandSpec().usageMessage().footer(MethodHelp.footer())

@@ -115,7 +115,7 @@ public final class OutputLock implements AutoCloseable {
         }
         try {
             if (stale.equals(read(aside))) {
-                System.err.println("amalgam: took over the lock " + file + " (" + why + ")");
+                dev.amalgam.Messages.err().println("amalgam: took over the lock " + file + " (" + why + ")");
             } else {
                 try {
                     Files.createLink(file, aside);

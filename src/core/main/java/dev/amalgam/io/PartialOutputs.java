@@ -134,9 +134,9 @@ public final class PartialOutputs {
             TEMPS.clear();
             new ArrayList<>(LOCKS).forEach(OutputLock::close);
             if (!exitingNormally) {
-                System.err.println(removed.isEmpty() ? "amalgam: interrupted"
+                dev.amalgam.Messages.err().println(removed.isEmpty() ? "amalgam: interrupted"
                         : "amalgam: interrupted; removed partial output " + String.join(", ", removed.stream().map(Path::toString).toList()));
-                System.err.flush();
+                dev.amalgam.Messages.err().flush();
             }
         }
     }

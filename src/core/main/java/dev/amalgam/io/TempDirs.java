@@ -90,7 +90,7 @@ public final class TempDirs {
                 boolean stale = pid == ProcessIds.self() ? !PartialOutputs.tracked(p) : !ProcessIds.alive(pid);
                 if (stale) {
                     delete(p);
-                    System.err.println("amalgam: removed " + p + ", left by an interrupted run (PID " + pid + ")");
+                    dev.amalgam.Messages.err().println("amalgam: removed " + p + ", left by an interrupted run (PID " + pid + ")");
                 }
             }
         } catch (IOException | DirectoryIteratorException e) {
@@ -129,7 +129,7 @@ public final class TempDirs {
             } catch (DirectoryNotEmptyException | NoSuchFileException e) {
                 // something was created or removed meanwhile: walk again
             } catch (IOException e) {
-                System.err.println("amalgam: warning: could not delete " + p + " (" + e.getMessage() + ")");
+                dev.amalgam.Messages.err().println("amalgam: warning: could not delete " + p + " (" + e.getMessage() + ")");
                 return;
             }
         }

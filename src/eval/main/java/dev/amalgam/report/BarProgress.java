@@ -11,7 +11,7 @@ final class BarProgress implements Progress {
 
     BarProgress(String task, long total) {
         ProgressBarBuilder b = new ProgressBarBuilder().setTaskName(task).setInitialMax(total)
-                .setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK).setConsumer(new ConsoleProgressBarConsumer(System.err))
+                .setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK).setConsumer(new ConsoleProgressBarConsumer(dev.amalgam.Messages.err()))
                 .setUpdateIntervalMillis(200);
         // A rate only means something for many short steps; for a few long ones (run cells) the ETA says it.
         bar = (total > 50 ? b.showSpeed() : b).build();

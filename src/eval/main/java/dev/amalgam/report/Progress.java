@@ -33,8 +33,8 @@ public interface Progress extends AutoCloseable {
         if (outer != null) {
             return Nesting.inner(outer, task, total);
         }
-        Progress p = interactive() ? new BarProgress(task, total)
-                : new LogProgress(task, total, System.err, 10_000, System::currentTimeMillis).withHeartbeat();
+        Progress p = interactive() && dev.amalgam.Messages.hasConsole() ? new BarProgress(task, total)
+                : new LogProgress(task, total, dev.amalgam.Messages.err(), 10_000, System::currentTimeMillis).withHeartbeat();
         return Nesting.push(p);
     }
 }

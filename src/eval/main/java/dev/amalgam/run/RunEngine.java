@@ -47,7 +47,7 @@ public final class RunEngine {
         List<Cell> todo = plan.cells().stream().filter(c -> !store.has(c)).toList();
         for (Cell c : plan.cells()) {
             if (!todo.contains(c)) {
-                System.err.printf("%s: %-50s %8s (cached %s)%n", plan.logPrefix(), store.read(c).label(), "", c.id());
+                dev.amalgam.Messages.err().printf("%s: %-50s %8s (cached %s)%n", plan.logPrefix(), store.read(c).label(), "", c.id());
             }
         }
         List<String> tasks = plan.tasks();
@@ -70,7 +70,7 @@ public final class RunEngine {
         }
         Report report = RunReport.build(plan, tasks, results);
         List<Path> files = ReportWriter.write(report, plan.out());
-        System.err.printf("%s: %d cells (%d computed, %d cached) in %.0f s; report: %s%n", plan.logPrefix(),
+        dev.amalgam.Messages.err().printf("%s: %d cells (%d computed, %d cached) in %.0f s; report: %s%n", plan.logPrefix(),
                 plan.cells().size(), todo.size(), plan.cells().size() - todo.size(), (System.nanoTime() - start) / 1e9,
                 plan.out().resolve("report.html"));
         return new Summary(results, todo.size(), plan.cells().size() - todo.size(), report, files);
@@ -96,7 +96,7 @@ public final class RunEngine {
 
     /** The one log line of a computed cell. */
     public static void logCell(RunPlan plan, CellResult r, int done, int total) {
-        System.err.printf("%s: %-50s %6.1f s (cell %s, %d/%d)%n", plan.logPrefix(), r.label(), r.seconds(),
+        dev.amalgam.Messages.err().printf("%s: %-50s %6.1f s (cell %s, %d/%d)%n", plan.logPrefix(), r.label(), r.seconds(),
                 r.cell().id(), done, total);
     }
 

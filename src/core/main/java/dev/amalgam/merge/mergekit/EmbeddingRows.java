@@ -78,7 +78,7 @@ public final class EmbeddingRows {
         if (cut.isEmpty()) {
             return in;
         }
-        System.err.println("amalgam: note: embedding rows differ; " + method + " uses the first " + cut
+        dev.amalgam.Messages.err().println("amalgam: note: embedding rows differ; " + method + " uses the first " + cut
                 + " rows of each model, as MergeKit does (tokenizer_source: union keeps every token)");
         List<TensorSource> out = new ArrayList<>();
         for (TensorSource s : all) {

@@ -87,7 +87,7 @@ public record TokenizerFiles(List<Path> auxFiles, Map<String, byte[]> sideFiles)
                 }
             }
             if (counts.isEmpty()) {
-                System.err.println("amalgam: note: chat_template: auto found no chat template in any input; none is set "
+                dev.amalgam.Messages.err().println("amalgam: note: chat_template: auto found no chat template in any input; none is set "
                         + "(as in MergeKit)");
                 return null;
             }

@@ -59,7 +59,7 @@ public final class ImageZoo {
 
         public static Options standard() {
             return new Options(7, TaskData.Sizes.standard(), PretrainMix.Sizes.standard(),
-                    ContrastivePretrainer.Settings.standard(), VisionFineTuner.Settings.standard(), true, System.err);
+                    ContrastivePretrainer.Settings.standard(), VisionFineTuner.Settings.standard(), true, dev.amalgam.Messages.err());
         }
 
         public Options withClassCaptionRate(double rate) {
@@ -391,6 +391,7 @@ public final class ImageZoo {
      */
     public static void main(String[] args) {
         System.setProperty("java.awt.headless", "true");
+        dev.amalgam.Messages.toStandardError();
         try {
             Path dir = Path.of("models/zoo/image");
             Options o = Options.standard();
@@ -406,7 +407,7 @@ public final class ImageZoo {
             }
             build(dir, o);
         } catch (AmalgamException e) {
-            System.err.println(e.getMessage());
+            dev.amalgam.Messages.err().println(e.getMessage());
             System.exit(2);
         }
     }

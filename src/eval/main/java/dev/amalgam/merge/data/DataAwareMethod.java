@@ -94,7 +94,7 @@ public abstract class DataAwareMethod implements MergeMethod {
         }
         long start = System.nanoTime();
         run(in);
-        System.err.printf("%s: data passes over %d tasks (%s) in %.1f s%n", name(), in.taskCount(), data().source(),
+        dev.amalgam.Messages.err().printf("%s: data passes over %d tasks (%s) in %.1f s%n", name(), in.taskCount(), data().source(),
                 (System.nanoTime() - start) / 1e9);
     }
 
