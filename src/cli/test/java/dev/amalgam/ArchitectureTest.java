@@ -31,7 +31,7 @@ class ArchitectureTest {
     @Test
     void layersPointOneWay() {
         Architectures.layeredArchitecture().consideringOnlyDependenciesInLayers()
-                .layer("Core").definedBy("dev.amalgam", "dev.amalgam.io..", "dev.amalgam.tensor..", "dev.amalgam.recipe..",
+                .layer("Core").definedBy("dev.amalgam", "dev.amalgam.api..", "dev.amalgam.io..", "dev.amalgam.tensor..", "dev.amalgam.recipe..",
                         "dev.amalgam.merge", "dev.amalgam.merge.job..", "dev.amalgam.merge.linalg..",
                         "dev.amalgam.merge.lwptv..", "dev.amalgam.merge.mergekit..", "dev.amalgam.merge.ops..",
                         "dev.amalgam.merge.stages..")
