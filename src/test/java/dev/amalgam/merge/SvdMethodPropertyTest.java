@@ -78,8 +78,14 @@ class SvdMethodPropertyTest {
             InMemoryMergeDriver.Values t = m.get(n);
             float[] have = out.get(n);
             for (int i = 0; i < have.length; i++) {
-                // The same float operations in the same order: ((τ0 + τ1) + τ2) / 3, then θ_0 + that.
-                float mean = ((t.taskVectors().get(0)[i] + t.taskVectors().get(1)[i]) + t.taskVectors().get(2)[i]) / 3f;
+                // The same float operations in the same order: ((τ0 + τ1) + τ2) / 3, then θ_0 + that, with
+                // τ_t = fl(θ_t − θ_0) as the executor reads it from θ_t = fl(θ_0 + τ_t).
+                float b = t.base()[i];
+                float[] tv = new float[3];
+                for (int k = 0; k < 3; k++) {
+                    tv[k] = (b + t.taskVectors().get(k)[i]) - b;
+                }
+                float mean = ((tv[0] + tv[1]) + tv[2]) / 3f;
                 assertEquals(t.base()[i] + mean, have[i], Math.ulp(have[i]), n + " [" + i + "] is θ_avg up to one ulp");
             }
             assertClose(average(t), have, 1e-6, n);
