@@ -45,6 +45,13 @@ class DataAwareRunTest {
             t = DemoRunner.run(suite, new DemoRunner.Options(root.resolve("demo"), methods, Map.of("", Map.of())));
         }
         assertEquals(2 + 2 * 5, t.rows().size());
+        try (TextDemoSuite suite = new TextDemoSuite(root.resolve("pretrained"), root.resolve("data"), models, 64, 200)) {
+            for (String task : TinyTextZoo.TASKS) {
+                try (dev.amalgam.io.Checkpoint own = dev.amalgam.io.Checkpoints.open(models.get(task))) {
+                    TinyTextZoo.assertScores(suite, own, t.rows().get(1), task);
+                }
+            }
+        }
         for (ResultTable.Row r : t.rows()) {
             for (String task : TinyTextZoo.TASKS) {
                 double id = ResultTable.id(r, task);
