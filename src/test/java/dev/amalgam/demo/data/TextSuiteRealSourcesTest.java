@@ -1,8 +1,8 @@
 package dev.amalgam.demo.data;
 
+import dev.amalgam.testutil.PackagedData;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,7 +29,7 @@ class TextSuiteRealSourcesTest {
         Path stdlib = opt.npmDir().resolve("node_modules/@stdlib");
         for (Path p : List.of(stdlib.resolve("datasets-spam-assassin/data"), stdlib.resolve("datasets-sotu/data"),
                 opt.wordnetDir().resolve("data.noun"), opt.fortunesDir().resolve("computers"))) {
-            Assumptions.assumeTrue(Files.exists(p), p + " missing: run datasets/setup.sh");
+            PackagedData.present(p, "a text-suite source");
         }
         TextSuiteManifest m = TextSuiteBuilder.build(out, opt);
         for (TextSuiteManifest.Task task : m.tasks()) {

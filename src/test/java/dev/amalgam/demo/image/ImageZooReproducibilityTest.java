@@ -1,7 +1,6 @@
 package dev.amalgam.demo.image;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.amalgam.eval.datasets.DigitsReader;
 import dev.amalgam.io.Json;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -17,7 +16,6 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Two miniature zoos built in separate JVMs under constant GC pressure ({@link MiniZooBuild}), one of
@@ -29,10 +27,7 @@ class ImageZooReproducibilityTest {
 
     @BeforeAll
     static void setup() {
-        assumeTrue(Files.isRegularFile(TaskData.FASHION_DIR.resolve("train-images-idx3-ubyte.gz")),
-                "dataset-fashion-mnist missing: run datasets/setup.sh");
-        assumeTrue(Files.isRegularFile(DigitsReader.DEBIAN_PATH), "python3-sklearn missing: run datasets/setup.sh");
-        assumeTrue(Files.isRegularFile(FontCatalog.HELD_OUT.get(0).path()), "fonts missing: run datasets/setup.sh");
+        PackagedImageData.present();
     }
 
     @Test
