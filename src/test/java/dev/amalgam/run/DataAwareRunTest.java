@@ -12,6 +12,7 @@ import dev.amalgam.merge.StreamingExecutor;
 import dev.amalgam.recipe.MergeRecipe;
 import dev.amalgam.recipe.RecipeParser;
 import dev.amalgam.report.ResultTable;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,6 +33,7 @@ class DataAwareRunTest {
     Path root;
 
     @Test
+    @Tag("slow") // every data-aware method, with and without LwPTV
     void demoRowsOfEveryDataAwareMethodWithAndWithoutLwptv() throws IOException {
         TinyTextZoo.write(root);
         Map<String, Path> models = new LinkedHashMap<>();

@@ -6,6 +6,7 @@ import dev.amalgam.demo.TextDemoSuite;
 import dev.amalgam.io.Checkpoint;
 import dev.amalgam.io.Checkpoints;
 import dev.amalgam.report.ResultTable;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,6 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * fine-tuned, Task Arithmetic and EMR rows score what the suite scores on those models merged apart
  * from the merge code (in double, from the formulas of docs/methods/merge-methods.md).
  */
+@Tag("slow") // a whole demo run
 class DemoOnEngineTest {
     @TempDir
     Path root;

@@ -3,6 +3,7 @@ package dev.amalgam.demo.image;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.amalgam.io.Json;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,6 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * be bit-identical: every checkpoint and data file has the same SHA-256. Before the autograd scalar
  * fix (Ops#scalar) three such builds gave three different pretrained checkpoints.
  */
+@Tag("slow") // two zoo builds in separate JVMs
 class ImageZooReproducibilityTest {
 
     @BeforeAll

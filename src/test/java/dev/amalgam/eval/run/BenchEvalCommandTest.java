@@ -1,6 +1,7 @@
 package dev.amalgam.eval.run;
 
 import dev.amalgam.cli.Main;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -13,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code amalgam bench eval} without a zoo: the synthetic suite, one row per phase, each share its seconds over the total. */
+@Tag("slow") // a MiniLM-sized forward benchmark
 class BenchEvalCommandTest {
     @TempDir
     Path tmp;
