@@ -1,5 +1,6 @@
 package dev.amalgam;
 
+import dev.amalgam.testutil.RepoRoot;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -11,7 +12,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -32,16 +32,6 @@ class DocReferencesTest {
             Pattern.compile("\\b(anchors|mergekit-semantics|djl-notes|scale-notes)\\." + "md"),
             Pattern.compile("(?<!docs/methods/)\\bmerge-methods\\." + "md"),
             Pattern.compile("(?<![A-Za-z0-9_./-])[a-z][a-z0-9-]*\\." + "md §"));
-
-    /** The repository root: the nearest directory up from the working directory with README.md and docs/. */
-    static Path root() {
-        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-            if (Files.isRegularFile(p.resolve("README.md")) && Files.isDirectory(p.resolve("docs"))) {
-                return p;
-            }
-        }
-        throw new IllegalStateException("no repository root above " + Path.of("").toAbsolutePath());
-    }
 
     private static List<Path> sources(Path root) throws IOException {
         List<Path> out = new ArrayList<>();
@@ -88,7 +78,7 @@ class DocReferencesTest {
 
     @Test
     void everyCitedDocumentAndSectionExistsAndNothingOutsideTheRepositoryIsCited() throws IOException {
-        Path root = root();
+        Path root = RepoRoot.find();
         List<Path> files = sources(root);
         assertTrue(files.size() > 100, "scanned " + files.size() + " files under " + root);
         List<String> problems = new ArrayList<>();
