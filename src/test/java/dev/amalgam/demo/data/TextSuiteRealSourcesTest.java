@@ -3,6 +3,7 @@ package dev.amalgam.demo.data;
 import dev.amalgam.testutil.PackagedData;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,6 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Builds the real suite from the installed sources (skipped when datasets/setup.sh has not been run) and
  * writes the class-balance table to target/text-suite-table.md.
  */
+@Tag("slow") // builds the whole real text suite
 class TextSuiteRealSourcesTest {
 
     @Test

@@ -7,6 +7,7 @@ import dev.amalgam.eval.heads.ZeroShotHead;
 import dev.amalgam.model.ModelRegistry;
 import dev.amalgam.model.clip.ClipModel;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,6 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@Tag("slow") // CLIP pretraining and fine-tuning steps on real images
 class ImageTrainingSmokeTest {
 
     @BeforeAll

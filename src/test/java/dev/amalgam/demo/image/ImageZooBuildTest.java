@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.amalgam.model.ModelRegistry;
 import dev.amalgam.model.clip.ClipModel;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,6 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A miniature zoo (a few steps, tiny splits): layout, manifest checksums, skipping, and per-stage rebuilds. */
+@Tag("slow") // builds a miniature image zoo three times
 class ImageZooBuildTest {
 
     @BeforeAll
