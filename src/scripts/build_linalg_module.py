@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Builds src/main/resources/dev/amalgam/merge/linalg/linalg.pt, a GENERATED artefact (committed).
 
-A tiny TorchScript module giving DJL the linear algebra it lacks (djl-notes.md section 9.2):
+A tiny TorchScript module giving DJL the linear algebra it lacks (docs/methods/svd-methods.md, "SVD in DJL"):
   forward(x) -> torch.linalg.svd(x, full_matrices=False) as (U, S, Vh)
   eigh(x)    -> torch.linalg.eigh(x) as (eigenvalues ascending, eigenvectors)
 Loaded by dev.amalgam.merge.linalg.Svd. Re-run after editing:

@@ -8,6 +8,7 @@ import dev.amalgam.testutil.CliRunner;
 import dev.amalgam.testutil.TinyCheckpoints;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -33,6 +34,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * Ctrl-C, SIGTERM and kill -9 during a real {@code amalgam merge} in a child JVM (slowed by a test-only
  * write delay), a second writer to the same output, and locks/temporaries left by dead processes.
  */
+@Tag("slow") // child JVMs interrupted and killed
 class InterruptCliTest {
     private static final int TENSORS = 24;
     private static final long DELAY_MS = 250; // × 24 tensors: a merge writes for ~6 s

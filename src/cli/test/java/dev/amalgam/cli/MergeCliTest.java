@@ -181,7 +181,7 @@ class MergeCliTest {
         for (int t = 1; t <= TASKS; t++) {
             Path task = tmp.resolve("emr-task" + t);
             assertEquals(0, run("materialize", out.toString(), "--task", "task" + t, "--out", task.toString()));
-            // Independent EMR (spec §4) for tensor 1, in doubles.
+            // Independent EMR (docs/methods/merge-methods.md §4) for tensor 1, in doubles.
             int i = 1;
             int n = values[0][i].length;
             float[] got = read(task, NAMES[i]);

@@ -3,8 +3,6 @@ package dev.amalgam.run;
 import dev.amalgam.cli.Main;
 import dev.amalgam.eval.run.TextTaskSuite;
 import dev.amalgam.eval.run.EvaluationSuite;
-import dev.amalgam.io.Checkpoint;
-import dev.amalgam.io.Checkpoints;
 import dev.amalgam.report.ResultTable;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -126,31 +124,12 @@ class RunCommandTest {
         assertTrue(emr.unseen().get("gamma").isNaN(), "EMR has no reconstruction for a task it never merged");
         assertEquals("method,kind,alpha,beta,ood:alpha,ood:beta,ood:unseen:gamma,ID avg,OOD avg",
                 Files.readAllLines(root.resolve("runs/sweep/results.csv")).get(0));
-        Map<String, long[]> shapes = new HashMap<>();
-        Map<String, float[]> base;
-        Map<String, float[]> a;
-        Map<String, float[]> b;
-        try (Checkpoint c0 = Checkpoints.open(root.resolve("pretrained"));
-             Checkpoint ca = Checkpoints.open(root.resolve("models/alpha"));
-             Checkpoint cb = Checkpoints.open(root.resolve("models/beta"))) {
-            base = TinyTextZoo.read(c0, shapes);
-            a = TinyTextZoo.read(ca, shapes);
-            b = TinyTextZoo.read(cb, shapes);
-        }
         Map<String, Path> models = new LinkedHashMap<>();
         TinyTextZoo.TASKS.forEach(t -> models.put(t, root.resolve("models").resolve(t)));
         try (EvaluationSuite suite = new TextTaskSuite(root.resolve("pretrained"), root.resolve("data"), models, 64, 200)) {
             for (CellResult cell : results) {
                 double lambda = ((Number) cell.cell().params().get("lambda")).doubleValue();
-                Map<String, float[]> merged = new HashMap<>();
-                base.forEach((n, w) -> {
-                    float[] m = new float[w.length];
-                    for (int i = 0; i < w.length; i++) {
-                        m[i] = (float) (w[i] + lambda * (((double) a.get(n)[i] - w[i]) + ((double) b.get(n)[i] - w[i])));
-                    }
-                    merged.put(n, m);
-                });
-                suite.setWeights(TinyTextZoo.source(merged, shapes));
+                suite.setWeights(TinyTextZoo.taskArithmetic(root, List.of("alpha", "beta"), lambda));
                 for (String t : List.of("alpha", "beta")) {
                     EvaluationSuite.Scores sc = suite.evaluate(t);
                     assertEquals(sc.id().get(t), cell.id().get(t), "λ=" + lambda + " " + t + " ID");

@@ -24,6 +24,7 @@ import dev.amalgam.model.bert.BertTokenizer;
 import dev.amalgam.model.clip.ClipModel;
 import dev.amalgam.train.FineTunedHead;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,6 +52,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * in a JVM that sees only DJL and the exported libs/ jars; the served predictions must equal Amalgam's
  * in-process ones (computed here from the source checkpoint with the model classes directly).
  */
+@Tag("slow") // builds a jar and serves models through DJL Serving's loader
 class DjlServingExportTest {
     static final double TOL = 1e-5;
     static final ObjectMapper JSON = new ObjectMapper();

@@ -9,6 +9,7 @@ import dev.amalgam.io.DType;
 import dev.amalgam.io.ShardedWriter;
 import dev.amalgam.io.TensorInfo;
 import dev.amalgam.model.bert.BertConfig;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,6 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code amalgam finetune} on a tiny random BERT checkpoint: learns the toy task, saves names the base has. */
+@Tag("slow") // fine-tunes a BERT end to end, twice for reproducibility
 class BertFineTuningTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -12,6 +12,7 @@ import dev.amalgam.io.DType;
 import dev.amalgam.model.bert.BertConfig;
 import dev.amalgam.model.bert.BertEncoder;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,6 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Java: mean pooling of the encoder's last hidden state, each head's affine map, softmax
  * cross-entropy and argmax in doubles.
  */
+@Tag("slow") // multi-task fine-tuning to convergence
 class MultiTaskFineTuningTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Task index order: 0 = sentiment, 1 = subject (iteration order of the map). */

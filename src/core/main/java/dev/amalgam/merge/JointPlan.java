@@ -50,7 +50,15 @@ final class JointPlan {
                 steps.add(load.apply(n));
             }
             NDArray[] merged = method.mergeJoint(steps);
+            if (merged.length != group.size()) {
+                throw new IllegalStateException(method.name() + " returned " + merged.length + " tensors for the "
+                        + group.size() + " of group " + group);
+            }
             for (int i = 0; i < group.size(); i++) {
+                // each result is closed with its step's manager; one attached elsewhere would leak or vanish early
+                if (merged[i].getManager() != steps.get(i).manager()) {
+                    throw new IllegalStateException(method.name() + ": merged " + group.get(i) + " is not attached to its step's manager");
+                }
                 pending.put(group.get(i), merged[i]);
                 managers.put(group.get(i), steps.get(i).manager());
             }

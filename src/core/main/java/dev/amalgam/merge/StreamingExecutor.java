@@ -41,6 +41,7 @@ public final class StreamingExecutor {
     private final Progress progress;
     private DType roundInputsTo;
     private boolean allowNoTasks;
+    private boolean kernels = true;
 
     /**
      * @param device      where merge math runs (CPU or GPU)
@@ -66,6 +67,15 @@ public final class StreamingExecutor {
     /** Allows a merge with no task inputs (MergeKit passthrough: each tensor has one input). */
     public StreamingExecutor allowNoTasks() {
         this.allowNoTasks = true;
+        return this;
+    }
+
+    /**
+     * Steps without the fused-kernel views ({@link TensorStep#views()} null), so methods take the
+     * whole-array path a GPU takes; the tests compare the two paths on the CPU.
+     */
+    StreamingExecutor wholeArrayOps() {
+        this.kernels = false;
         return this;
     }
 
@@ -168,13 +178,15 @@ public final class StreamingExecutor {
                 }
             }
             stacked.subi(base);
-            return new TensorStep(info, grouping.apply(name), m, base, stacked, in.taskNames());
+            TensorStep step = new TensorStep(info, grouping.apply(name), m, base, stacked, in.taskNames());
+            return kernels ? step : step.withoutKernels();
         }
         List<NDArray> models = new ArrayList<>(in.taskCount());
         for (TensorSource src : in.models()) {
             models.add(load(src, src.info(name), m, check));
         }
-        return TensorStep.fromModels(info, grouping.apply(name), m, base, models, in.taskNames());
+        TensorStep step = TensorStep.fromModels(info, grouping.apply(name), m, base, models, in.taskNames());
+        return kernels ? step : step.withoutKernels();
     }
 
     private NDArray load(TensorSource src, TensorInfo info, NDManager m, boolean check) {

@@ -1,11 +1,13 @@
 package dev.amalgam.merge;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.amalgam.io.DType;
+import dev.amalgam.io.InMemoryTensorSource;
 import dev.amalgam.io.TensorInfo;
+import dev.amalgam.io.TensorSource;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -16,9 +18,11 @@ import java.util.Random;
 import java.util.function.Function;
 
 /**
- * A tiny test-only executor over in-memory tensors: runs a method's statistic passes (sorted tensor
- * order, one NDManager per step, closed at its end) and then merge/modulate. The streaming executor
- * replaces it in production; tests of merge methods use it.
+ * Merges test tensors given as θ_0 and task vectors through the production {@link StreamingExecutor}
+ * (statistic passes, joint groups, task modulation and all) over {@link InMemoryTensorSource}s into an
+ * {@link InMemorySink}: the tests of merge methods run the path a real merge runs. The executor sees
+ * θ_t = fl(θ_0 + τ_t) and computes τ_t back as fl(θ_t − θ_0), so inputs it is given may differ from τ_t
+ * by one rounding; references that must be bit-exact are built from {@link #roundTripped}.
  */
 public final class InMemoryMergeDriver {
     private static final NDManager ROOT = NDManager.newBaseManager();
@@ -28,6 +32,10 @@ public final class InMemoryMergeDriver {
         public int size() {
             return base.length;
         }
+    }
+
+    /** One unnamed tensor (the name is its map key): shape, θ_0 and the task vectors τ_t. */
+    public record Values(long[] shape, float[] base, List<float[]> taskVectors) {
     }
 
     /** Per tensor: the T reconstructed task models θ_0 + scale_t · (mask_t ⊙ shared). */
@@ -43,7 +51,59 @@ public final class InMemoryMergeDriver {
         return s;
     }
 
-    /** Builds a step for x on a fresh sub-manager, applies f, closes the manager. */
+    /** The base and the T fine-tuned models θ_t = θ_0 + τ_t as in-memory sources named task0, task1, …. */
+    public static MergeInputs inputs(List<Tensor> tensors) {
+        InMemoryTensorSource base = new InMemoryTensorSource("base");
+        int tasks = tensors.get(0).tasks().size();
+        List<TensorSource> models = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        for (int t = 0; t < tasks; t++) {
+            InMemoryTensorSource model = new InMemoryTensorSource("task" + t);
+            for (Tensor x : tensors) {
+                float[] theta = new float[x.size()];
+                for (int i = 0; i < theta.length; i++) {
+                    theta[i] = x.base()[i] + x.tasks().get(t)[i];
+                }
+                model.f32(x.name(), x.shape(), theta);
+            }
+            models.add(model);
+            names.add("task" + t);
+        }
+        for (Tensor x : tensors) {
+            base.f32(x.name(), x.shape(), x.base());
+        }
+        return new MergeInputs(base, models, names);
+    }
+
+    /** The same tensors with τ_t replaced by fl(fl(θ_0 + τ_t) − θ_0), the task vectors the executor sees. */
+    public static List<Tensor> roundTripped(List<Tensor> tensors) {
+        List<Tensor> out = new ArrayList<>();
+        for (Tensor x : tensors) {
+            List<float[]> tvs = new ArrayList<>();
+            for (float[] tv : x.tasks()) {
+                float[] v = new float[tv.length];
+                for (int i = 0; i < v.length; i++) {
+                    v[i] = (x.base()[i] + tv[i]) - x.base()[i];
+                }
+                tvs.add(v);
+            }
+            out.add(new Tensor(x.name(), x.shape(), x.base(), tvs));
+        }
+        return out;
+    }
+
+    /** Runs the executor (fused kernels on or off) and returns what the sink kept. */
+    public static InMemorySink run(MergeMethod method, List<Tensor> tensors, boolean kernels) {
+        StreamingExecutor executor = new StreamingExecutor(Device.cpu(), n -> "g", true, StreamingExecutor.Progress.NONE);
+        if (!kernels) {
+            executor.wholeArrayOps();
+        }
+        InMemorySink sink = new InMemorySink();
+        executor.run(method, inputs(tensors), sink);
+        return sink;
+    }
+
+    /** Builds a step for x on a fresh sub-manager, applies f, closes the manager (for tests of one step). */
     public static <R> R withStep(Tensor x, Function<TensorStep, R> f) {
         return withStep(x, true, f);
     }
@@ -64,72 +124,69 @@ public final class InMemoryMergeDriver {
         }
     }
 
-    public static void runPasses(MergeMethod method, List<Tensor> tensors) {
-        runPasses(method, tensors, true);
-    }
-
-    public static void runPasses(MergeMethod method, List<Tensor> tensors, boolean kernels) {
-        List<Tensor> s = sorted(tensors);
-        for (StatisticPass pass : method.statisticPasses()) {
-            for (Tensor x : s) {
-                withStep(x, kernels, step -> {
-                    pass.observe(step);
-                    return null;
-                });
-            }
-            pass.end();
-        }
-    }
-
-    /** Statistic passes, then merge of every tensor: name → merged θ (flat). */
+    /** Merges every tensor: name → merged θ (flat). A task-modulated method gives its collapsed merge. */
     public static Map<String, float[]> merge(MergeMethod method, List<Tensor> tensors) {
         return merge(method, tensors, true);
     }
 
     /** As {@link #merge(MergeMethod, List)}; {@code kernels=false} takes the whole-array path. */
     public static Map<String, float[]> merge(MergeMethod method, List<Tensor> tensors, boolean kernels) {
-        runPasses(method, tensors, kernels);
-        Map<String, float[]> out = new LinkedHashMap<>();
-        for (Tensor x : sorted(tensors)) {
-            out.put(x.name(), withStep(x, kernels, step -> {
-                NDArray r = method.merge(step);
-                if (r.getDataType() != DataType.FLOAT32) {
-                    throw new AssertionError("merge must return F32, got " + r.getDataType());
-                }
-                if (!r.getShape().equals(new Shape(x.shape()))) {
-                    throw new AssertionError("merge changed the shape of " + x.name() + ": " + r.getShape());
-                }
-                return r.toFloatArray();
-            }));
-        }
-        return out;
+        return run(collapsed(method), tensors, kernels).merged();
     }
 
-    /** Statistic passes, then the per-task models of a task-modulated method. */
+    /** As {@link #merge(MergeMethod, List)} for tensors keyed by name. */
+    public static Map<String, float[]> merge(MergeMethod method, Map<String, Values> tensors) {
+        List<Tensor> list = new ArrayList<>();
+        tensors.forEach((n, v) -> list.add(new Tensor(n, v.shape(), v.base(), v.taskVectors())));
+        return merge(method, list);
+    }
+
+    /** The per-task models of a task-modulated method. */
     public static Map<String, TaskModels> taskModels(TaskModulated method, List<Tensor> tensors) {
         return taskModels(method, tensors, true);
     }
 
     public static Map<String, TaskModels> taskModels(TaskModulated method, List<Tensor> tensors, boolean kernels) {
-        runPasses(method, tensors, kernels);
+        InMemorySink sink = run(method, tensors, kernels);
+        double[] scales = method.taskScales();
         Map<String, TaskModels> out = new LinkedHashMap<>();
         for (Tensor x : sorted(tensors)) {
-            out.put(x.name(), withStep(x, kernels, step -> {
-                TaskModulated.Modulation mod = method.modulate(step);
-                double[] scales = method.taskScales();
-                int tasks = mod.masks().length;
-                float[][] models = new float[tasks][];
-                boolean[][] masks = new boolean[tasks][];
-                for (int t = 0; t < tasks; t++) {
-                    NDArray m = mod.masks()[t];
-                    models[t] = step.base().add(mod.shared().mul(m.toType(DataType.FLOAT32, false))
-                            .mul((float) scales[t])).toFloatArray();
-                    masks[t] = m.toBooleanArray();
+            float[] shared = sink.shared().get(x.name());
+            List<boolean[]> masks = sink.masks().get(x.name());
+            float[][] models = new float[masks.size()][];
+            for (int t = 0; t < models.length; t++) {
+                models[t] = new float[shared.length];
+                for (int i = 0; i < shared.length; i++) {
+                    models[t][i] = x.base()[i] + (masks.get(t)[i] ? shared[i] : 0f) * (float) scales[t];
                 }
-                return new TaskModels(models, mod.shared().toFloatArray(), masks);
-            }));
+            }
+            out.put(x.name(), new TaskModels(models, shared, masks.toArray(new boolean[0][])));
         }
         return out;
+    }
+
+    /** A task-modulated method seen as a plain one, so the executor asks for its single merged tensor. */
+    private static MergeMethod collapsed(MergeMethod method) {
+        if (!(method instanceof TaskModulated)) {
+            return method;
+        }
+        return new MergeMethod() {
+            public String name() {
+                return method.name();
+            }
+
+            public String describe() {
+                return method.describe();
+            }
+
+            public List<StatisticPass> statisticPasses() {
+                return method.statisticPasses();
+            }
+
+            public NDArray merge(TensorStep step) {
+                return method.merge(step);
+            }
+        };
     }
 
     /** Random tensor with Gaussian base and task vectors of scale {@code scale}. */

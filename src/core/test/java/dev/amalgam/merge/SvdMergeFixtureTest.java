@@ -1,5 +1,6 @@
 package dev.amalgam.merge;
 
+import dev.amalgam.io.InMemoryTensorSource;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
@@ -38,8 +39,8 @@ class SvdMergeFixtureTest {
         }
     }
 
-    static Map<String, SvdTestDriver.Tensor> tensors(JsonNode doc) {
-        Map<String, SvdTestDriver.Tensor> tensors = new LinkedHashMap<>();
+    static Map<String, InMemoryMergeDriver.Values> tensors(JsonNode doc) {
+        Map<String, InMemoryMergeDriver.Values> tensors = new LinkedHashMap<>();
         for (JsonNode t : doc.get("tensors")) {
             long[] shape = new long[t.get("shape").size()];
             for (int i = 0; i < shape.length; i++) {
@@ -47,7 +48,7 @@ class SvdMergeFixtureTest {
             }
             List<float[]> tvs = new ArrayList<>();
             t.get("task_vectors").forEach(v -> tvs.add(floats(v)));
-            tensors.put(t.get("name").asText(), new SvdTestDriver.Tensor(shape, floats(t.get("base")), tvs));
+            tensors.put(t.get("name").asText(), new InMemoryMergeDriver.Values(shape, floats(t.get("base")), tvs));
         }
         return tensors;
     }
@@ -70,14 +71,14 @@ class SvdMergeFixtureTest {
     @Test
     void allMethodsMatchTheTorchReference() throws Exception {
         JsonNode doc = fixture();
-        Map<String, SvdTestDriver.Tensor> tensors = tensors(doc);
+        Map<String, InMemoryMergeDriver.Values> tensors = tensors(doc);
         int cases = 0;
         for (JsonNode c : doc.get("cases")) {
             Map<String, Object> params = new LinkedHashMap<>();
             c.get("params").fields().forEachRemaining(e -> params.put(e.getKey(),
                     e.getValue().isNumber() ? e.getValue().asDouble() : e.getValue().isBoolean() ? e.getValue().asBoolean() : e.getValue().asText()));
             MergeMethod m = MergeMethods.create(new MethodParams(c.get("method").asText(), params));
-            Map<String, float[]> got = SvdTestDriver.run(m, tensors);
+            Map<String, float[]> got = InMemoryMergeDriver.merge(m, tensors);
             assertEquals(tensors.keySet().size(), got.size());
             assertMatches(c.get("expected"), got, m.describe());
             cases++;
@@ -88,13 +89,13 @@ class SvdMergeFixtureTest {
     @Test
     void stackedCartThroughTheStreamingExecutor() throws Exception {
         JsonNode doc = fixture();
-        Map<String, SvdTestDriver.Tensor> tensors = tensors(doc);
+        Map<String, InMemoryMergeDriver.Values> tensors = tensors(doc);
         int tasks = doc.get("tasks").asInt();
-        MemorySource base = new MemorySource("base");
-        List<MemorySource> models = new ArrayList<>();
+        InMemoryTensorSource base = new InMemoryTensorSource("base");
+        List<InMemoryTensorSource> models = new ArrayList<>();
         List<String> names = new ArrayList<>();
         for (int t = 0; t < tasks; t++) {
-            models.add(new MemorySource("task" + t));
+            models.add(new InMemoryTensorSource("task" + t));
             names.add("task" + t);
         }
         tensors.forEach((n, x) -> {
@@ -107,13 +108,13 @@ class SvdMergeFixtureTest {
                 models.get(t).f32(n, x.shape(), theta);
             }
         });
-        CollectingSink sink = new CollectingSink();
+        InMemorySink sink = new InMemorySink();
         Cart cart = Cart.fromParams(MethodParams.of("cart"));
         new StreamingExecutor(ai.djl.Device.cpu(), n -> n, true, StreamingExecutor.Progress.NONE)
                 .run(cart, new MergeInputs(base, List.copyOf(models), names), sink);
         JsonNode first = doc.get("cases").get(0);
         assertEquals("cart", first.get("method").asText());
         assertEquals(0, first.get("params").size(), "the default-parameter case (stacked q/k/v)");
-        assertMatches(first.get("expected"), sink.merged, "executor " + cart.describe());
+        assertMatches(first.get("expected"), sink.merged(), "executor " + cart.describe());
     }
 }

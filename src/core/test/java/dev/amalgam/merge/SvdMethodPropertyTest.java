@@ -19,7 +19,7 @@ class SvdMethodPropertyTest {
     static final String FC1 = P + "mlp.fc1.weight";
     static final String LN = P + "layer_norm1.weight";
 
-    static SvdTestDriver.Tensor random(Random r, int tasks, double scale, long... shape) {
+    static InMemoryMergeDriver.Values random(Random r, int tasks, double scale, long... shape) {
         int n = 1;
         for (long d : shape) {
             n *= (int) d;
@@ -36,11 +36,11 @@ class SvdMethodPropertyTest {
             }
             tvs.add(tv);
         }
-        return new SvdTestDriver.Tensor(shape, base, tvs);
+        return new InMemoryMergeDriver.Values(shape, base, tvs);
     }
 
-    static Map<String, SvdTestDriver.Tensor> model(Random r, int tasks) {
-        Map<String, SvdTestDriver.Tensor> m = new LinkedHashMap<>();
+    static Map<String, InMemoryMergeDriver.Values> model(Random r, int tasks) {
+        Map<String, InMemoryMergeDriver.Values> m = new LinkedHashMap<>();
         m.put(FC1, random(r, tasks, 0.1, 12, 8));
         m.put(P + "mlp.fc2.weight", random(r, tasks, 0.1, 8, 12));
         m.put(LN, random(r, tasks, 0.1, 6));
@@ -51,7 +51,7 @@ class SvdMethodPropertyTest {
     }
 
     /** θ_0 + mean τ in doubles. */
-    static double[] average(SvdTestDriver.Tensor t) {
+    static double[] average(InMemoryMergeDriver.Values t) {
         double[] a = new double[t.base().length];
         for (int i = 0; i < a.length; i++) {
             double s = 0;
@@ -72,14 +72,20 @@ class SvdMethodPropertyTest {
 
     @Test
     void cartRankZeroIsTheWeightAverage() {
-        Map<String, SvdTestDriver.Tensor> m = model(new Random(3), 3);
-        Map<String, float[]> out = SvdTestDriver.run(Cart.fromParams(MethodParams.of("cart", "rank_ratio", 0.0, "lambda", 5.0)), m);
+        Map<String, InMemoryMergeDriver.Values> m = model(new Random(3), 3);
+        Map<String, float[]> out = InMemoryMergeDriver.merge(Cart.fromParams(MethodParams.of("cart", "rank_ratio", 0.0, "lambda", 5.0)), m);
         for (String n : m.keySet()) {
-            SvdTestDriver.Tensor t = m.get(n);
+            InMemoryMergeDriver.Values t = m.get(n);
             float[] have = out.get(n);
             for (int i = 0; i < have.length; i++) {
-                // The same float operations in the same order: ((τ0 + τ1) + τ2) / 3, then θ_0 + that.
-                float mean = ((t.taskVectors().get(0)[i] + t.taskVectors().get(1)[i]) + t.taskVectors().get(2)[i]) / 3f;
+                // The same float operations in the same order: ((τ0 + τ1) + τ2) / 3, then θ_0 + that, with
+                // τ_t = fl(θ_t − θ_0) as the executor reads it from θ_t = fl(θ_0 + τ_t).
+                float b = t.base()[i];
+                float[] tv = new float[3];
+                for (int k = 0; k < 3; k++) {
+                    tv[k] = (b + t.taskVectors().get(k)[i]) - b;
+                }
+                float mean = ((tv[0] + tv[1]) + tv[2]) / 3f;
                 assertEquals(t.base()[i] + mean, have[i], Math.ulp(have[i]), n + " [" + i + "] is θ_avg up to one ulp");
             }
             assertClose(average(t), have, 1e-6, n);
@@ -88,9 +94,9 @@ class SvdMethodPropertyTest {
 
     @Test
     void cartFullRankIsTheWeightAverage() {
-        Map<String, SvdTestDriver.Tensor> m = model(new Random(4), 4);
+        Map<String, InMemoryMergeDriver.Values> m = model(new Random(4), 4);
         for (boolean stack : new boolean[]{true, false}) {
-            Map<String, float[]> out = SvdTestDriver.run(
+            Map<String, float[]> out = InMemoryMergeDriver.merge(
                     Cart.fromParams(MethodParams.of("cart", "rank_ratio", 1.0, "lambda", 2.0, "stack_qkv", stack)), m);
             for (String n : m.keySet()) {
                 assertClose(average(m.get(n)), out.get(n), 2e-5, n + " stack=" + stack);
@@ -100,8 +106,8 @@ class SvdMethodPropertyTest {
 
     @Test
     void cartIntermediateRankDiffersFromAverageOnlyOnLowRankKeys() {
-        Map<String, SvdTestDriver.Tensor> m = model(new Random(5), 3);
-        Map<String, float[]> out = SvdTestDriver.run(Cart.fromParams(MethodParams.of("cart")), m);
+        Map<String, InMemoryMergeDriver.Values> m = model(new Random(5), 3);
+        Map<String, float[]> out = InMemoryMergeDriver.merge(Cart.fromParams(MethodParams.of("cart")), m);
         assertClose(average(m.get(LN)), out.get(LN), 1e-6, "layer_norm1 stays averaged");
         double[] avg = average(m.get(FC1));
         double dev = 0;
@@ -114,7 +120,7 @@ class SvdMethodPropertyTest {
     @Test
     void stackedHfQkvReproducesOpenClipInProj() {
         Random r = new Random(6);
-        Map<String, SvdTestDriver.Tensor> hf = model(r, 3);
+        Map<String, InMemoryMergeDriver.Values> hf = model(r, 3);
         // The OpenCLIP layout of the same weights: q, k, v stacked row-wise in one in_proj_weight.
         String[] qkv = {P + "self_attn.q_proj.weight", P + "self_attn.k_proj.weight", P + "self_attn.v_proj.weight"};
         float[] base = new float[24 * 8];
@@ -123,17 +129,17 @@ class SvdMethodPropertyTest {
             tvs.add(new float[24 * 8]);
         }
         for (int j = 0; j < 3; j++) {
-            SvdTestDriver.Tensor x = hf.get(qkv[j]);
+            InMemoryMergeDriver.Values x = hf.get(qkv[j]);
             System.arraycopy(x.base(), 0, base, j * 64, 64);
             for (int t = 0; t < 3; t++) {
                 System.arraycopy(x.taskVectors().get(t), 0, tvs.get(t), j * 64, 64);
             }
         }
         String inProj = "visual.transformer.resblocks.0.attn.in_proj_weight";
-        Map<String, float[]> open = SvdTestDriver.run(Cart.fromParams(MethodParams.of("cart", "rank_ratio", 0.25)),
-                Map.of(inProj, new SvdTestDriver.Tensor(new long[]{24, 8}, base, tvs)));
-        Map<String, float[]> stacked = SvdTestDriver.run(Cart.fromParams(MethodParams.of("cart", "rank_ratio", 0.25)), hf);
-        Map<String, float[]> separate = SvdTestDriver.run(
+        Map<String, float[]> open = InMemoryMergeDriver.merge(Cart.fromParams(MethodParams.of("cart", "rank_ratio", 0.25)),
+                Map.of(inProj, new InMemoryMergeDriver.Values(new long[]{24, 8}, base, tvs)));
+        Map<String, float[]> stacked = InMemoryMergeDriver.merge(Cart.fromParams(MethodParams.of("cart", "rank_ratio", 0.25)), hf);
+        Map<String, float[]> separate = InMemoryMergeDriver.merge(
                 Cart.fromParams(MethodParams.of("cart", "rank_ratio", 0.25, "stack_qkv", false)), hf);
         double sepDiff = 0;
         for (int j = 0; j < 3; j++) {
@@ -148,10 +154,10 @@ class SvdMethodPropertyTest {
 
     @Test
     void isoCFlattensTheSpectrum() {
-        Map<String, SvdTestDriver.Tensor> m = model(new Random(7), 3);
+        Map<String, InMemoryMergeDriver.Values> m = model(new Random(7), 3);
         double alpha = 1.5;
-        Map<String, float[]> out = SvdTestDriver.run(IsoC.fromParams(MethodParams.of("iso_c", "alpha", alpha)), m);
-        SvdTestDriver.Tensor t = m.get(FC1);
+        Map<String, float[]> out = InMemoryMergeDriver.merge(IsoC.fromParams(MethodParams.of("iso_c", "alpha", alpha)), m);
+        InMemoryMergeDriver.Values t = m.get(FC1);
         int rows = 12, cols = 8;
         double[] delta = new double[rows * cols];
         for (int i = 0; i < delta.length; i++) {
@@ -187,7 +193,7 @@ class SvdMethodPropertyTest {
         assertClose(meanDelta(m.get(LN), alpha), out.get(LN), 1e-6, "1-D tensors: θ_0 + α·mean τ");
     }
 
-    static double[] meanDelta(SvdTestDriver.Tensor t, double alpha) {
+    static double[] meanDelta(InMemoryMergeDriver.Values t, double alpha) {
         double[] a = average(t);
         for (int i = 0; i < a.length; i++) {
             a[i] = t.base()[i] + alpha * (a[i] - t.base()[i]);
@@ -197,16 +203,16 @@ class SvdMethodPropertyTest {
 
     @Test
     void zeroTaskVectorsGiveTheBaseEverywhere() {
-        Map<String, SvdTestDriver.Tensor> m = model(new Random(8), 3);
-        Map<String, SvdTestDriver.Tensor> zero = new LinkedHashMap<>();
+        Map<String, InMemoryMergeDriver.Values> m = model(new Random(8), 3);
+        Map<String, InMemoryMergeDriver.Values> zero = new LinkedHashMap<>();
         m.forEach((n, t) -> {
             List<float[]> tvs = new ArrayList<>();
             t.taskVectors().forEach(v -> tvs.add(new float[v.length]));
-            zero.put(n, new SvdTestDriver.Tensor(t.shape(), t.base(), tvs));
+            zero.put(n, new InMemoryMergeDriver.Values(t.shape(), t.base(), tvs));
         });
         for (MergeMethod method : List.of(Cart.fromParams(MethodParams.of("cart")), Tsvm.fromParams(MethodParams.of("tsv_m")),
                 IsoC.fromParams(MethodParams.of("iso_c")), IsoCts.fromParams(MethodParams.of("iso_cts")))) {
-            Map<String, float[]> out = SvdTestDriver.run(method, zero);
+            Map<String, float[]> out = InMemoryMergeDriver.merge(method, zero);
             for (String n : zero.keySet()) {
                 float[] b = zero.get(n).base();
                 for (int i = 0; i < b.length; i++) {
@@ -219,8 +225,8 @@ class SvdMethodPropertyTest {
     @Test
     void tsvmWithFewerSingularValuesThanTasksKeepsTheBase() {
         Random r = new Random(9);
-        Map<String, SvdTestDriver.Tensor> m = Map.of("w", random(r, 3, 0.1, 2, 5)); // r = 2 < T = 3, k = 0
-        float[] out = SvdTestDriver.run(Tsvm.fromParams(MethodParams.of("tsv_m")), m).get("w");
+        Map<String, InMemoryMergeDriver.Values> m = Map.of("w", random(r, 3, 0.1, 2, 5)); // r = 2 < T = 3, k = 0
+        float[] out = InMemoryMergeDriver.merge(Tsvm.fromParams(MethodParams.of("tsv_m")), m).get("w");
         for (int i = 0; i < out.length; i++) {
             assertEquals(m.get("w").base()[i], out[i], 0f);
         }
@@ -239,8 +245,8 @@ class SvdMethodPropertyTest {
                 tvs.get(1)[(i + 4) * 8 + j + 4] = (float) r.nextGaussian();
             }
         }
-        float[] out = SvdTestDriver.run(Tsvm.fromParams(MethodParams.of("tsv_m", "alpha", 2.0)),
-                Map.of("w", new SvdTestDriver.Tensor(new long[]{8, 8}, base, tvs))).get("w");
+        float[] out = InMemoryMergeDriver.merge(Tsvm.fromParams(MethodParams.of("tsv_m", "alpha", 2.0)),
+                Map.of("w", new InMemoryMergeDriver.Values(new long[]{8, 8}, base, tvs))).get("w");
         for (int i = 0; i < 64; i++) {
             assertEquals(2.0 * (tvs.get(0)[i] + tvs.get(1)[i]), out[i], 1e-5, "entry " + i);
         }
@@ -248,16 +254,16 @@ class SvdMethodPropertyTest {
 
     @Test
     void isoCtsWithTheWholeSpaceCommonIsIsoC() {
-        Map<String, SvdTestDriver.Tensor> m = model(new Random(12), 3);
-        Map<String, float[]> cts = SvdTestDriver.run(IsoCts.fromParams(MethodParams.of("iso_cts", "common_space_fraction", 1.0)), m);
-        Map<String, float[]> c = SvdTestDriver.run(IsoC.fromParams(MethodParams.of("iso_c")), m);
+        Map<String, InMemoryMergeDriver.Values> m = model(new Random(12), 3);
+        Map<String, float[]> cts = InMemoryMergeDriver.merge(IsoCts.fromParams(MethodParams.of("iso_cts", "common_space_fraction", 1.0)), m);
+        Map<String, float[]> c = InMemoryMergeDriver.merge(IsoC.fromParams(MethodParams.of("iso_c")), m);
         for (String n : m.keySet()) {
             for (int i = 0; i < c.get(n).length; i++) {
                 assertEquals(c.get(n)[i], cts.get(n)[i], 1e-5, n);
             }
         }
         // f = 0 makes kc negative for these shapes (clamped to 0): must still run and stay finite.
-        Map<String, float[]> zero = SvdTestDriver.run(IsoCts.fromParams(MethodParams.of("iso_cts", "common_space_fraction", 0.0)), m);
+        Map<String, float[]> zero = InMemoryMergeDriver.merge(IsoCts.fromParams(MethodParams.of("iso_cts", "common_space_fraction", 0.0)), m);
         zero.values().forEach(a -> {
             for (float v : a) {
                 assertTrue(Float.isFinite(v));
@@ -270,7 +276,7 @@ class SvdMethodPropertyTest {
         // Llama GQA: q [8,8], k and v [4,8] stack into one [16,8] matrix.
         Random r = new Random(13);
         String p = "model.layers.0.self_attn.";
-        Map<String, SvdTestDriver.Tensor> llama = new LinkedHashMap<>();
+        Map<String, InMemoryMergeDriver.Values> llama = new LinkedHashMap<>();
         llama.put(p + "q_proj.weight", random(r, 2, 0.1, 8, 8));
         llama.put(p + "k_proj.weight", random(r, 2, 0.1, 4, 8));
         llama.put(p + "v_proj.weight", random(r, 2, 0.1, 4, 8));
@@ -278,7 +284,7 @@ class SvdMethodPropertyTest {
         List<float[]> tvs = List.of(new float[16 * 8], new float[16 * 8]);
         int off = 0;
         for (String c : new String[]{"q", "k", "v"}) {
-            SvdTestDriver.Tensor t = llama.get(p + c + "_proj.weight");
+            InMemoryMergeDriver.Values t = llama.get(p + c + "_proj.weight");
             System.arraycopy(t.base(), 0, base, off, t.base().length);
             for (int k = 0; k < 2; k++) {
                 System.arraycopy(t.taskVectors().get(k), 0, tvs.get(k), off, t.base().length);
@@ -286,10 +292,10 @@ class SvdMethodPropertyTest {
             off += t.base().length;
         }
         MethodParams params = MethodParams.of("cart", "rank_ratio", 0.25, "lambda", 1.7);
-        float[] whole = SvdTestDriver.run(Cart.fromParams(params),
-                Map.of("visual.transformer.resblocks.0.attn.in_proj_weight", new SvdTestDriver.Tensor(new long[]{16, 8}, base, tvs)))
+        float[] whole = InMemoryMergeDriver.merge(Cart.fromParams(params),
+                Map.of("visual.transformer.resblocks.0.attn.in_proj_weight", new InMemoryMergeDriver.Values(new long[]{16, 8}, base, tvs)))
                 .values().iterator().next();
-        Map<String, float[]> split = SvdTestDriver.run(Cart.fromParams(params), llama);
+        Map<String, float[]> split = InMemoryMergeDriver.merge(Cart.fromParams(params), llama);
         off = 0;
         for (String c : new String[]{"q", "k", "v"}) {
             float[] a = split.get(p + c + "_proj.weight");
@@ -331,7 +337,7 @@ class SvdMethodPropertyTest {
 
     @Test
     void stackedCartRefusesAPerTensorMergeOfAProjection() {
-        Map<String, SvdTestDriver.Tensor> m = model(new Random(11), 2);
+        Map<String, InMemoryMergeDriver.Values> m = model(new Random(11), 2);
         Cart cart = Cart.fromParams(MethodParams.of("cart"));
         // An executor that ignores JointTensors must fail, not silently run the per-matrix variant.
         MergeMethod ignoring = new MergeMethod() {
@@ -347,13 +353,13 @@ class SvdMethodPropertyTest {
                 return cart.merge(step);
             }
         };
-        assertThrows(IllegalStateException.class, () -> SvdTestDriver.run(ignoring, m));
-        Map<String, SvdTestDriver.Tensor> missingV = new LinkedHashMap<>(m);
+        assertThrows(IllegalStateException.class, () -> InMemoryMergeDriver.merge(ignoring, m));
+        Map<String, InMemoryMergeDriver.Values> missingV = new LinkedHashMap<>(m);
         missingV.remove(P + "self_attn.v_proj.weight");
-        AmalgamException e = assertThrows(AmalgamException.class, () -> SvdTestDriver.run(cart, missingV));
+        AmalgamException e = assertThrows(AmalgamException.class, () -> InMemoryMergeDriver.merge(cart, missingV));
         assertTrue(e.getMessage().contains("v_proj"), e.getMessage());
         // Excluding one member of a stacked triple is a user error too.
         Cart excl = Cart.fromParams(MethodParams.of("cart", "exclude_keys", "k_proj"));
-        assertThrows(AmalgamException.class, () -> SvdTestDriver.run(excl, m));
+        assertThrows(AmalgamException.class, () -> InMemoryMergeDriver.merge(excl, m));
     }
 }

@@ -26,7 +26,7 @@ final class WudiReference {
     }
 
     /** θ_0 + merged update for every tensor; {@code excluded} holds exact key names, as FusionBench's list. */
-    static Map<String, float[]> merge(Map<String, SvdTestDriver.Tensor> tensors, int iterNum, double lr, Set<String> excluded) {
+    static Map<String, float[]> merge(Map<String, InMemoryMergeDriver.Values> tensors, int iterNum, double lr, Set<String> excluded) {
         Map<String, float[]> out = new LinkedHashMap<>();
         try (NDManager m = NDManager.newBaseManager()) {
             tensors.forEach((name, t) -> {
@@ -39,7 +39,7 @@ final class WudiReference {
         return out;
     }
 
-    static NDArray stack(NDManager m, SvdTestDriver.Tensor t) {
+    static NDArray stack(NDManager m, InMemoryMergeDriver.Values t) {
         List<float[]> tv = t.taskVectors();
         long[] dims = new long[t.shape().length + 1];
         dims[0] = tv.size();

@@ -1,5 +1,6 @@
 package dev.amalgam.merge;
 
+import dev.amalgam.io.InMemoryTensorSource;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -36,9 +37,9 @@ class WudiTest {
     static final double TOL = 1e-7;
 
     /** Task-vector-sized entries (σ = 1e-3): 400 Adam steps of 1e-5 move M by as much as τ itself. */
-    static Map<String, SvdTestDriver.Tensor> randomModel(long seed, int tasks) {
+    static Map<String, InMemoryMergeDriver.Values> randomModel(long seed, int tasks) {
         Random r = new Random(seed);
-        Map<String, SvdTestDriver.Tensor> m = new LinkedHashMap<>();
+        Map<String, InMemoryMergeDriver.Values> m = new LinkedHashMap<>();
         for (Object[] spec : new Object[][]{{"layers.0.fc1.weight", new long[]{7, 5}}, {"layers.0.fc2.weight", new long[]{4, 9}},
                 {"layers.0.fc1.bias", new long[]{7}}, {"layers.0.norm.weight", new long[]{5}}, {"head.weight", new long[]{3, 5}}}) {
             long[] shape = (long[]) spec[1];
@@ -47,7 +48,7 @@ class WudiTest {
             for (int t = 0; t < tasks; t++) {
                 tvs.add(gaussian(r, n, 1e-3));
             }
-            m.put((String) spec[0], new SvdTestDriver.Tensor(shape, gaussian(r, n, 0.1), tvs));
+            m.put((String) spec[0], new InMemoryMergeDriver.Values(shape, gaussian(r, n, 0.1), tvs));
         }
         return m;
     }
@@ -68,7 +69,7 @@ class WudiTest {
         return worst;
     }
 
-    static float[] sumOfTaskVectors(SvdTestDriver.Tensor t, boolean withBase) {
+    static float[] sumOfTaskVectors(InMemoryMergeDriver.Values t, boolean withBase) {
         float[] s = withBase ? t.base().clone() : new float[t.base().length];
         for (float[] tv : t.taskVectors()) {
             for (int i = 0; i < s.length; i++) {
@@ -80,10 +81,10 @@ class WudiTest {
 
     @Test
     void closedFormGradientIsTheAutogradGradientOfTheOfficialLoss() {
-        Map<String, SvdTestDriver.Tensor> model = randomModel(1, 3);
+        Map<String, InMemoryMergeDriver.Values> model = randomModel(1, 3);
         try (NDManager m = NDManager.newBaseManager()) {
             for (String name : List.of("layers.0.fc1.weight", "layers.0.fc2.weight")) {
-                SvdTestDriver.Tensor t = model.get(name);
+                InMemoryMergeDriver.Values t = model.get(name);
                 NDArray tvs = WudiReference.stack(m, t);
                 NDArray start = tvs.sum(new int[]{0});
                 NDArray displacement = m.randomNormal(0f, 1e-3f, new Shape(t.shape()), ai.djl.ndarray.types.DataType.FLOAT32);
@@ -110,9 +111,9 @@ class WudiTest {
 
     @Test
     void matchesTheTranscriptionOfFusionBench() {
-        Map<String, SvdTestDriver.Tensor> model = randomModel(2, 4);
+        Map<String, InMemoryMergeDriver.Values> model = randomModel(2, 4);
         Map<String, float[]> want = WudiReference.merge(model, 400, 1e-5, Set.of());
-        Map<String, float[]> got = SvdTestDriver.run(Wudi.fromParams(MethodParams.of("wudi")), model);
+        Map<String, float[]> got = InMemoryMergeDriver.merge(Wudi.fromParams(MethodParams.of("wudi")), model);
         for (String name : model.keySet()) {
             float[] ta = sumOfTaskVectors(model.get(name), true);
             double moved = maxAbsDiff(want.get(name), ta);
@@ -124,9 +125,9 @@ class WudiTest {
 
     @Test
     void excludedKeysAreAveraged() {
-        Map<String, SvdTestDriver.Tensor> model = randomModel(3, 2);
+        Map<String, InMemoryMergeDriver.Values> model = randomModel(3, 2);
         Map<String, float[]> want = WudiReference.merge(model, 50, 1e-5, Set.of("head.weight"));
-        Map<String, float[]> got = SvdTestDriver.run(Wudi.fromParams(MethodParams.of("wudi", "iter_num", 50, "exclude_keys", "^head\\.")), model);
+        Map<String, float[]> got = InMemoryMergeDriver.merge(Wudi.fromParams(MethodParams.of("wudi", "iter_num", 50, "exclude_keys", "^head\\.")), model);
         assertTrue(maxAbsDiff(want.get("head.weight"), got.get("head.weight")) <= TOL);
         assertTrue(maxAbsDiff(want.get("layers.0.fc1.weight"), got.get("layers.0.fc1.weight")) <= TOL);
     }
@@ -134,8 +135,8 @@ class WudiTest {
     @Test
     void aSingleTaskKeepsItsFineTune() {
         // L(M) = ‖(M − τ)τᵀ‖²/‖τ‖² has gradient 0 at the start M = τ: θ = θ_1 whatever the iterations.
-        SvdTestDriver.Tensor t = randomModel(4, 1).get("layers.0.fc2.weight");
-        Map<String, float[]> got = SvdTestDriver.run(Wudi.fromParams(MethodParams.of("wudi", "lr", 1e-3)), Map.of("w", t));
+        InMemoryMergeDriver.Values t = randomModel(4, 1).get("layers.0.fc2.weight");
+        Map<String, float[]> got = InMemoryMergeDriver.merge(Wudi.fromParams(MethodParams.of("wudi", "lr", 1e-3)), Map.of("w", t));
         assertArrayEquals(sumOfTaskVectors(t, true), got.get("w"), 1e-9f);
     }
 
@@ -144,8 +145,8 @@ class WudiTest {
         // τ_1 reads inputs 0–1 only, τ_2 inputs 2–3: τ_j τ_iᵀ = 0 for i ≠ j, so the gradient at Σ τ is 0.
         float[] tv1 = {1, 2, 0, 0, -3, 1, 0, 0};
         float[] tv2 = {0, 0, 4, -1, 0, 0, 2, 5};
-        SvdTestDriver.Tensor t = new SvdTestDriver.Tensor(new long[]{2, 4}, new float[8], List.of(tv1, tv2));
-        Map<String, float[]> got = SvdTestDriver.run(Wudi.fromParams(MethodParams.of("wudi", "lr", 0.1)), Map.of("w", t));
+        InMemoryMergeDriver.Values t = new InMemoryMergeDriver.Values(new long[]{2, 4}, new float[8], List.of(tv1, tv2));
+        Map<String, float[]> got = InMemoryMergeDriver.merge(Wudi.fromParams(MethodParams.of("wudi", "lr", 0.1)), Map.of("w", t));
         assertArrayEquals(new float[]{1, 2, 4, -1, -3, 1, 2, 5}, got.get("w"), 1e-6f);
     }
 
@@ -153,9 +154,9 @@ class WudiTest {
     void runToConvergenceReachesTheHandSolvedMinimum() {
         // One output row, τ_1 = [1, 2], τ_2 = [3, −1]: L = (M·τ_1 − 5)²/5 + (M·τ_2 − 10)²/10 is zero where
         // a + 2b = 5 and 3a − b = 10, i.e. M = [25/7, 5/7]; the start is Σ τ = [4, 1].
-        SvdTestDriver.Tensor t = new SvdTestDriver.Tensor(new long[]{1, 2}, new float[]{0.5f, -0.5f},
+        InMemoryMergeDriver.Values t = new InMemoryMergeDriver.Values(new long[]{1, 2}, new float[]{0.5f, -0.5f},
                 List.of(new float[]{1, 2}, new float[]{3, -1}));
-        Map<String, float[]> got = SvdTestDriver.run(Wudi.fromParams(MethodParams.of("wudi", "lr", 1e-2, "iter_num", 3000)), Map.of("w", t));
+        Map<String, float[]> got = InMemoryMergeDriver.merge(Wudi.fromParams(MethodParams.of("wudi", "lr", 1e-2, "iter_num", 3000)), Map.of("w", t));
         // Adam's last steps are far below lr once the gradient has vanished; 1e-3 is a tenth of lr.
         assertArrayEquals(new float[]{0.5f + 25f / 7, -0.5f + 5f / 7}, got.get("w"), 1e-3f);
     }
@@ -163,13 +164,13 @@ class WudiTest {
     @Test
     void aZeroTaskVectorHasNoTerm() {
         // LwPTV zeroes a pruned task's vector; WUDI over {τ_1, τ_2, 0} is WUDI over {τ_1, τ_2} on 2-D tensors.
-        Map<String, SvdTestDriver.Tensor> two = randomModel(5, 2);
-        SvdTestDriver.Tensor t = two.get("layers.0.fc1.weight");
-        SvdTestDriver.Tensor three = new SvdTestDriver.Tensor(t.shape(), t.base(),
+        Map<String, InMemoryMergeDriver.Values> two = randomModel(5, 2);
+        InMemoryMergeDriver.Values t = two.get("layers.0.fc1.weight");
+        InMemoryMergeDriver.Values three = new InMemoryMergeDriver.Values(t.shape(), t.base(),
                 List.of(t.taskVectors().get(0), t.taskVectors().get(1), new float[t.base().length]));
         Wudi wudi = Wudi.fromParams(MethodParams.of("wudi", "iter_num", 100));
-        float[] withZero = SvdTestDriver.run(wudi, Map.of("w", three)).get("w");
-        float[] without = SvdTestDriver.run(wudi, Map.of("w", t)).get("w");
+        float[] withZero = InMemoryMergeDriver.merge(wudi, Map.of("w", three)).get("w");
+        float[] without = InMemoryMergeDriver.merge(wudi, Map.of("w", t)).get("w");
         for (float f : withZero) {
             assertFalse(Float.isNaN(f));
         }
@@ -178,8 +179,8 @@ class WudiTest {
 
     @Test
     void zeroIterationsIsTaskArithmeticOnMatrices() {
-        Map<String, SvdTestDriver.Tensor> model = randomModel(6, 3);
-        Map<String, float[]> got = SvdTestDriver.run(Wudi.fromParams(MethodParams.of("wudi", "iter_num", 0)), model);
+        Map<String, InMemoryMergeDriver.Values> model = randomModel(6, 3);
+        Map<String, float[]> got = InMemoryMergeDriver.merge(Wudi.fromParams(MethodParams.of("wudi", "iter_num", 0)), model);
         assertArrayEquals(sumOfTaskVectors(model.get("head.weight"), true), got.get("head.weight"), 1e-9f);
     }
 
@@ -195,9 +196,9 @@ class WudiTest {
 
     @Test
     void throughTheStreamingExecutorAndUnderLwptv() {
-        Map<String, SvdTestDriver.Tensor> model = randomModel(7, 3);
-        MemorySource base = new MemorySource("base");
-        List<MemorySource> fineTunes = List.of(new MemorySource("a"), new MemorySource("b"), new MemorySource("c"));
+        Map<String, InMemoryMergeDriver.Values> model = randomModel(7, 3);
+        InMemoryTensorSource base = new InMemoryTensorSource("base");
+        List<InMemoryTensorSource> fineTunes = List.of(new InMemoryTensorSource("a"), new InMemoryTensorSource("b"), new InMemoryTensorSource("c"));
         model.forEach((n, x) -> {
             base.f32(n, x.shape(), x.base());
             for (int t = 0; t < fineTunes.size(); t++) {
@@ -213,11 +214,11 @@ class WudiTest {
         MergeInputs in = new MergeInputs(base, List.copyOf(fineTunes), List.of("a", "b", "c"));
         Map<String, float[]> want = WudiReference.merge(model, 400, 1e-5, Set.of());
 
-        CollectingSink sink = new CollectingSink();
+        InMemorySink sink = new InMemorySink();
         new StreamingExecutor(Device.cpu(), n -> n, true, StreamingExecutor.Progress.NONE)
                 .run(MergeMethods.create(MethodParams.of("wudi")), in, sink);
         for (String n : model.keySet()) {
-            assertTrue(maxAbsDiff(want.get(n), sink.merged.get(n)) <= TOL, n);
+            assertTrue(maxAbsDiff(want.get(n), sink.merged().get(n)) <= TOL, n);
         }
 
         // LwPTV that prunes task "c" everywhere: the same as WUDI on a and b alone for the matrices.
@@ -231,14 +232,14 @@ class WudiTest {
                 return m;
             }
         };
-        CollectingSink pruned = new CollectingSink();
+        InMemorySink pruned = new InMemorySink();
         new StreamingExecutor(Device.cpu(), n -> n, true, StreamingExecutor.Progress.NONE)
                 .run(Lwptv.wrap(Wudi.fromParams(MethodParams.of("wudi")), new EnergySaliency(), pruneC), in, pruned);
-        Map<String, SvdTestDriver.Tensor> ab = new LinkedHashMap<>();
-        model.forEach((n, x) -> ab.put(n, new SvdTestDriver.Tensor(x.shape(), x.base(), x.taskVectors().subList(0, 2))));
+        Map<String, InMemoryMergeDriver.Values> ab = new LinkedHashMap<>();
+        model.forEach((n, x) -> ab.put(n, new InMemoryMergeDriver.Values(x.shape(), x.base(), x.taskVectors().subList(0, 2))));
         Map<String, float[]> wantAb = WudiReference.merge(ab, 400, 1e-5, Set.of());
         for (String n : List.of("layers.0.fc1.weight", "layers.0.fc2.weight", "head.weight")) {
-            assertTrue(maxAbsDiff(wantAb.get(n), pruned.merged.get(n)) <= TOL, n);
+            assertTrue(maxAbsDiff(wantAb.get(n), pruned.merged().get(n)) <= TOL, n);
         }
     }
 }

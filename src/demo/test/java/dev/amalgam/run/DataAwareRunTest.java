@@ -12,6 +12,7 @@ import dev.amalgam.merge.StreamingExecutor;
 import dev.amalgam.recipe.MergeRecipe;
 import dev.amalgam.recipe.RecipeParser;
 import dev.amalgam.report.ResultTable;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,6 +33,7 @@ class DataAwareRunTest {
     Path root;
 
     @Test
+    @Tag("slow") // every data-aware method, with and without LwPTV
     void demoRowsOfEveryDataAwareMethodWithAndWithoutLwptv() throws IOException {
         TinyTextZoo.write(root);
         Map<String, Path> models = new LinkedHashMap<>();
@@ -45,6 +47,13 @@ class DataAwareRunTest {
             t = DemoRunner.run(suite, new DemoRunner.Options(root.resolve("demo"), methods, Map.of("", Map.of())));
         }
         assertEquals(2 + 2 * 5, t.rows().size());
+        try (TextTaskSuite suite = new TextTaskSuite(root.resolve("pretrained"), root.resolve("data"), models, 64, 200)) {
+            for (String task : TinyTextZoo.TASKS) {
+                try (dev.amalgam.io.Checkpoint own = dev.amalgam.io.Checkpoints.open(models.get(task))) {
+                    TinyTextZoo.assertScores(suite, own, t.rows().get(1), task);
+                }
+            }
+        }
         for (ResultTable.Row r : t.rows()) {
             for (String task : TinyTextZoo.TASKS) {
                 double id = ResultTable.id(r, task);

@@ -23,8 +23,12 @@ public interface Progress extends AutoCloseable {
 
     /** Interactive: a console is attached, CI is not set, and AMALGAM_PROGRESS is not "plain". */
     static boolean interactive() {
-        return System.console() != null && !"true".equalsIgnoreCase(System.getenv("CI"))
-                && !"plain".equalsIgnoreCase(System.getenv("AMALGAM_PROGRESS"));
+        return interactive(System.console() != null, System.getenv());
+    }
+
+    /** The rule of {@link #interactive()} for a given console and environment. */
+    static boolean interactive(boolean console, java.util.Map<String, String> env) {
+        return console && !"true".equalsIgnoreCase(env.get("CI")) && !"plain".equalsIgnoreCase(env.get("AMALGAM_PROGRESS"));
     }
 
     /** @param total number of steps, or -1 when unknown */

@@ -5,10 +5,12 @@ import org.junit.jupiter.api.Test;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ProgressTest {
 
@@ -36,8 +38,12 @@ class ProgressTest {
     }
 
     @Test
-    void nonInteractiveUnderTests() {
-        // surefire forks without a console, so the plain fallback is chosen
-        assertFalse(Progress.interactive());
+    void liveBarOnlyOnAConsoleOutsideCiUnlessPlainIsAsked() {
+        assertTrue(Progress.interactive(true, Map.of()));
+        assertTrue(Progress.interactive(true, Map.of("CI", "false", "AMALGAM_PROGRESS", "bar")));
+        assertFalse(Progress.interactive(false, Map.of()), "no console: plain lines");
+        assertFalse(Progress.interactive(true, Map.of("CI", "true")));
+        assertFalse(Progress.interactive(true, Map.of("CI", "TRUE")));
+        assertFalse(Progress.interactive(true, Map.of("AMALGAM_PROGRESS", "Plain")));
     }
 }

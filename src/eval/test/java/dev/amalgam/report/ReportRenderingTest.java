@@ -1,6 +1,7 @@
 package dev.amalgam.report;
 
 import dev.amalgam.run.RepresentativeReport;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -171,6 +172,7 @@ class ReportRenderingTest {
             + "document.body.appendChild(p);});</script>";
 
     @Test
+    @Tag("slow") // headless Chromium
     void chromiumScreenshotsOfEveryKind() throws Exception {
         assumeTrue(Files.isExecutable(CHROMIUM), "headless Chromium not installed (/usr/bin/chromium; Debian package "
                 + "'chromium'): screenshots skipped");

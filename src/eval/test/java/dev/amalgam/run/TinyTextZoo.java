@@ -1,9 +1,12 @@
 package dev.amalgam.run;
 
+import dev.amalgam.eval.run.EvaluationSuite;
 import dev.amalgam.eval.run.SyntheticTextSuite;
-import dev.amalgam.io.DType;
-import dev.amalgam.io.TensorInfo;
+import dev.amalgam.io.Checkpoint;
+import dev.amalgam.io.Checkpoints;
+import dev.amalgam.io.InMemoryTensorSource;
 import dev.amalgam.io.TensorSource;
+import dev.amalgam.report.ResultTable;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -15,6 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * A tiny text suite for run tests: a random 1-layer BERT as "pre-trained", three other random BERTs
@@ -60,40 +65,91 @@ public final class TinyTextZoo {
 
     /** An in-memory F32 tensor source (independently computed weights). */
     static TensorSource source(Map<String, float[]> values, Map<String, long[]> shapes) {
-        TreeMap<String, float[]> v = new TreeMap<>(values);
-        return new TensorSource() {
-            @Override
-            public List<String> names() {
-                return new ArrayList<>(v.keySet());
-            }
+        InMemoryTensorSource s = new InMemoryTensorSource("independent merge");
+        values.forEach((n, v) -> s.f32(n, shapes.get(n), v));
+        return s;
+    }
 
-            @Override
-            public boolean contains(String name) {
-                return v.containsKey(name);
+    /** The tensors of the checkpoints of the pre-trained model and {@code tasks}' fine-tunes under {@code root}. */
+    private record Zoo(Map<String, float[]> base, List<Map<String, float[]>> models, Map<String, long[]> shapes) {
+        static Zoo read(Path root, List<String> tasks) {
+            Map<String, long[]> shapes = new TreeMap<>();
+            List<Map<String, float[]>> models = new ArrayList<>();
+            for (String t : tasks) {
+                try (Checkpoint c = Checkpoints.open(root.resolve("models").resolve(t))) {
+                    models.add(TinyTextZoo.read(c, shapes));
+                }
             }
+            try (Checkpoint c = Checkpoints.open(root.resolve("pretrained"))) {
+                return new Zoo(TinyTextZoo.read(c, shapes), models, shapes);
+            }
+        }
+    }
 
-            @Override
-            public TensorInfo info(String name) {
-                return new TensorInfo(name, DType.F32, shapes.get(name));
+    /** θ_0 + λ Σ_t (θ_t − θ_0) over {@code tasks}, in double, apart from the merge code. */
+    static TensorSource taskArithmetic(Path root, List<String> tasks, double lambda) {
+        Zoo z = Zoo.read(root, tasks);
+        Map<String, float[]> merged = new TreeMap<>();
+        z.base().forEach((n, w) -> {
+            float[] m = new float[w.length];
+            for (int i = 0; i < w.length; i++) {
+                double sum = 0;
+                for (Map<String, float[]> model : z.models()) {
+                    sum += (double) model.get(n)[i] - w[i];
+                }
+                m[i] = (float) (w[i] + lambda * sum);
             }
+            merged.put(n, m);
+        });
+        return source(merged, z.shapes());
+    }
 
-            @Override
-            public ByteBuffer bytes(String name) {
-                float[] a = v.get(name);
-                ByteBuffer b = ByteBuffer.allocate(a.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-                b.asFloatBuffer().put(a);
-                return b.asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN);
+    /**
+     * EMR's model of {@code tasks.get(task)}, θ_0 + λ_t (M_t ⊙ ε), in double from the formulas of
+     * docs/methods/merge-methods.md §4 (sign of Σ τ, masks, elected maxima, λ_t from per-tensor means).
+     */
+    static TensorSource emrTaskModel(Path root, List<String> tasks, int task) {
+        Zoo z = Zoo.read(root, tasks);
+        Map<String, double[]> elected = new TreeMap<>();
+        double own = 0;
+        double kept = 0;
+        for (Map.Entry<String, float[]> e : z.base().entrySet()) {
+            float[] w = e.getValue();
+            double[] eps = new double[w.length];
+            double ownSum = 0;
+            double keptSum = 0;
+            for (int i = 0; i < w.length; i++) {
+                double[] tau = new double[tasks.size()];
+                double sum = 0;
+                for (int t = 0; t < tau.length; t++) {
+                    tau[t] = (double) z.models().get(t).get(e.getKey())[i] - w[i];
+                    sum += tau[t];
+                }
+                double flag = sum > 0 ? 1 : -1;
+                double max = 0;
+                for (double v : tau) {
+                    if (v * flag > 0) {
+                        max = Math.max(max, Math.abs(v));
+                    }
+                }
+                eps[i] = tau[task] * flag > 0 ? flag * max : 0; // ε masked by M_task
+                ownSum += Math.abs(tau[task]);
+                keptSum += Math.abs(eps[i]);
             }
-
-            @Override
-            public String describe() {
-                return "independent merge";
+            own += ownSum / w.length;
+            kept += keptSum / w.length;
+            elected.put(e.getKey(), eps);
+        }
+        double lambda = own / kept;
+        Map<String, float[]> model = new TreeMap<>();
+        z.base().forEach((n, w) -> {
+            float[] m = new float[w.length];
+            for (int i = 0; i < w.length; i++) {
+                m[i] = (float) (w[i] + lambda * elected.get(n)[i]);
             }
-
-            @Override
-            public void close() {
-            }
-        };
+            model.put(n, m);
+        });
+        return source(model, z.shapes());
     }
 
     /** All F32 tensors of a checkpoint as float arrays. */
@@ -107,5 +163,13 @@ public final class TinyTextZoo {
             shapes.put(n, s.info(n).shape());
         }
         return out;
+    }
+
+    /** The row's ID and OOD accuracy on {@code task} are the suite's scores of {@code weights}, computed apart. */
+    static void assertScores(EvaluationSuite suite, TensorSource weights, ResultTable.Row row, String task) {
+        suite.setWeights(weights);
+        EvaluationSuite.Scores want = suite.evaluate(task);
+        assertEquals(want.id().get(task), ResultTable.id(row, task), row.method() + " " + task + " ID");
+        assertEquals(want.ood().get(task), ResultTable.ood(row, task), row.method() + " " + task + " OOD");
     }
 }

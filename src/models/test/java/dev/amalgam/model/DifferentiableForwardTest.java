@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.GradientCollector;
 import dev.amalgam.model.gpt2.Gpt2Model;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -50,6 +51,7 @@ class DifferentiableForwardTest {
     }
 
     @Test
+    @Tag("slow") // trains through DJL's Trainer
     void djlTrainerFineTunesTheBlockParameters() {
         Path dir = Fixtures.dir("gpt2", "tiny");
         try (NDManager m = NDManager.newBaseManager();

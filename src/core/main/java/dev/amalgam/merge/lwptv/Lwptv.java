@@ -22,7 +22,8 @@ import java.util.Map;
  * own passes and in the merge (Amalgam's composition order: the mask is applied to the raw task
  * vectors before the host runs; the paper's order is not published). A layer pruned for every task
  * keeps the pre-trained tensor θ_0 exactly. The layer of a tensor is {@link TensorStep#group()}, so the
- * executor's grouping (per tensor or per transformer block) sets the granularity.
+ * executor's grouping (per tensor or per transformer block) sets the granularity. Spec:
+ * docs/methods/lwptv.md.
  */
 public class Lwptv implements MergeMethod {
     private final MergeMethod host;

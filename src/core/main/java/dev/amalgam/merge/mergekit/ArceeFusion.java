@@ -12,6 +12,7 @@ import java.util.List;
  * estimates the quantiles from a random sample of 10⁶ entries on larger tensors; Amalgam always uses
  * every entry (exact, and reproducible). Without {@code out_dtype} the output is float32 whatever
  * {@code dtype} says, as in MergeKit (its float mask promotes the result).
+ * Math: docs/methods/mergekit-methods.md §6.
  */
 public final class ArceeFusion extends MergeKitMethod {
 

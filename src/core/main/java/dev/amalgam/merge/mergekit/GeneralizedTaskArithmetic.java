@@ -12,6 +12,7 @@ import java.util.stream.IntStream;
  * rescale; per-model weights; an optional sign consensus (sum or count); normalisation by the summed
  * weights of the contributing models; λ. θ = θ_0 + λ · Σ_t w_t m_t τ̂_t / D, with m_t the consensus
  * mask (1 without consensus) and D = Σ_t w_t m_t when normalize is on (0 → 1), else 1.
+ * Math: docs/methods/mergekit-methods.md §1.
  */
 public final class GeneralizedTaskArithmetic extends MergeKitMethod {
 

@@ -8,6 +8,7 @@ import java.util.List;
  * equal weights 1/N over every input (a {@code base_model} is an ordinary input), by at most
  * {@code max_iter} fixed-point steps until the tangent norm falls below {@code tol}; scaled by the mean
  * of the inputs' norms.
+ * Math: docs/methods/mergekit-methods.md §3.
  */
 public final class Karcher extends MergeKitMethod {
     static final ParamDef MAX_ITER = ParamDef.global("max_iter", ParamDef.Type.INTEGER, 10, "iterations at most");

@@ -9,6 +9,7 @@ import java.util.List;
  * MergeKit {@code linear}: Σ_i w_i θ_i over every input model, divided by Σ_i w_i when normalize is on
  * (default). A {@code base_model} is an ordinary input here (MergeKit adds it to the models), so it
  * needs a weight too: its own {@code models:} entry, or a slice/global {@code weight}.
+ * Math: docs/methods/mergekit-methods.md §2.
  */
 public final class Linear extends MergeKitMethod {
     static final ParamDef WEIGHT = ParamDef.requiredPerModel("weight", ParamDef.Type.NUMBER, "the model's weight");

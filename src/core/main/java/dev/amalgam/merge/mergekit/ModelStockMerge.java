@@ -10,6 +10,7 @@ import java.util.List;
  * cos is the mean pairwise cosine between the task vectors (norm products clamped at 1e-6, cosines at
  * [−1, 1]). Per tensor (flattened) by default; per row of the last dimension with {@code filter_wise}
  * (a 1-D tensor is one row).
+ * Math: docs/methods/mergekit-methods.md §5.
  */
 public final class ModelStockMerge extends MergeKitMethod {
     static final ParamDef FILTER_WISE = ParamDef.global("filter_wise", ParamDef.Type.BOOLEAN, false,

@@ -10,6 +10,7 @@ import java.util.List;
  * {@code base_model} is given) is projected to the unit sphere, the weighted mean direction taken, the
  * points mapped to its tangent space, averaged, and mapped back with the exponential map; the result is
  * scaled by the weighted mean norm (and θ_0 added back).
+ * Math: docs/methods/mergekit-methods.md §3.
  */
 public final class MultiSlerp extends MergeKitMethod {
     static final ParamDef WEIGHT = ParamDef.requiredPerModel("weight", ParamDef.Type.NUMBER, "the model's weight");

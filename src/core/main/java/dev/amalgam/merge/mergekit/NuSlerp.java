@@ -11,6 +11,7 @@ import java.util.List;
  * the whole tensor is one vector ({@code nuslerp_flatten: true}); otherwise each row vector of the
  * last dimension, or with {@code nuslerp_row_wise: true} each vector along dimension 0 (MergeKit's
  * code, which its docs describe the other way round). Norms are clamped at 1e-7; |sin θ| < 1e-8 lerps.
+ * Math: docs/methods/mergekit-methods.md §3.
  */
 public final class NuSlerp extends MergeKitMethod {
     static final ParamDef WEIGHT = ParamDef.requiredPerModel("weight", ParamDef.Type.NUMBER, "relative weight of the model");

@@ -8,6 +8,7 @@ import java.util.List;
 /**
  * MergeKit {@code passthrough}: each output tensor is its one input tensor, times the source's
  * optional {@code scale}. With {@code slices} this stacks layers of different models (frankenmerges).
+ * Math: docs/methods/mergekit-methods.md §7.
  */
 public final class Passthrough extends MergeKitMethod {
     static final ParamDef SCALE = ParamDef.perModel("scale", ParamDef.Type.NUMBER, null, "multiplies the tensor (optional)");

@@ -11,6 +11,7 @@ import java.util.List;
  * mean squared entry (normalised to sum 1, uniform when that sum is below 1e-6); erase entries whose
  * sign disagrees with the sign of the summed task vectors; the weighted mean of what is left (divisor
  * clamped at 1e-6) is added to θ_0.
+ * Math: docs/methods/mergekit-methods.md §4.
  */
 public final class Sce extends MergeKitMethod {
     static final ParamDef SELECT_TOPK = ParamDef.global("select_topk", ParamDef.Type.NUMBER, 1.0,

@@ -6,6 +6,7 @@ import java.util.List;
 /**
  * MergeKit {@code slerp}: spherical interpolation between {@code base_model} (t = 0, whatever its place
  * in the list) and the one other model (t = 1), per tensor on the flattened raw weights.
+ * Math: docs/methods/mergekit-methods.md §3.
  */
 public final class SlerpMerge extends MergeKitMethod {
     static final ParamDef T = ParamDef.requiredGlobal("t", ParamDef.Type.NUMBER, "interpolation factor: 0 = base_model, 1 = the other model");

@@ -6,8 +6,8 @@ import dev.amalgam.merge.ops.CounterRng;
 import java.nio.FloatBuffer;
 
 /**
- * The sparsification stage of generalized task arithmetic (docs/mergekit.md, "Task-arithmetic
- * family"), applied to one task vector in place, then the optional L1 rescale that restores the
+ * The sparsification stage of generalized task arithmetic (docs/methods/mergekit-methods.md §1),
+ * applied to one task vector in place, then the optional L1 rescale that restores the
  * vector's L1 norm (MergeKit's {@code rescale}). Random draws use Amalgam's counter-based generator
  * keyed by (seed, tensor, task): reproducible, the same distribution as MergeKit's torch.bernoulli, not
  * the same draws.

@@ -1,6 +1,9 @@
 package dev.amalgam.merge.mergekit;
 
-/** Norms, dots and the SLERP coefficients shared by the spherical MergeKit methods. */
+/**
+ * Norms, dots and the SLERP coefficients shared by the spherical MergeKit methods.
+ * Math: docs/methods/mergekit-methods.md §3.
+ */
 final class SphericalMath {
     private SphericalMath() {
     }

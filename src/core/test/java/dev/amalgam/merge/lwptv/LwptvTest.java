@@ -2,8 +2,8 @@ package dev.amalgam.merge.lwptv;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
-import dev.amalgam.merge.CollectingSink;
-import dev.amalgam.merge.MemorySource;
+import dev.amalgam.merge.InMemorySink;
+import dev.amalgam.io.InMemoryTensorSource;
 import dev.amalgam.merge.MergeInputs;
 import dev.amalgam.merge.MergeMethod;
 import dev.amalgam.merge.StreamingExecutor;
@@ -55,22 +55,22 @@ class LwptvTest {
     }
 
     static MergeInputs inputs(float[][][] d) {
-        MemorySource base = source("base", d[0]);
+        InMemoryTensorSource base = source("base", d[0]);
         List<dev.amalgam.io.TensorSource> ms = new java.util.ArrayList<>();
         List<String> tasks = new java.util.ArrayList<>();
         for (int m = 1; m < d.length; m++) { ms.add(source("m" + m, d[m])); tasks.add("t" + m); }
         return new MergeInputs(base, ms, tasks);
     }
 
-    static MemorySource source(String label, float[][] t) {
-        MemorySource s = new MemorySource(label);
+    static InMemoryTensorSource source(String label, float[][] t) {
+        InMemoryTensorSource s = new InMemoryTensorSource(label);
         for (int i = 0; i < NAMES.length; i++) { s.f32(NAMES[i], SHAPES[i], t[i]); }
         s.i64("position_ids", new long[]{3}, 0, 1, 2);
         return s;
     }
 
-    static CollectingSink run(MergeMethod m, MergeInputs in) {
-        CollectingSink sink = new CollectingSink();
+    static InMemorySink run(MergeMethod m, MergeInputs in) {
+        InMemorySink sink = new InMemorySink();
         new StreamingExecutor(Device.cpu(), LwptvTest::groupOrSelf, true, StreamingExecutor.Progress.NONE).run(m, in, sink);
         return sink;
     }
@@ -80,17 +80,17 @@ class LwptvTest {
     @Test
     void allOnesMaskEqualsHost() {
         MergeInputs in = inputs(data(1, 4));
-        CollectingSink host = run(new SumHost(0.3), in);
-        CollectingSink wrapped = run(Lwptv.wrap(new SumHost(0.3), new EnergySaliency(), new ThresholdMaskRule(Double.NEGATIVE_INFINITY)), in);
-        for (String n : NAMES) { assertArrayEquals(host.merged.get(n), wrapped.merged.get(n), 0f, n); }
-        assertEquals(host.copied.keySet(), wrapped.copied.keySet());
+        InMemorySink host = run(new SumHost(0.3), in);
+        InMemorySink wrapped = run(Lwptv.wrap(new SumHost(0.3), new EnergySaliency(), new ThresholdMaskRule(Double.NEGATIVE_INFINITY)), in);
+        for (String n : NAMES) { assertArrayEquals(host.merged().get(n), wrapped.merged().get(n), 0f, n); }
+        assertEquals(host.copied().keySet(), wrapped.copied().keySet());
     }
 
     @Test
     void allZerosMaskEqualsBase() {
         float[][][] d = data(2, 4);
-        CollectingSink wrapped = run(Lwptv.wrap(new SumHost(0.3), new RedundancySaliency(), new KeepRatioMaskRule(0.0)), inputs(d));
-        for (int i = 0; i < NAMES.length; i++) { assertArrayEquals(d[0][i], wrapped.merged.get(NAMES[i]), 0f, NAMES[i]); }
+        InMemorySink wrapped = run(Lwptv.wrap(new SumHost(0.3), new RedundancySaliency(), new KeepRatioMaskRule(0.0)), inputs(d));
+        for (int i = 0; i < NAMES.length; i++) { assertArrayEquals(d[0][i], wrapped.merged().get(NAMES[i]), 0f, NAMES[i]); }
     }
 
     @Test
@@ -107,9 +107,9 @@ class LwptvTest {
             }
         };
         Lwptv l = Lwptv.wrap(new SumHost(1.0), new EnergySaliency(), rule);
-        CollectingSink out = run(l, inputs(d));
+        InMemorySink out = run(l, inputs(d));
         for (int i = 0; i < NAMES.length; i++) {
-            float[] got = out.merged.get(NAMES[i]);
+            float[] got = out.merged().get(NAMES[i]);
             for (int j = 0; j < got.length; j++) {
                 float expected = d[0][i][j] + (d[2][i][j] - d[0][i][j]);
                 assertEquals(expected, got[j], 1e-6, NAMES[i]);

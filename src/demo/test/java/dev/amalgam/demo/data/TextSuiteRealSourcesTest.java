@@ -1,8 +1,9 @@
 package dev.amalgam.demo.data;
 
+import dev.amalgam.testutil.PackagedData;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,6 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Builds the real suite from the installed sources (skipped when datasets/setup.sh has not been run) and
  * writes the class-balance table to target/text-suite-table.md.
  */
+@Tag("slow") // builds the whole real text suite
 class TextSuiteRealSourcesTest {
 
     @Test
@@ -29,7 +31,7 @@ class TextSuiteRealSourcesTest {
         Path stdlib = opt.npmDir().resolve("node_modules/@stdlib");
         for (Path p : List.of(stdlib.resolve("datasets-spam-assassin/data"), stdlib.resolve("datasets-sotu/data"),
                 opt.wordnetDir().resolve("data.noun"), opt.fortunesDir().resolve("computers"))) {
-            Assumptions.assumeTrue(Files.exists(p), p + " missing: run datasets/setup.sh");
+            PackagedData.present(p, "a text-suite source");
         }
         TextSuiteManifest m = TextSuiteBuilder.build(out, opt);
         for (TextSuiteManifest.Task task : m.tasks()) {

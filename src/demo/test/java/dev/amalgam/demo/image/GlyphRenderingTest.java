@@ -1,5 +1,6 @@
 package dev.amalgam.demo.image;
 
+import dev.amalgam.testutil.PackagedData;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -13,7 +14,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class GlyphRenderingTest {
 
@@ -21,10 +21,10 @@ class GlyphRenderingTest {
     static void headless() {
         System.setProperty("java.awt.headless", "true");
         for (FontCatalog.FontSpec f : FontCatalog.TRAIN) {
-            assumeTrue(Files.isRegularFile(f.path()), f.path() + " missing: run datasets/setup.sh");
+            PackagedData.present(f.path(), "Debian fonts");
         }
         for (FontCatalog.FontSpec f : FontCatalog.HELD_OUT) {
-            assumeTrue(Files.isRegularFile(f.path()), f.path() + " missing: run datasets/setup.sh");
+            PackagedData.present(f.path(), "Debian fonts");
         }
     }
 

@@ -1,11 +1,13 @@
 package dev.amalgam.demo.image;
 
+import dev.amalgam.testutil.PackagedData;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.amalgam.model.heads.ZeroShotHead;
 import dev.amalgam.model.registry.ModelRegistry;
 import dev.amalgam.model.clip.ClipModel;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,16 +21,15 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+@Tag("slow") // CLIP pretraining and fine-tuning steps on real images
 class ImageTrainingSmokeTest {
 
     @BeforeAll
     static void setup() {
         System.setProperty("java.awt.headless", "true");
-        assumeTrue(Files.isRegularFile(TaskData.FASHION_DIR.resolve("train-images-idx3-ubyte.gz")),
-                "dataset-fashion-mnist missing: run datasets/setup.sh");
-        assumeTrue(Files.isRegularFile(FontCatalog.TRAIN.get(7).path()), "fonts missing: run datasets/setup.sh");
+        PackagedData.present(TaskData.FASHION_DIR.resolve("train-images-idx3-ubyte.gz"), "dataset-fashion-mnist");
+        PackagedData.present(FontCatalog.TRAIN.get(7).path(), "Debian fonts");
     }
 
     private static TinyClip small(WordTokenizer tok) {

@@ -6,6 +6,7 @@ import dev.amalgam.eval.datasets.DigitsReader;
 import dev.amalgam.model.registry.ModelRegistry;
 import dev.amalgam.model.clip.ClipModel;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,18 +20,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** A miniature zoo (a few steps, tiny splits): layout, manifest checksums, skipping, and per-stage rebuilds. */
+@Tag("slow") // builds a miniature image zoo three times
 class ImageZooBuildTest {
 
     @BeforeAll
     static void setup() {
         System.setProperty("java.awt.headless", "true");
-        assumeTrue(Files.isRegularFile(TaskData.FASHION_DIR.resolve("train-images-idx3-ubyte.gz")),
-                "dataset-fashion-mnist missing: run datasets/setup.sh");
-        assumeTrue(Files.isRegularFile(DigitsReader.DEBIAN_PATH), "python3-sklearn missing: run datasets/setup.sh");
-        assumeTrue(Files.isRegularFile(FontCatalog.HELD_OUT.get(0).path()), "fonts missing: run datasets/setup.sh");
+        PackagedImageData.present();
     }
 
     private static ImageZoo.Options options(int finetuneSteps, boolean evaluate) {

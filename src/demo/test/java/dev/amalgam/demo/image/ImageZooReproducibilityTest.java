@@ -1,9 +1,9 @@
 package dev.amalgam.demo.image;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.amalgam.eval.datasets.DigitsReader;
 import dev.amalgam.io.Json;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,7 +17,6 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Two miniature zoos built in separate JVMs under constant GC pressure ({@link MiniZooBuild}), one of
@@ -25,14 +24,12 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * be bit-identical: every checkpoint and data file has the same SHA-256. Before the autograd scalar
  * fix (Ops#scalar) three such builds gave three different pretrained checkpoints.
  */
+@Tag("slow") // two zoo builds in separate JVMs
 class ImageZooReproducibilityTest {
 
     @BeforeAll
     static void setup() {
-        assumeTrue(Files.isRegularFile(TaskData.FASHION_DIR.resolve("train-images-idx3-ubyte.gz")),
-                "dataset-fashion-mnist missing: run datasets/setup.sh");
-        assumeTrue(Files.isRegularFile(DigitsReader.DEBIAN_PATH), "python3-sklearn missing: run datasets/setup.sh");
-        assumeTrue(Files.isRegularFile(FontCatalog.HELD_OUT.get(0).path()), "fonts missing: run datasets/setup.sh");
+        PackagedImageData.present();
     }
 
     @Test

@@ -7,6 +7,7 @@ import dev.amalgam.io.Checkpoints;
 import dev.amalgam.merge.data.MergeData;
 import dev.amalgam.merge.data.TaskExamples;
 import dev.amalgam.tensor.TensorBridge;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,6 +27,7 @@ class ClipTaskSuiteMergeDataTest {
     Path tmp;
 
     @Test
+    @Tag("slow") // scores a CLIP suite twice
     void handedOverImagesAndHeadsScoreLikeTheReference() {
         Path pre = TinyClipTasks.clip(tmp.resolve("pre"), 1);
         Path ft = TinyClipTasks.clip(tmp.resolve("ft"), 2);

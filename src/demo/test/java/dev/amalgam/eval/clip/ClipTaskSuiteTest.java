@@ -10,6 +10,7 @@ import dev.amalgam.io.Checkpoint;
 import dev.amalgam.io.Checkpoints;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -125,6 +126,7 @@ class ClipTaskSuiteTest {
     }
 
     @Test
+    @Tag("slow") // evaluates a CLIP suite repeatedly
     void limitTakesTheSameStratifiedSubsetOnEveryRun() {
         ClipTaskOptions o = options(tmp.resolve("cache-c")).withLimit(10, 4).withTasks(List.of("eurosat")).withCorruptions(List.of("gaussian_noise"), 5);
         double first;

@@ -1,5 +1,6 @@
 package dev.amalgam.eval.datasets;
 
+import dev.amalgam.testutil.PackagedData;
 import dev.amalgam.AmalgamException;
 import dev.amalgam.eval.image.RgbImage;
 import org.junit.jupiter.api.Test;
@@ -23,7 +24,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class DatasetsTest {
 
@@ -80,8 +80,7 @@ class DatasetsTest {
     @Test
     void fashionMnistFromManifest() {
         Path m = Path.of("datasets/fashion-mnist.yaml");
-        assumeTrue(Files.isRegularFile(Path.of("/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz")),
-                "dataset-fashion-mnist not installed (datasets/setup.sh)");
+        PackagedData.present(Path.of("/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz"), "dataset-fashion-mnist");
         Dataset<? extends Example> test = ManifestDatasets.open(m, "test");
         assertEquals(10000, test.size());
         int[] counts = new int[10];
@@ -109,7 +108,7 @@ class DatasetsTest {
 
     @Test
     void sklearnDigitsHoldoutIsStratifiedDeterministicAndDisjoint() {
-        assumeTrue(Files.isRegularFile(DigitsReader.DEBIAN_PATH), "python3-sklearn not installed");
+        PackagedData.present(DigitsReader.DEBIAN_PATH, "python3-sklearn");
         Path m = Path.of("datasets/sklearn-digits.yaml");
         Dataset<? extends Example> all = ManifestDatasets.open(m, "all");
         assertEquals(1797, all.size());

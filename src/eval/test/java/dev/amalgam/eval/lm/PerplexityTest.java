@@ -8,6 +8,7 @@ import dev.amalgam.model.Fixtures;
 import dev.amalgam.model.registry.ModelRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -68,6 +69,7 @@ class PerplexityTest {
     }
 
     @Test
+    @Tag("slow") // many sliding-window forwards
     void slidingWindowGivesEachTokenTheContextOfTheFirstWindowThatReachesIt() {
         long[] ids = new Random(3).longs(30, 0, 300).toArray();
         int[][] windowStride = {{16, 8}, {12, 12}, {12, 5}};
@@ -102,6 +104,7 @@ class PerplexityTest {
     }
 
     @Test
+    @Tag("slow") // many sliding-window forwards
     void slidingWindowMatchesThePythonGuideLoop() {
         // src/scripts/make_lm_eval_fixtures.py: the guide's loop in python3-torch, loss summed, tokens counted
         Map<String, NDArray> exp = Fixtures.readSafetensors(

@@ -36,7 +36,7 @@ class SuitesTest {
             assertTrue(tasks.get(i).templates().stream().allMatch(t -> t.contains("{}")), tasks.get(i).name());
         }
         TaskSpec gtsrb = cat.task("gtsrb");
-        assertEquals(3, gtsrb.templates().size()); // anchors.md §4: GTSRB has 3 templates
+        assertEquals(3, gtsrb.templates().size()); // FusionBench's GTSRB template set has 3 (docs/datasets.md)
         assertEquals("a photo of the number: \"{}\".", cat.task("mnist").templates().get(0));
         assertThrows(AmalgamException.class, () -> cat.suite("ta9"));
     }

@@ -48,7 +48,9 @@ class CorruptionTest {
 
     /**
      * Output pinned at first computation (pattern(48, 40), seed 0, image index 7). A change means the
-     * corruption's output changed: check the property tests below, then re-pin deliberately.
+     * corruption's output changed: check the property tests below, then re-pin deliberately. Only
+     * corruptions computed by Amalgam's own arithmetic are pinned: jpeg_compression's bytes depend on the
+     * JDK's codec, so it is compared on decoded pixels with PIL's round trip (CorruptionPilTest) instead.
      */
     static final Map<String, String> PINNED = new LinkedHashMap<>();
 
@@ -58,7 +60,6 @@ class CorruptionTest {
         PINNED.put("motion_blur/3", "117d39ddb2c6f168cda541729218b449bc4ad0e3699ac870f480206744b81799");
         PINNED.put("pixelate/3", "0ab59630dc519530d37a2fac57da4d8e8a10eabf5e95b5f556a8deb52915ec4b");
         PINNED.put("contrast/3", "85a62359eea1ed8958f40ec59fc233db456a300ff98997efdcb14422f994918c");
-        PINNED.put("jpeg_compression/3", "9d291f0ebfb05294b551fb626fc363456499fcd588e19a11c2de9ac1d9937c65");
         PINNED.put("spatter/2", "a6b89ab3b9024758968b4ccfc585b9948d981f7c9527e4aa96a55a8f370cf646");
         PINNED.put("spatter/5", "517e6b49ed7fa4fb1e8e8b790082cfcd965e6d238657fd5c8bfc6ac9b1b195ad");
     }

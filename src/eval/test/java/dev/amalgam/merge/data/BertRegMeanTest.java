@@ -6,8 +6,8 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import dev.amalgam.merge.CollectingSink;
-import dev.amalgam.merge.MemorySource;
+import dev.amalgam.merge.InMemorySink;
+import dev.amalgam.io.InMemoryTensorSource;
 import dev.amalgam.merge.MergeInputs;
 import dev.amalgam.merge.MethodParams;
 import dev.amalgam.merge.StreamingExecutor;
@@ -87,7 +87,7 @@ class BertRegMeanTest {
             }
             RegMean method = RegMean.fromParams(MethodParams.of("regmean", "examples", B, "batch_size", 2));
             method.bind(new MergeData(new BertHeadsModel(arch, heads), ex, "test sentences"));
-            CollectingSink sink = new CollectingSink();
+            InMemorySink sink = new InMemorySink();
             new StreamingExecutor(Device.cpu(), ParameterBlocks::groupOf, true, StreamingExecutor.Progress.NONE)
                     .run(method, new MergeInputs(source("base", base), List.of(source("a", fts.get(0)), source("b", fts.get(1))), tasks), sink);
             List<double[][]> weights = new ArrayList<>();
@@ -97,7 +97,7 @@ class BertRegMeanTest {
                 grams.add(RegMeanReference.gram(embeddingRows(fts.get(t), data.get(tasks.get(t)))));
             }
             double[][] ref = RegMeanReference.merge(weights, grams, 0.95);
-            float[] got = sink.merged.get(QUERY);
+            float[] got = sink.merged().get(QUERY);
             double worst = 0;
             for (int o = 0; o < 8; o++) {
                 for (int i = 0; i < 8; i++) {
@@ -173,8 +173,8 @@ class BertRegMeanTest {
         return v;
     }
 
-    private static MemorySource source(String label, Map<String, NDArray> w) {
-        MemorySource s = new MemorySource(label);
+    private static InMemoryTensorSource source(String label, Map<String, NDArray> w) {
+        InMemoryTensorSource s = new InMemoryTensorSource(label);
         w.forEach((n, a) -> s.f32(n, a.getShape().getShape(), a.toFloatArray()));
         return s;
     }

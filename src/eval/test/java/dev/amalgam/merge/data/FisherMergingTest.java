@@ -2,7 +2,7 @@ package dev.amalgam.merge.data;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import dev.amalgam.merge.MemorySource;
+import dev.amalgam.io.InMemoryTensorSource;
 import dev.amalgam.merge.MethodParams;
 import dev.amalgam.model.WeightLookup;
 import org.junit.jupiter.api.Test;
@@ -115,7 +115,7 @@ class FisherMergingTest {
         }
     }
 
-    static Map<String, NDArray> load(MemorySource src, NDManager m) {
+    static Map<String, NDArray> load(InMemoryTensorSource src, NDManager m) {
         Map<String, NDArray> out = new HashMap<>();
         for (String n : src.names()) {
             out.put(n, m.create(TinyClipTasks.values(src, n), new ai.djl.ndarray.types.Shape(src.info(n).shape())));

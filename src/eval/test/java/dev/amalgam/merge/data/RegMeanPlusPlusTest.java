@@ -1,6 +1,6 @@
 package dev.amalgam.merge.data;
 
-import dev.amalgam.merge.MemorySource;
+import dev.amalgam.io.InMemoryTensorSource;
 import dev.amalgam.merge.MethodParams;
 import org.junit.jupiter.api.Test;
 
@@ -30,9 +30,9 @@ class RegMeanPlusPlusTest {
             Map<String, float[]> merged = w.merge(pp, w.inputs());
             double worstGap = 0;
             for (int layer = 0; layer < 2; layer++) {
-                List<MemorySource> hybrid = new ArrayList<>();
+                List<InMemoryTensorSource> hybrid = new ArrayList<>();
                 for (int t = 0; t < 2; t++) {
-                    MemorySource h = new MemorySource("hybrid " + t);
+                    InMemoryTensorSource h = new InMemoryTensorSource("hybrid " + t);
                     for (String n : w.base.names()) {
                         int l = LayerIndex.of(n);
                         boolean own = n.startsWith("vision_model.") && l == layer;

@@ -8,8 +8,8 @@ import dev.amalgam.model.heads.ZeroShotHead;
 import dev.amalgam.io.Checkpoint;
 import dev.amalgam.io.Checkpoints;
 import dev.amalgam.io.TensorSource;
-import dev.amalgam.merge.CollectingSink;
-import dev.amalgam.merge.MemorySource;
+import dev.amalgam.merge.InMemorySink;
+import dev.amalgam.io.InMemoryTensorSource;
 import dev.amalgam.merge.MergeInputs;
 import dev.amalgam.merge.MergeMethod;
 import dev.amalgam.merge.StreamingExecutor;
@@ -39,7 +39,7 @@ final class TinyClipTasks implements AutoCloseable {
     final Checkpoint base = Checkpoints.open(FIXTURE);
     final ClipModel architecture = (ClipModel) ModelRegistry.fromCheckpoint(FIXTURE, manager);
     final List<String> tasks;
-    final List<MemorySource> models = new ArrayList<>();
+    final List<InMemoryTensorSource> models = new ArrayList<>();
     final Map<String, float[]> pixels = new LinkedHashMap<>();
     final Map<String, ZeroShotHead> heads = new LinkedHashMap<>();
     final int examples;
@@ -50,7 +50,7 @@ final class TinyClipTasks implements AutoCloseable {
         this.examples = examples;
         Random r = new Random(11);
         for (String t : tasks) {
-            MemorySource s = new MemorySource(t);
+            InMemoryTensorSource s = new InMemoryTensorSource(t);
             for (String n : base.names()) {
                 float[] v = values(base, n);
                 if (perturbed.test(n)) {
@@ -82,8 +82,8 @@ final class TinyClipTasks implements AutoCloseable {
     }
 
     /** θ_0 as an in-memory source. */
-    MemorySource base0() {
-        MemorySource s = new MemorySource("base");
+    InMemoryTensorSource base0() {
+        InMemoryTensorSource s = new InMemoryTensorSource("base");
         for (String n : base.names()) {
             s.f32(n, base.info(n).shape(), values(base, n));
         }
@@ -128,9 +128,9 @@ final class TinyClipTasks implements AutoCloseable {
 
     /** Runs {@code method} through the streaming executor; merged tensors by name. */
     Map<String, float[]> merge(MergeMethod method, MergeInputs in) {
-        CollectingSink sink = new CollectingSink();
+        InMemorySink sink = new InMemorySink();
         new StreamingExecutor(Device.cpu(), ParameterBlocks::groupOf, true, StreamingExecutor.Progress.NONE).run(method, in, sink);
-        return sink.merged;
+        return sink.merged();
     }
 
     @Override
