@@ -39,7 +39,12 @@ for j in "$root"/target/lib/*.jar; do
   esac
 done
 
-modules="$("$java_home/bin/jdeps" --print-module-deps --ignore-missing-deps --multi-release 17 "$stage"/lib/*.jar)"
+# every class reachable from amalgam.jar through the other jars (given as jars, modular ones would be
+# resolved as modules, and commons-compress names a module that is not shipped)# other platforms' native libraries out, entries stored uncompressed: xz then shrinks the classes far better
+python3 "$here/slim-jar.py" "$stage"/lib/*.jar
+
+modules="$("$java_home/bin/jdeps" --print-module-deps --ignore-missing-deps --multi-release 17 --recursive \
+  --class-path "$stage/lib/*" "$stage/lib/amalgam.jar")"
 echo "build.sh: jlink runtime with $modules" >&2
 "$java_home/bin/jlink" --add-modules "$modules" --strip-debug --no-header-files --no-man-pages --compress=0 \
   --output "$stage/runtime"

@@ -76,4 +76,4 @@ export LD_LIBRARY_PATH="$libpath"
 log "(c) gpu-check ..."
 exec "$kit/runtime/bin/java" -Dai.djl.offline=true ${CUDART_DIR:+-Djna.library.path=$CUDART_DIR} \
   -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
-  -cp "$kit/lib/*" dev.amalgam.cli.Main gpu-check --device gpu "${out_args[@]}" "$@"
+  -cp "$kit/lib/*" dev.amalgam.cli.Main gpu-check --device gpu ${out_args[@]+"${out_args[@]}"} "$@"

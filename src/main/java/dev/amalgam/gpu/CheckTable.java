@@ -8,6 +8,11 @@ import java.util.Locale;
 public final class CheckTable {
     /** One row; {@code pass} is null for a measurement that has no limit. */
     public record Row(String check, String what, String metric, double value, String limit, Boolean pass, String note) {
+        /** A comparison that threw: a failed row with the error's one line, so the other rows still run. */
+        public static Row error(String check, String what, RuntimeException e) {
+            String msg = String.valueOf(e.getMessage()).replace('|', '/').replace('\n', ' ');
+            return new Row(check, what, "error", Double.NaN, "—", false, e.getClass().getSimpleName() + ": " + msg);
+        }
     }
 
     private final List<Row> rows = new ArrayList<>();

@@ -34,42 +34,50 @@ public final class EvalThroughput {
             for (DataType dtype : List.of(DataType.FLOAT32, DataType.FLOAT16)) {
                 bar.message(dtype.toString());
                 try (NDManager m = NDManager.newBaseManager(device)) {
-                    HfConfig cfg = new HfConfig(ForwardParity.clipConfig(224, 32, 768, 3072, s.layers(), 12)
-                            .put("projection_dim", 512), "gpu-check ViT-B/32");
-                    ClipModel model = ClipModel.load(cfg,
-                            new SeededWeights(ClipModel.declare(ClipConfig.from(cfg)).shapes(), 32, dtype), m);
-                    NDArray pixels = m.create(ForwardParity.inputs(s.batch() * 3 * 224 * 224, 7),
-                            new Shape(s.batch(), 3, 224, 224)).toType(dtype, false);
-                    float[] features = null;
-                    long timed = 0;
-                    for (int i = 0; i < s.warmup() + s.iters(); i++) {
-                        try (NDManager step = m.newSubManager()) {
-                            pixels.tempAttach(step);
-                            long t0 = System.nanoTime();
-                            // copying the features to the host waits for the device, so the time is the whole forward
-                            features = model.imageFeatures(pixels).toType(DataType.FLOAT32, false).toFloatArray();
-                            if (i >= s.warmup()) {
-                                timed += System.nanoTime() - t0;
-                            }
-                        }
-                    }
-                    double rate = (double) s.batch() * s.iters() / (timed / 1e9);
-                    String note = "batch " + s.batch() + ", " + s.layers() + " layers, " + s.warmup() + "+" + s.iters()
-                            + " iterations";
-                    if (f32 == null) {
-                        f32 = features;
-                    } else {
-                        note += String.format(Locale.ROOT, ", features vs F32: max abs Δ / max abs F32 = %.2e",
-                                relativeDiff(f32, features));
-                    }
-                    table.add(new CheckTable.Row("c3 throughput", "ViT-B/32 image encoder, " + name(dtype),
-                            "images/s on " + GpuCheck.label(device), rate, "—", null, note));
+                    f32 = measure(device, s, dtype, m, f32, table);
+                } catch (RuntimeException e) {
+                    table.add(CheckTable.Row.error("c3 throughput", "ViT-B/32 image encoder, " + name(dtype), e));
                 }
                 bar.step();
             }
         }
         table.add(new CheckTable.Row("c3 throughput", "ViT-B/32 image encoder, BF16", "images/s on " + GpuCheck.label(device),
                 Double.NaN, "—", null, "not run: DJL 0.35.1's JNI aborts the process on BFLOAT16 arrays (docs/gpu.md#bf16)"));
+    }
+
+    /** One precision's row; returns the F32 features of the last batch (the reference for the others). */
+    private static float[] measure(Device device, Settings s, DataType dtype, NDManager m, float[] f32, CheckTable table) {
+        HfConfig cfg = new HfConfig(ForwardParity.clipConfig(224, 32, 768, 3072, s.layers(), 12)
+                .put("projection_dim", 512), "gpu-check ViT-B/32");
+        ClipModel model = ClipModel.load(cfg,
+                new SeededWeights(ClipModel.declare(ClipConfig.from(cfg)).shapes(), 32, dtype), m);
+        NDArray pixels = m.create(ForwardParity.inputs(s.batch() * 3 * 224 * 224, 7),
+                new Shape(s.batch(), 3, 224, 224)).toType(dtype, false);
+        float[] features = null;
+        long timed = 0;
+        for (int i = 0; i < s.warmup() + s.iters(); i++) {
+            try (NDManager step = m.newSubManager()) {
+                pixels.tempAttach(step);
+                long t0 = System.nanoTime();
+                // copying the features to the host waits for the device, so the time is the whole forward
+                features = model.imageFeatures(pixels).toType(DataType.FLOAT32, false).toFloatArray();
+                if (i >= s.warmup()) {
+                    timed += System.nanoTime() - t0;
+                }
+            }
+        }
+        double rate = (double) s.batch() * s.iters() / (timed / 1e9);
+        String note = "batch " + s.batch() + ", " + s.layers() + " layers, " + s.warmup() + "+" + s.iters()
+                + " iterations";
+        if (f32 == null) {
+            f32 = features;
+        } else {
+            note += String.format(Locale.ROOT, ", features vs F32: max abs Δ / max abs F32 = %.2e",
+                    relativeDiff(f32, features));
+        }
+        table.add(new CheckTable.Row("c3 throughput", "ViT-B/32 image encoder, " + name(dtype),
+                "images/s on " + GpuCheck.label(device), rate, "—", null, note));
+        return f32;
     }
 
     static String name(DataType d) {

@@ -57,9 +57,15 @@ public final class MergeParity {
             }
             MergeRecipe recipe = new MergeRecipe("gpu-check " + e.name(), e.name(), base, models, Map.of(), null,
                     null, null, 0, null);
-            Path a = merge(recipe, e, reference, work.resolve(e.name() + "-" + reference.getDeviceType()));
-            Path b = merge(recipe, e, test, work.resolve(e.name() + "-" + test.getDeviceType() + "-test"));
-            Diff d = compare(a, b);
+            Diff d;
+            try {
+                Path a = merge(recipe, e, reference, work.resolve(e.name() + "-" + reference.getDeviceType()));
+                Path b = merge(recipe, e, test, work.resolve(e.name() + "-" + test.getDeviceType() + "-test"));
+                d = compare(a, b);
+            } catch (RuntimeException ex) {
+                table.add(CheckTable.Row.error("c2 merge", e.name(), ex));
+                continue;
+            }
             table.add(new CheckTable.Row("c2 merge", e.name(), "max abs(" + GpuCheck.label(test) + " − " + GpuCheck.label(reference) + ")", d.max(), "1e-6",
                     d.max() <= LIMIT, d.tensors() + " tensors" + (d.bitExact() ? ", bit-exact" : "")));
         }
