@@ -33,8 +33,9 @@ public final class NativePreflight {
     /** The check with this process's environment and DJL's own resources; null when there was nothing to check. */
     public static Result run() {
         Map<String, String> env = System.getenv();
-        if ("off".equalsIgnoreCase(env.getOrDefault("AMALGAM_PREFLIGHT", ""))) {
-            return null;
+        String paths = env.get("PYTORCH_LIBRARY_PATH");
+        if (paths == null || paths.isBlank() || "off".equalsIgnoreCase(env.getOrDefault("AMALGAM_PREFLIGHT", ""))) {
+            return null; // and DJL's classes stay unloaded: a CPU run pays nothing for the check
         }
         Result r = check(env, Utils.getEngineCacheDir("pytorch"), Platform.detectPlatform("pytorch").getApiVersion(),
                 LddReport::run);
