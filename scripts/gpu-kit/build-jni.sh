@@ -8,6 +8,7 @@
 #   TORCH_CMAKE_PREFIX_PATH  torch's cmake folder (python: torch.utils.cmake_prefix_path)
 #   TORCH_CXX11_ABI          0 or 1 (python: torch._C._GLIBCXX_USE_CXX11_ABI)
 #   PYTORCH_FLAVOR           cpu or cuXYZ; cu* builds with -DUSE_CUDA=1 (needs nvcc, as torch's cmake does)
+#   PYTORCH_VERSION          1.13.x–2.1.x build with -DPT_VERSION=V1_13_X, as DJL's build.sh does
 #   JNI_INCLUDE              folder with jni.h and linux/jni_md.h (the kit carries them; else $JAVA_HOME/include)
 #   JNI_HEADER               ai_djl_pytorch_jni_PyTorchLibrary.h (the kit carries it; else javac -h makes it)
 #   JVM_LIBRARY              a libjvm.so, only for CMake's FindJNI (the kit's runtime has one)
@@ -36,6 +37,9 @@ elif [ ! -f "$header" ]; then
   javac -h "$src/build/include" -d "$tmp" \
     "$here/third_party/djl/engines/pytorch/pytorch-engine/src/main/java/ai/djl/pytorch/jni/PyTorchLibrary.java"
   rm -rf "$tmp"
+fi
+if [ -z "${PT_VERSION:-}" ]; then
+  case "${PYTORCH_VERSION:-}" in 1.13.*|2.0.*|2.1.*) PT_VERSION=V1_13_X ;; esac   # as DJL's build.sh
 fi
 use_cuda=""
 case "$PYTORCH_FLAVOR" in cu*) use_cuda=1 ;; esac
