@@ -6,7 +6,8 @@
 #      to $OUT/gpu-check.md when OUT is set.
 #
 #   bash amalgam-gpu-kit/run.sh [gpu-check options, e.g. --batch 128]
-# Environment: PYTHON (default python3), OUT, DJL_CACHE_DIR (default: djl-cache inside the kit), JOBS.
+# Environment: PYTHON (default python3), OUT, DJL_CACHE_DIR (default: djl-cache inside the kit), JOBS,
+# KIT_DEVICE (default gpu; cpu runs the same comparisons on the CPU, to try the kit without a GPU).
 set -euo pipefail
 kit="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 python="${PYTHON:-python3}"
@@ -76,4 +77,4 @@ export LD_LIBRARY_PATH="$libpath"
 log "(c) gpu-check ..."
 exec "$kit/runtime/bin/java" -Dai.djl.offline=true ${CUDART_DIR:+-Djna.library.path=$CUDART_DIR} \
   -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
-  -cp "$kit/lib/*" dev.amalgam.cli.Main gpu-check --device gpu ${out_args[@]+"${out_args[@]}"} "$@"
+  -cp "$kit/lib/*" dev.amalgam.cli.Main gpu-check --device "${KIT_DEVICE:-gpu}" ${out_args[@]+"${out_args[@]}"} "$@"
