@@ -41,7 +41,7 @@ class ArchitectureTest {
                         "dev.amalgam.merge.data..")
                 .layer("Serving").definedBy("dev.amalgam.serving..")
                 .layer("Demo").definedBy("dev.amalgam.demo..")
-                .layer("Cli").definedBy("dev.amalgam.cli..", "dev.amalgam.bench..")
+                .layer("Cli").definedBy("dev.amalgam.cli..", "dev.amalgam.bench..", "dev.amalgam.gpu..")
                 .whereLayer("Core").mayNotAccessAnyLayer()
                 .whereLayer("Models").mayOnlyAccessLayers("Core")
                 .whereLayer("Train").mayOnlyAccessLayers("Core", "Models")

@@ -24,17 +24,23 @@ public final class SyntheticCheckpoints {
 
     /** HF CLIP ViT-B/32 vision tower (87,456,000 float parameters) + position_ids. */
     public static List<TensorInfo> clipVitB32() {
+        return clipVision(768, 3072, 12, 32, 50, 512);
+    }
+
+    /**
+     * An HF CLIP vision tower: width {@code d}, MLP {@code ff}, {@code layers} layers, patch side {@code patch},
+     * {@code positions} = patches + 1, projection width {@code projection}; + position_ids.
+     */
+    public static List<TensorInfo> clipVision(int d, int ff, int layers, int patch, int positions, int projection) {
         List<TensorInfo> t = new ArrayList<>();
-        int d = 768;
-        int ff = 3072;
         String p = "vision_model.";
         t.add(f(p + "embeddings.class_embedding", d));
-        t.add(f(p + "embeddings.patch_embedding.weight", d, 3, 32, 32));
-        t.add(f(p + "embeddings.position_embedding.weight", 50, d));
-        t.add(new TensorInfo(p + "embeddings.position_ids", DType.I64, new long[]{1, 50}));
+        t.add(f(p + "embeddings.patch_embedding.weight", d, 3, patch, patch));
+        t.add(f(p + "embeddings.position_embedding.weight", positions, d));
+        t.add(new TensorInfo(p + "embeddings.position_ids", DType.I64, new long[]{1, positions}));
         t.add(f(p + "pre_layrnorm.weight", d));
         t.add(f(p + "pre_layrnorm.bias", d));
-        for (int i = 0; i < 12; i++) {
+        for (int i = 0; i < layers; i++) {
             String l = p + "encoder.layers." + i + ".";
             for (String proj : List.of("q_proj", "k_proj", "v_proj", "out_proj")) {
                 t.add(f(l + "self_attn." + proj + ".weight", d, d));
@@ -51,7 +57,7 @@ public final class SyntheticCheckpoints {
         }
         t.add(f(p + "post_layernorm.weight", d));
         t.add(f(p + "post_layernorm.bias", d));
-        t.add(f("visual_projection.weight", 512, d));
+        t.add(f("visual_projection.weight", projection, d));
         return t;
     }
 

@@ -106,7 +106,8 @@ public final class EvalCommand implements Callable<Integer> {
             description = "CLIP suites: images per forward pass (default ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--device", defaultValue = "cpu", description = "CLIP suites: cpu or gpu (default ${DEFAULT-VALUE}).")
+    @Option(names = "--device", defaultValue = "${env:AMALGAM_DEVICE:-cpu}",
+            description = "CLIP suites: cpu or gpu (default ${DEFAULT-VALUE}: AMALGAM_DEVICE, else cpu; docs/gpu.md).")
     String device;
 
     @Option(names = "--head-cache", paramLabel = "DIR",

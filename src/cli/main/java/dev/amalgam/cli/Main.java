@@ -25,6 +25,7 @@ import java.io.PrintWriter;
             DemoCommand.class,
             EvalCommand.class,
             RunCommand.class,
+            dev.amalgam.gpu.GpuCheck.class,
             DatasetsCommand.class,
         })
 public final class Main implements Runnable {
@@ -49,9 +50,29 @@ public final class Main implements Runnable {
 
     public static void main(String[] args) {
         PartialOutputs.installShutdownHook();
-        int code = execute(args);
+        int code = preflight(args);
+        if (code == 0) {
+            code = execute(args);
+        }
         PartialOutputs.exitingNormally();
         System.exit(code);
+    }
+
+    /**
+     * Checks a libtorch named by PYTORCH_LIBRARY_PATH against DJL's JNI library before anything loads
+     * them (docs/gpu.md#preflight): a mismatch would kill the JVM where no handler runs.
+     */
+    static int preflight(String[] args) {
+        try {
+            dev.amalgam.gpu.NativePreflight.run();
+            return 0;
+        } catch (AmalgamException e) {
+            if (java.util.Arrays.asList(args).contains("--debug")) {
+                e.printStackTrace();
+            }
+            System.err.println("amalgam: error: " + bare(e.getMessage()));
+            return EXIT_BAD_INPUT;
+        }
     }
 
     /** Runs the CLI and returns the exit code (used by tests). */

@@ -70,7 +70,8 @@ public final class MergeCommand implements Callable<Integer> {
     @Option(names = "--max-shard-size", defaultValue = "5GB", description = "Largest output shard, e.g. 500MB, 2GB (default 5GB).")
     String maxShardSize;
 
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu or gpu.")
+    @Option(names = "--device", defaultValue = "${env:AMALGAM_DEVICE:-cpu}",
+            description = "cpu or gpu (default ${DEFAULT-VALUE}: AMALGAM_DEVICE, else cpu; docs/gpu.md).")
     String device;
 
     @Option(names = "--allow-nonfinite", description = "Merge even if inputs contain NaN/Inf.")
@@ -117,7 +118,7 @@ public final class MergeCommand implements Callable<Integer> {
             case "cpu": return Device.cpu();
             case "gpu": case "cuda":
                 if (ai.djl.engine.Engine.getInstance().getGpuCount() == 0) {
-                    throw new AmalgamException("--device gpu: no GPU visible to the PyTorch engine (the bundled libtorch is CPU-only; see docs)");
+                    throw new AmalgamException("--device gpu: no GPU visible to the PyTorch engine (the bundled libtorch is CPU-only: run with AMALGAM_DEVICE=gpu and a CUDA libtorch, docs/gpu.md)");
                 }
                 return Device.gpu();
             default: throw new AmalgamException("--device must be cpu or gpu, got '" + name + "'");

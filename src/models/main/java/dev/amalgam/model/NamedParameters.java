@@ -35,6 +35,11 @@ public final class NamedParameters implements InPlaceParameters, WeightLookup {
         return name;
     }
 
+    /** Every declared name with the shape the config implies, in declaration order. */
+    public Map<String, Shape> shapes() {
+        return java.util.Collections.unmodifiableMap(shapes);
+    }
+
     public boolean isDeclared(String name) {
         return params.containsKey(name);
     }

@@ -35,7 +35,8 @@ public final class ClipModel extends HfModelBlock {
         return new ClipModel(cfg, params, loadParameters(params, weights, parent));
     }
 
-    static NamedParameters declare(ClipConfig c) {
+    /** The model's parameters with the shapes {@code c} implies (nothing loaded). */
+    public static NamedParameters declare(ClipConfig c) {
         NamedParameters p = new NamedParameters();
         int vh = c.vision().hiddenSize();
         int th = c.text().hiddenSize();
@@ -102,7 +103,7 @@ public final class ClipModel extends HfModelBlock {
         NDArray kernel = Ops.local(w.get("vision_model.embeddings.patch_embedding.weight").reshape(h, -1),
                 pixels.getManager());
         NDArray x = Ops.linear(patches, kernel, null);
-        NDArray cls = pixels.getManager().zeros(new Shape(b, 1, h)).add(w.get("vision_model.embeddings.class_embedding"));
+        NDArray cls = pixels.getManager().zeros(new Shape(b, 1, h), pixels.getDataType()).add(w.get("vision_model.embeddings.class_embedding"));
         x = cls.concat(x, 1).add(w.get("vision_model.embeddings.position_embedding.weight"));
         ClipConfig.Tower t = cfg.vision();
         x = norm(x, w, "vision_model.pre_layrnorm", t);

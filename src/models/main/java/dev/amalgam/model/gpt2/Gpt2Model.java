@@ -37,7 +37,8 @@ public final class Gpt2Model extends HfCausalLmBlock {
         return new Gpt2Model(cfg, params, loadParameters(params, weights, parent));
     }
 
-    static NamedParameters declare(Gpt2Config c) {
+    /** The model's parameters with the shapes {@code c} implies (nothing loaded). */
+    public static NamedParameters declare(Gpt2Config c) {
         NamedParameters p = new NamedParameters();
         int n = c.nEmbd();
         p.declare(P + "wte.weight", c.vocabSize(), n);

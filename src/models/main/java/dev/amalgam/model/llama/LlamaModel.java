@@ -32,7 +32,8 @@ public final class LlamaModel extends HfCausalLmBlock {
         return new LlamaModel(cfg, params, loadParameters(params, weights, parent));
     }
 
-    static NamedParameters declare(LlamaConfig c) {
+    /** The model's parameters with the shapes {@code c} implies (nothing loaded). */
+    public static NamedParameters declare(LlamaConfig c) {
         NamedParameters p = new NamedParameters();
         int h = c.hiddenSize();
         long q = (long) c.heads() * c.headDim();
