@@ -1,6 +1,7 @@
 package dev.amalgam.merge.data;
 
-import dev.amalgam.cli.Main;
+import dev.amalgam.cli.CliConsistencyTest;
+import dev.amalgam.cli.CliConsistencyTest.Out;
 import dev.amalgam.io.Checkpoint;
 import dev.amalgam.io.Checkpoints;
 import dev.amalgam.testutil.TinyCheckpoints;
@@ -8,9 +9,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -32,20 +31,6 @@ class RecipeDataFilesTest {
     @TempDir
     Path root;
 
-    record Out(int code, String err) {
-    }
-
-    static Out run(String... args) {
-        PrintStream old = System.err;
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(buf, true));
-        try {
-            return new Out(Main.execute(args), buf.toString());
-        } finally {
-            System.setErr(old);
-        }
-    }
-
     /** A word-level tokenizer.json over {@link #WORDS} (ids 1 …), unknown words → 0. */
     static String tokenizer() {
         StringBuilder vocab = new StringBuilder("\"<unk>\": 0");
@@ -57,11 +42,14 @@ class RecipeDataFilesTest {
                 + "\"model\": {\"type\": \"WordLevel\", \"vocab\": {" + vocab + "}, \"unk_token\": \"<unk>\"}}";
     }
 
-    Path model(String name, long seed, double std) throws IOException {
-        TinyCheckpoints.Builder b = TinyCheckpoints.builder().config(Files.readString(LLAMA.resolve("config.json")))
-                .file("tokenizer.json", tokenizer());
+    /** A copy of the fixture's weights plus seeded Gaussian noise, with its config.json (and a tokenizer for Llama). */
+    Path perturbed(Path fixture, String name, long seed, double std) throws IOException {
+        TinyCheckpoints.Builder b = TinyCheckpoints.builder().config(Files.readString(fixture.resolve("config.json")));
+        if (fixture.equals(LLAMA)) {
+            b.file("tokenizer.json", tokenizer());
+        }
         Random r = new Random(seed);
-        try (Checkpoint c = Checkpoints.open(LLAMA)) {
+        try (Checkpoint c = Checkpoints.open(fixture)) {
             for (String n : c.names()) {
                 float[] v = TinyClipTasks.values(c, n);
                 for (int i = 0; i < v.length; i++) {
@@ -75,9 +63,9 @@ class RecipeDataFilesTest {
 
     @BeforeEach
     void zoo() throws IOException {
-        model("base", 0, 0);
-        model("ft-a", 1, 0.05);
-        model("ft-b", 2, 0.05);
+        perturbed(LLAMA, "base", 0, 0);
+        perturbed(LLAMA, "ft-a", 1, 0.05);
+        perturbed(LLAMA, "ft-b", 2, 0.05);
         Random r = new Random(3);
         StringBuilder text = new StringBuilder();
         StringBuilder jsonl = new StringBuilder();
@@ -110,7 +98,7 @@ class RecipeDataFilesTest {
         for (String[] m : methods) {
             Path recipe = recipe(m[0], m[1], "{file: a.txt, limit: 10, seed: 1}", "{jsonl: b.jsonl, field: body, max_length: 6}");
             Path out = root.resolve("out-" + m[0]);
-            Out o = run("merge", recipe.toString(), "--out", out.toString());
+            Out o = CliConsistencyTest.run("merge", recipe.toString(), "--out", out.toString());
             assertEquals(0, o.code(), m[0] + ": " + o.err());
             assertTrue(o.err().contains(m[0] + ": data passes over 2 tasks"), o.err());
             try (Checkpoint c = Checkpoints.open(out)) {
@@ -136,7 +124,7 @@ class RecipeDataFilesTest {
         };
         for (String[] c : cases) {
             Path recipe = recipe("regmean", "{examples: 4}", c[0], "{file: a.txt}");
-            Out o = run("merge", recipe.toString(), "--out", root.resolve("never").toString());
+            Out o = CliConsistencyTest.run("merge", recipe.toString(), "--out", root.resolve("never").toString());
             assertEquals(2, o.code(), c[0] + ": " + o.err());
             assertTrue(o.err().contains(recipe + ": " + c[1]), c[0] + " → " + o.err());
             assertEquals(1, o.err().strip().lines().filter(l -> !l.contains(" WARN ai.djl.")).count(), o.err()); // DJL's own log aside
@@ -144,32 +132,9 @@ class RecipeDataFilesTest {
         }
         Files.writeString(root.resolve("recipe.yaml"), "merge_method: regmean\nbase_model: base\nmodels:\n"
                 + "  - {model: ft-a, data: {file: a.txt}}\n  - {model: ft-b}\n");
-        Out o = run("merge", root.resolve("recipe.yaml").toString(), "--out", root.resolve("never").toString());
+        Out o = CliConsistencyTest.run("merge", root.resolve("recipe.yaml").toString(), "--out", root.resolve("never").toString());
         assertEquals(2, o.code());
         assertTrue(o.err().contains("models[1]: has no data: block but other models do"), o.err());
-    }
-
-    Path clip(String name, long seed, double std) {
-        TinyCheckpoints.Builder b = TinyCheckpoints.builder().config(readString(TinyClipTasks.FIXTURE.resolve("config.json")));
-        Random r = new Random(seed);
-        try (Checkpoint c = Checkpoints.open(TinyClipTasks.FIXTURE)) {
-            for (String n : c.names()) {
-                float[] v = TinyClipTasks.values(c, n);
-                for (int i = 0; i < v.length; i++) {
-                    v[i] += (float) (std * r.nextGaussian());
-                }
-                b.f32(n, c.info(n).shape(), v);
-            }
-        }
-        return b.writeTo(root.resolve(name));
-    }
-
-    static String readString(Path p) {
-        try {
-            return Files.readString(p);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
     }
 
     /** Random RGB images of assorted sizes (the eval transforms resize and crop them), nested folders included. */
@@ -192,9 +157,9 @@ class RecipeDataFilesTest {
 
     @Test
     void clipFineTunesMergeFromImageFoldersAndFisherWithoutHeadsIsRefused() throws IOException {
-        clip("clip-base", 0, 0);
-        clip("clip-a", 1, 0.05);
-        clip("clip-b", 2, 0.05);
+        perturbed(TinyClipTasks.FIXTURE, "clip-base", 0, 0);
+        perturbed(TinyClipTasks.FIXTURE, "clip-a", 1, 0.05);
+        perturbed(TinyClipTasks.FIXTURE, "clip-b", 2, 0.05);
         images(root.resolve("imgs-a"), 7, 4);
         images(root.resolve("imgs-b"), 5, 5);
         for (String method : List.of("regmean", "regmean_plusplus", "fisher_merging")) {
@@ -202,7 +167,7 @@ class RecipeDataFilesTest {
                     + "models:\n  - {model: clip-a, data: {folder: imgs-a, limit: 6, seed: 2}}\n"
                     + "  - {model: clip-b, data: {folder: imgs-b}}\nparameters: {examples: 6, batch_size: 4}\n");
             Path out = root.resolve("out-clip-" + method);
-            Out o = run("merge", recipe.toString(), "--out", out.toString());
+            Out o = CliConsistencyTest.run("merge", recipe.toString(), "--out", out.toString());
             if (method.equals("fisher_merging")) {
                 assertEquals(2, o.code(), o.err());
                 assertTrue(o.err().contains("fisher_merging: needs each task's predictive distribution; task 'clip-a' has "
@@ -214,5 +179,18 @@ class RecipeDataFilesTest {
                 assertTrue(c.contains("vision_model.encoder.layers.1.mlp.fc2.weight"));
             }
         }
+        Files.createDirectories(root.resolve("no-images"));
+        Files.writeString(root.resolve("no-images/readme.txt"), "text only");
+        Path recipe = Files.writeString(root.resolve("clip.yaml"), "merge_method: regmean\nbase_model: clip-base\nmodels:\n"
+                + "  - {model: clip-a, data: {folder: no-images}}\n  - {model: clip-b, data: {file: a.txt}}\n");
+        Out o = CliConsistencyTest.run("merge", recipe.toString(), "--out", root.resolve("never").toString());
+        assertEquals(2, o.code(), o.err());
+        assertTrue(o.err().contains(recipe + ": models[1].data.file: text data needs a BERT-family encoder or a decoder LM"),
+                o.err());
+        Files.writeString(recipe, "merge_method: regmean\nbase_model: clip-base\nmodels:\n"
+                + "  - {model: clip-a, data: {folder: no-images}}\n  - {model: clip-b, data: {folder: imgs-b}}\n");
+        o = CliConsistencyTest.run("merge", recipe.toString(), "--out", root.resolve("never").toString());
+        assertEquals(2, o.code(), o.err());
+        assertTrue(o.err().contains(recipe + ": models[0].data.folder: " + root.resolve("no-images") + ": no images"), o.err());
     }
 }
