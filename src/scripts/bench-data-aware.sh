@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Wall time and peak RSS of the data-aware merges against Task Arithmetic on the same inputs
 # (docs/performance.md#data-aware-merges). Needs the demo zoo (./amalgam demo builds it).
-#   src/scripts/bench-data-aware.sh image|text [method ...]
+#   src/scripts/bench-data-aware.sh image|text [method ...]   (methods: the defaults below, and wudi)
 # Each merge is one `amalgam merge RECIPE` under /usr/bin/time -v; the data-aware ones print how long
 # their data passes took. Recipes are written to a temporary directory next to the zoo.
 set -euo pipefail
@@ -22,6 +22,7 @@ fi
 for m in "${methods[@]}"; do
   case "$m" in
     task_arithmetic) method=task_arithmetic; params="{lambda: 0.3, weights: [1, 1, 1, 1]}"; d="" ;;
+    wudi) method=wudi; params="{}"; d="" ;;
     adamerging_task) method=adamerging; params="{granularity: task, steps: ${STEPS:-100}}"; d="$data" ;;
     adamerging_layer) method=adamerging; params="{granularity: layer, steps: ${STEPS:-100}}"; d="$data" ;;
     *) method="$m"; params="{}"; d="$data" ;;

@@ -14,14 +14,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The CLI's shared conventions (issue #16): unknown commands, --out and --out-dtype everywhere, --lwptv's optional value. */
-class CliConsistencyTest {
+public class CliConsistencyTest {
     @TempDir
     Path tmp;
 
-    record Out(int code, String err) {
+    /** Exit code and standard error of one {@link Main#execute} call. */
+    public record Out(int code, String err) {
     }
 
-    static Out run(String... args) {
+    public static Out run(String... args) {
         PrintStream old = System.err;
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         System.setErr(new PrintStream(buf, true));

@@ -17,6 +17,16 @@ public interface RecipeDataParser {
     /** The top-level {@code data:} node as the method's "data" parameter; bad input names {@code where} and the key. */
     Object parse(JsonNode data, String where, Path baseDir);
 
+    /**
+     * Each fine-tune's own {@code models[i].data:} block (by task name, with the key it was read under) as the
+     * method's "data" parameter.
+     *
+     * @param models the fine-tunes' directories by task name
+     * @param base   the base model's directory (its config.json says how the data is read)
+     */
+    Object parseModelData(java.util.Map<String, java.util.Map.Entry<JsonNode, String>> blocks,
+                          java.util.Map<String, Path> models, Path base, String where, Path baseDir);
+
     /** The implementation on the class path; an error naming the key when there is none. */
     static RecipeDataParser get(String where) {
         for (RecipeDataParser p : ServiceLoader.load(RecipeDataParser.class, RecipeDataParser.class.getClassLoader())) {

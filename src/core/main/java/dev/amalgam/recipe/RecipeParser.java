@@ -27,7 +27,7 @@ public final class RecipeParser {
     private static final Set<String> KNOWN = Set.of("merge_method", "base_model", "models", "slices", "parameters",
             "dtype", "out_dtype", "tokenizer_source", "tokenizer", "chat_template", "modules", "name", "scope", "seed",
             "lwptv", "data");
-    private static final Set<String> MODEL_KEYS = Set.of("model", "parameters", "name");
+    private static final Set<String> MODEL_KEYS = Set.of("model", "parameters", "name", "data");
     private static final Set<String> SLICE_KEYS = Set.of("sources", "base_model", "parameters", "residual_weight");
     private static final Set<String> SOURCE_KEYS = Set.of("model", "layer_range", "parameters");
 
@@ -124,9 +124,58 @@ public final class RecipeParser {
             parameters = new LinkedHashMap<>(parameters);
             parameters.put("data", RecipeDataParser.get(where).parse(root.get("data"), where, baseDir));
         }
+        Map<String, Map.Entry<JsonNode, String>> taskData = modelData(root, models, base, baseDir, where);
+        if (!taskData.isEmpty()) {
+            if (root.hasNonNull("data")) {
+                throw new AmalgamException(where + ": give each model's data either under the top-level data: key "
+                        + "or under models[].data, not both");
+            }
+            if (parameters.containsKey("split")) {
+                throw new AmalgamException(where + ": parameters.split: names a suite split; models[].data reads files");
+            }
+            Map<String, Path> dirs = new LinkedHashMap<>();
+            models.forEach(e -> dirs.put(e.taskName(), e.path()));
+            parameters = new LinkedHashMap<>(parameters);
+            parameters.put("data", RecipeDataParser.get(where).parseModelData(taskData, dirs, base, where, baseDir));
+        }
         return new MergeRecipe(name != null ? name : method, method, base, models, slices,
                 parameters, dtype, dtype(root, "out_dtype", where),
                 tokenizerSource, chatTemplate, tokenizer, baseListed, baseParams, scope, seed, lwptv);
+    }
+
+    /**
+     * Each model's {@code data:} node with its key, by task name; empty when none has one. Either every
+     * fine-tune names its data or none does.
+     */
+    private static Map<String, Map.Entry<JsonNode, String>> modelData(JsonNode root, List<MergeRecipe.ModelEntry> models,
+                                                                     Path base, Path baseDir, String where) {
+        Map<String, Map.Entry<JsonNode, String>> out = new LinkedHashMap<>();
+        JsonNode list = root.get("models");
+        if (list == null || !list.isArray()) {
+            return out;
+        }
+        List<String> missing = new ArrayList<>();
+        int i = 0;
+        int fineTune = 0;
+        for (JsonNode m : list) {
+            String key = "models[" + i++ + "]";
+            Path p = modelPath(baseDir, m.isObject() ? m.get("model").asText() : m.asText(), where + ": " + key);
+            boolean isBase = base != null && p.equals(base);
+            if (m.isObject() && m.has("data")) {
+                if (isBase) {
+                    throw new AmalgamException(where + ": " + key + ".data: the base model needs no data");
+                }
+                out.put(models.get(fineTune).taskName(), Map.entry(m.get("data"), key + ".data"));
+            } else if (!isBase) {
+                missing.add(key);
+            }
+            fineTune += isBase ? 0 : 1;
+        }
+        if (!out.isEmpty() && !missing.isEmpty()) {
+            throw new AmalgamException(where + ": " + missing.get(0) + ": has no data: block but other models do; "
+                    + "name every fine-tune's data");
+        }
+        return out;
     }
 
     /** MergeKit keys whose feature Amalgam does not implement: one line each, with the reason. */

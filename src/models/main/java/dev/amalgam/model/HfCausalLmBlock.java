@@ -28,6 +28,11 @@ public abstract class HfCausalLmBlock extends HfModelBlock implements CausalLang
     /** Name of the tensor the LM head multiplies by: the token embedding when tied, else lm_head.weight. */
     protected abstract String lmHeadWeightName();
 
+    /** The LM head's weight name: the token embedding when tied (then it is not only a linear layer). */
+    public final String headWeightName() {
+        return lmHeadWeightName();
+    }
+
     @Override
     public NDArray logits(WeightLookup w, NDArray ids, KvCache cache) {
         return Ops.linear(hiddenStates(w, ids, cache), w.get(lmHeadWeightName()), null);

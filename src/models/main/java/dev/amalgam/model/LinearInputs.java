@@ -12,6 +12,10 @@ public final class LinearInputs {
     /** Receives one linear call: its weight [out, in] and its input [..., in]. */
     public interface Observer {
         void observe(NDArray weight, NDArray input);
+
+        /** Receives one Conv1D call (GPT-2): its weight [in, out] and its input [..., in]. */
+        default void observeInOut(NDArray weight, NDArray input) {
+        }
     }
 
     private static final ThreadLocal<Observer> CURRENT = new ThreadLocal<>();
@@ -23,6 +27,13 @@ public final class LinearInputs {
         Observer o = CURRENT.get();
         if (o != null) {
             o.observe(weight, input);
+        }
+    }
+
+    static void observeInOut(NDArray weight, NDArray input) {
+        Observer o = CURRENT.get();
+        if (o != null) {
+            o.observeInOut(weight, input);
         }
     }
 

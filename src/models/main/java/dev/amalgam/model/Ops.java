@@ -65,6 +65,13 @@ public final class Ops {
         return (b == null ? Linear.linear(x, w) : Linear.linear(x, w, b)).singletonOrThrow();
     }
 
+    /** {@code x · W + b} with a Hugging Face {@code Conv1D} weight {@code [in, out]} (GPT-2); {@code b} may be null. */
+    public static NDArray conv1d(NDArray x, NDArray w, NDArray b) {
+        LinearInputs.observeInOut(w, x);
+        NDArray y = x.matMul(w);
+        return b == null ? y : y.add(b);
+    }
+
     /** Moves an array derived from a weight (a reshape, a slice) into the activations' manager. */
     public static NDArray local(NDArray derived, NDManager m) {
         derived.attach(m);

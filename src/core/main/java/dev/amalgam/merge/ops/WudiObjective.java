@@ -30,21 +30,18 @@ public final class WudiObjective implements AutoCloseable {
         int tasks = (int) stacked.getShape().get(0);
         long out = stacked.getShape().get(1);
         long in = stacked.getShape().get(2);
-        float[] sqNorms;
-        try (NDScope scope = new NDScope()) {
-            scope.suppressNotUsedWarning();
-            sqNorms = stacked.reshape(tasks, out * in).square().sum(new int[]{1}).toFloatArray();
-        }
         NDArray a = stacked.getManager().zeros(new Shape(in, in));
         NDArray r = stacked.getManager().zeros(new Shape(out, in));
         for (int t = 0; t < tasks; t++) {
-            if (sqNorms[t] == 0f) {
-                continue;
-            }
-            float w = 1f / sqNorms[t];
             try (NDScope scope = new NDScope()) {
                 scope.suppressNotUsedWarning();
                 NDArray tau = stacked.get(t);
+                // one task's square at a time: squaring the whole stack would hold a second [T, out, in] copy
+                float sqNorm = tau.square().sum().getFloat();
+                if (sqNorm == 0f) {
+                    continue;
+                }
+                float w = 1f / sqNorm;
                 NDArray gram = tau.transpose().matMul(tau).muli(w);
                 NDArray diff = start.sub(tau);
                 // (S − τ)·(τᵀτ) costs out·in², ((S − τ)·τᵀ)·τ costs 2·out²·in: the second for wide matrices.

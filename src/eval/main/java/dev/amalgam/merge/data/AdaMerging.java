@@ -71,6 +71,11 @@ public final class AdaMerging extends DataAwareMethod {
         }
     }
 
+    @Override
+    protected boolean needsLogits() {
+        return true;
+    }
+
     public static AdaMerging fromParams(MethodParams p) {
         return new AdaMerging(p);
     }

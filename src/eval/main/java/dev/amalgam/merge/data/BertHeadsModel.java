@@ -30,6 +30,23 @@ public final class BertHeadsModel implements DataModel {
         return "BERT encoder + fine-tuned task heads";
     }
 
+    /** The encoder (and pooler) only: what RegMean taps, with or without a head. */
+    @Override
+    public void forward(WeightLookup weights, String task, NDList inputs) {
+        FineTunedHead head = heads.get(task);
+        if (head != null) {
+            logits(weights, task, inputs);
+            return;
+        }
+        architecture.forward(weights, inputs.get(0), inputs.get(1), inputs.size() > 2 ? inputs.get(2) : null);
+    }
+
+    @Override
+    public String noLogits(String task) {
+        return heads.containsKey(task) ? null : "task '" + task + "' has no fine-tuned head (head.json) in its model "
+                + "directory; RegMean and RegMean++ need none";
+    }
+
     @Override
     public NDArray logits(WeightLookup weights, String task, NDList inputs) {
         FineTunedHead head = heads.get(task);

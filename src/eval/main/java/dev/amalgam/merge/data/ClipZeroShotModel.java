@@ -29,6 +29,18 @@ public final class ClipZeroShotModel implements DataModel {
         return "CLIP image tower + zero-shot heads";
     }
 
+    /** The image tower and projection only: what RegMean taps, with or without a head. */
+    @Override
+    public void forward(WeightLookup weights, String task, NDList inputs) {
+        architecture.imageFeatures(weights, inputs.singletonOrThrow());
+    }
+
+    @Override
+    public String noLogits(String task) {
+        return heads.containsKey(task) ? null : "task '" + task + "' has images but no zero-shot head (a recipe's data: "
+                + "folder gives RegMean and RegMean++ their inputs only)";
+    }
+
     @Override
     public NDArray logits(WeightLookup weights, String task, NDList inputs) {
         NDArray pixels = inputs.singletonOrThrow();

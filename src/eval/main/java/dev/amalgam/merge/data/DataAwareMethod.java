@@ -91,6 +91,10 @@ public abstract class DataAwareMethod implements MergeMethod {
         release();
         for (String t : in.taskNames()) {
             data().examples(t, name()); // every task's data is there before hours of passes start
+            String why = needsLogits() ? data().model().noLogits(t) : null;
+            if (why != null) {
+                throw new AmalgamException(name() + ": needs each task's predictive distribution; " + why);
+            }
         }
         long start = System.nanoTime();
         run(in);
@@ -99,6 +103,11 @@ public abstract class DataAwareMethod implements MergeMethod {
     }
 
     protected abstract void run(MergeInputs in);
+
+    /** Whether the method reads the model's predictions (Fisher, AdaMerging), not only its layer inputs. */
+    protected boolean needsLogits() {
+        return false;
+    }
 
     /** Frees what the passes left for the merge (called after the last tensor). */
     protected abstract void release();

@@ -39,6 +39,11 @@ public final class FisherMerging extends DataAwareMethod {
         minFisher = p.numberIn(MIN_FISHER, 0, Double.MAX_VALUE);
     }
 
+    @Override
+    protected boolean needsLogits() {
+        return true;
+    }
+
     public static FisherMerging fromParams(MethodParams p) {
         return new FisherMerging(p);
     }

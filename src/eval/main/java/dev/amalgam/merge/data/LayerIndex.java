@@ -3,9 +3,12 @@ package dev.amalgam.merge.data;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** The transformer layer a tensor belongs to, from its Hugging Face name ({@code ….layers.3.…}, {@code ….layer.3.…}). */
+/**
+ * The transformer layer a tensor belongs to, from its Hugging Face name ({@code ….layers.3.…},
+ * {@code ….layer.3.…}, GPT-2's {@code transformer.h.3.…}).
+ */
 final class LayerIndex {
-    private static final Pattern LAYER = Pattern.compile("\\.layers?\\.(\\d+)\\.");
+    private static final Pattern LAYER = Pattern.compile("(?:^|\\.)(?:layers?|h)\\.(\\d+)\\.");
 
     private LayerIndex() {
     }

@@ -53,8 +53,14 @@ public final class RecipeData {
         return out;
     }
 
-    /** Opens the suite a parsed spec names and takes its {@code split}; the suite stays open with the data. */
+    /**
+     * Opens the per-model files ({@link TaskDataFiles}) or the suite a parsed spec names and takes its
+     * {@code split}; the suite stays open with the data.
+     */
     static MergeData open(Object spec, String split, String method) {
+        if (spec instanceof Map<?, ?> files && files.containsKey("tasks")) {
+            return TaskDataOpener.open(files);
+        }
         if (!(spec instanceof Map<?, ?> m) || !m.containsKey("suite")) {
             throw new AmalgamException(method + ": parameter 'data' is set by a recipe's data: key (docs/merging.md#data-aware-methods)");
         }

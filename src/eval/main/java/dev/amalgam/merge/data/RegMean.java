@@ -26,6 +26,8 @@ public class RegMean extends DataAwareMethod {
 
     protected final double alpha;
     protected SpillStore grams;
+    /** Conv1D weights ([in, out], GPT-2) among the tapped linears. */
+    protected final java.util.Set<String> inOut = new java.util.HashSet<>();
 
     public RegMean(MethodParams p) {
         super(p, "train", 256, 32);
@@ -51,18 +53,22 @@ public class RegMean extends DataAwareMethod {
     @Override
     protected void run(MergeInputs in) {
         grams = new SpillStore(name());
+        inOut.clear();
+        DataModel model = data().model();
         try (NDManager root = NDManager.newBaseManager()) {
             for (int t = 0; t < in.taskCount(); t++) {
                 String task = in.taskNames().get(t);
                 try (NDManager m = root.newSubManager()) {
                     TaskWeights w = TaskWeights.of(in.models().get(t), m);
-                    GramAccumulator acc = new GramAccumulator(w, n -> true, m);
+                    GramAccumulator acc = new GramAccumulator(w, n -> !model.sharedWeight(n), m);
                     try (LinearInputs.Installed tap = LinearInputs.install(acc)) {
                         forEachBatch(name() + ": Gram matrices", task, m, (x, bm) -> {
-                            data().model().logits(w, task, x);
+                            acc.startBatch(model.rowMask(x));
+                            model.forward(w, task, x);
                             acc.endBatch();
                         });
                     }
+                    inOut.addAll(acc.inOutWeights());
                     spill(task, acc.grams());
                 }
             }
@@ -97,6 +103,6 @@ public class RegMean extends DataAwareMethod {
             weights.add(step.model(t));
             g.add(grams.get(step.taskNames().get(t), step.name(), m));
         }
-        return RegMeanSolve.merge(weights, g, alpha);
+        return RegMeanSolve.merge(weights, g, alpha, inOut.contains(step.name()));
     }
 }

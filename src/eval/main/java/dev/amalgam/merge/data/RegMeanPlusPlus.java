@@ -49,6 +49,8 @@ public final class RegMeanPlusPlus extends RegMean {
     @Override
     protected void run(MergeInputs in) {
         grams = new SpillStore(name());
+        inOut.clear();
+        DataModel model = data().model();
         String first = in.taskNames().get(0);
         try (NDManager root = NDManager.newBaseManager()) {
             List<String> read = namesRead(in, first, root);
@@ -70,17 +72,19 @@ public final class RegMeanPlusPlus extends RegMean {
                     String task = in.taskNames().get(t);
                     try (NDManager m = root.newSubManager()) {
                         TaskWeights w = hybrid(in, t, layer, merged, m);
-                        GramAccumulator acc = new GramAccumulator(w, n -> LayerIndex.of(n) == layer, m);
+                        GramAccumulator acc = new GramAccumulator(w, n -> LayerIndex.of(n) == layer && !model.sharedWeight(n), m);
                         try (LinearInputs.Installed tap = LinearInputs.install(acc)) {
                             forEachBatch(name() + ": layer " + (layer + 1) + "/" + layers + " Gram matrices", task, m, (x, bm) -> {
+                                acc.startBatch(model.rowMask(x));
                                 try {
-                                    data().model().logits(w, task, x);
+                                    model.forward(w, task, x);
                                 } catch (Stop reached) {
                                     // layer l's inputs are all recorded
                                 }
                                 acc.endBatch();
                             });
                         }
+                        inOut.addAll(acc.inOutWeights());
                         Map<String, NDArray> g = acc.grams();
                         spill(task, g);
                         g.keySet().forEach(n -> layerGrams.put(n, null));
@@ -109,7 +113,7 @@ public final class RegMeanPlusPlus extends RegMean {
                     weights.add(TensorBridge.toF32(m, in.models().get(t), n));
                     g.add(grams.get(in.taskNames().get(t), n, m));
                 }
-                NDArray w = RegMeanSolve.merge(weights, g, alpha);
+                NDArray w = RegMeanSolve.merge(weights, g, alpha, inOut.contains(n));
                 w.attach(root);
                 merged.put(n, w);
             }
@@ -149,7 +153,7 @@ public final class RegMeanPlusPlus extends RegMean {
     private List<String> namesRead(MergeInputs in, String task, NDManager root) {
         try (NDManager m = root.newSubManager()) {
             TaskWeights w = TaskWeights.of(in.models().get(0), m);
-            data().model().logits(w, task, data().examples(task, name()).batch(0, 1, m));
+            data().model().forward(w, task, data().examples(task, name()).batch(0, 1, m));
             return new ArrayList<>(w.built().keySet());
         }
     }

@@ -22,6 +22,25 @@ final class RegMeanSolve {
         }
     }
 
+    /**
+     * The merged weight from the tasks' weights and (unscaled) Gram matrices: [out, in] weights, or
+     * with {@code inOut} Conv1D weights [in, out], solved without the transposes (FusionBench's
+     * {@code weight_transpose: false} for GPT-2).
+     */
+    static NDArray merge(List<NDArray> weights, List<NDArray> grams, double alpha, boolean inOut) {
+        if (!inOut) {
+            return merge(weights, grams, alpha);
+        }
+        List<NDArray> outIn = new java.util.ArrayList<>();
+        for (NDArray w : weights) {
+            outIn.add(w.transpose());
+        }
+        try (NDArray merged = merge(outIn, grams, alpha)) {
+            outIn.forEach(NDArray::close);
+            return merged.transpose().duplicate();
+        }
+    }
+
     /** The merged [out, in] weight from the tasks' weights and (unscaled) Gram matrices. */
     static NDArray merge(List<NDArray> weights, List<NDArray> grams, double alpha) {
         NDArray sumG = null;

@@ -106,7 +106,7 @@ public final class Gpt2Model extends HfCausalLmBlock {
     }
 
     private static NDArray conv1d(NDArray x, WeightLookup w, String prefix) {
-        return x.matMul(w.get(prefix + ".weight")).add(w.get(prefix + ".bias"));
+        return Ops.conv1d(x, w.get(prefix + ".weight"), w.get(prefix + ".bias"));
     }
 
     @Override
