@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * line naming the recipe file and key, exit 2.
  */
 class RecipeDataFilesTest {
-    static final Path LLAMA = Path.of("src/test/resources/fixtures/llama/llama");
+    static final Path LLAMA = Path.of("src/testdata/fixtures/llama/llama");
     static final List<String> WORDS = List.of("the", "cat", "dog", "sat", "on", "mat", "a", "red", "blue", "ran",
             "far", "and", "home", "sun", "moon");
 

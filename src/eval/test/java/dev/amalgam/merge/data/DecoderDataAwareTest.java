@@ -28,8 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * also check that the padded batches of the merge drop exactly the padding.
  */
 class DecoderDataAwareTest {
-    static final Path GPT2 = Path.of("src/test/resources/fixtures/gpt2/tiny");
-    static final Path LLAMA = Path.of("src/test/resources/fixtures/llama/llama");
+    static final Path GPT2 = Path.of("src/testdata/fixtures/gpt2/tiny");
+    static final Path LLAMA = Path.of("src/testdata/fixtures/llama/llama");
     static final int N = 16;
 
     static Map<String, float[]> merge(MergeMethod method, MergeInputs in) {

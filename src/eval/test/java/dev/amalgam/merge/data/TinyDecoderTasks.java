@@ -21,7 +21,7 @@ import java.util.function.Predicate;
 
 /**
  * Test world for the data-aware merges on decoder LMs: a tiny random GPT-2 or Llama fixture
- * (src/test/resources/fixtures, 2 layers, 32 wide) as θ_0, seeded Gaussian perturbations of it as the
+ * (src/testdata/fixtures, 2 layers, 32 wide) as θ_0, seeded Gaussian perturbations of it as the
  * fine-tunes, and per task seeded random token sequences of different lengths (so batches are padded).
  */
 final class TinyDecoderTasks implements AutoCloseable {
