@@ -5,7 +5,7 @@ import dev.amalgam.AmalgamException;
 import dev.amalgam.demo.DemoMethods;
 import dev.amalgam.demo.DemoRunner;
 import dev.amalgam.demo.ImageDemoSuite;
-import dev.amalgam.eval.run.TextTaskSuite;
+import dev.amalgam.demo.TextDemoSuite;
 import dev.amalgam.io.OutputLock;
 import dev.amalgam.merge.job.MergeMethods;
 import picocli.CommandLine.Command;
@@ -105,7 +105,7 @@ public final class DemoCommand implements Callable<Integer> {
     private void runSuites(List<DemoMethods.Method> chosen, Map<String, Map<String, Object>> variants, Path home,
                            Path outDir, Path zooDir) throws Exception {
         if (suites.contains("text")) {
-            try (EvaluationSuite s = TextTaskSuite.open(zooDir, home, evalCap)) {
+            try (EvaluationSuite s = TextDemoSuite.open(zooDir, home, evalCap)) {
                 print(s, DemoRunner.run(s, new DemoRunner.Options(outDir.resolve("text"), chosen, variants)));
             }
         }

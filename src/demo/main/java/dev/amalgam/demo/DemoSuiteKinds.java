@@ -4,7 +4,6 @@ import dev.amalgam.run.SuiteKindProvider;
 import dev.amalgam.run.SuiteKinds;
 
 import java.util.Set;
-import dev.amalgam.eval.run.TextTaskSuite;
 
 /** The demo's two suites as run-recipe kinds: {@code demo-text} and {@code demo-image} ({@code zoo} defaults to models/zoo). */
 public final class DemoSuiteKinds implements SuiteKindProvider {

@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Map;
 
 /** The demo's text half: the text zoo (built on first use) opened as a {@link TextTaskSuite}. */
-public final class TextTaskSuite {
-    private TextTaskSuite() {
+public final class TextDemoSuite {
+    private TextDemoSuite() {
     }
 
     /** Builds the zoo under {@code zooDir} if needed and opens it; {@code evalCap} caps each evaluated split. */
