@@ -1,56 +1,13 @@
 package dev.amalgam.merge.data;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.amalgam.AmalgamException;
-import dev.amalgam.eval.run.EvaluationSuite;
-import dev.amalgam.run.RunRecipe;
-import dev.amalgam.run.SuiteKinds;
 
-import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
+import java.util.ServiceLoader;
 
-/**
- * A merge recipe's {@code data:} key (docs/merging.md#data-aware-methods): where each task's
- * unlabeled examples come from. {@code suite: {kind: …, …}} names a suite as a run recipe does
- * (docs/run.md); its task names must be the recipe's task names ({@code models[].name}), and the
- * split is the method's {@code split} parameter. Parsed into a plain map carried by the method's
- * parameters, opened only when the merge runs.
- */
-public final class RecipeData {
-    private static final Set<String> KEYS = Set.of("suite");
-
+/** Opens what a recipe's data keys name, as the "data" parameter carries it: per-model files or a suite. */
+final class RecipeData {
     private RecipeData() {
-    }
-
-    /** The {@code data:} node as the "data" parameter: the suite spec, the recipe's directory, where it was read. */
-    public static Map<String, Object> parse(JsonNode node, String where, Path baseDir) {
-        if (node == null || !node.isObject()) {
-            throw new AmalgamException(where + ": data: expected {suite: {kind: ..., ...}}");
-        }
-        node.fieldNames().forEachRemaining(k -> {
-            if (!KEYS.contains(k)) {
-                throw new AmalgamException(where + ": unknown key 'data." + k + "'; known: " + KEYS);
-            }
-        });
-        JsonNode suite = node.get("suite");
-        if (suite == null || !suite.isObject() || !suite.hasNonNull("kind")) {
-            throw new AmalgamException(where + ": data.suite: expected {kind: ..., ...} (kinds: " + SuiteKinds.all().keySet() + ")");
-        }
-        Map<String, Object> options = new LinkedHashMap<>(new ObjectMapper().convertValue(suite, Map.class));
-        String kind = String.valueOf(options.remove("kind"));
-        if (!SuiteKinds.all().containsKey(kind)) {
-            throw new AmalgamException(where + ": data.suite.kind: unknown kind '" + kind + "'; known: " + SuiteKinds.all().keySet());
-        }
-        SuiteKinds.check(kind, options.keySet(), where + ": data");
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("suite", kind);
-        out.put("options", options);
-        out.put("dir", baseDir.toString());
-        out.put("where", where);
-        return out;
     }
 
     /**
@@ -64,17 +21,9 @@ public final class RecipeData {
         if (!(spec instanceof Map<?, ?> m) || !m.containsKey("suite")) {
             throw new AmalgamException(method + ": parameter 'data' is set by a recipe's data: key (docs/merging.md#data-aware-methods)");
         }
-        @SuppressWarnings("unchecked")
-        Map<String, Object> options = (Map<String, Object>) m.get("options");
-        String where = String.valueOf(m.get("where"));
-        EvaluationSuite suite = SuiteKinds.open(new RunRecipe.SuiteSpec(String.valueOf(m.get("suite")), options,
-                Path.of(String.valueOf(m.get("dir")))), Path.of(System.getProperty("amalgam.home", ".")), where + ": data");
-        if (!(suite instanceof MergeDataProvider p)) {
-            suite.close();
-            throw new AmalgamException(where + ": data.suite: the " + m.get("suite") + " suite provides no task data for "
-                    + method + " (suites that do: demo-image, demo-text, text, clip-tasks)");
+        for (SuiteDataOpener o : ServiceLoader.load(SuiteDataOpener.class, RecipeData.class.getClassLoader())) {
+            return o.open(m, split, method);
         }
-        MergeData d = p.mergeData(split);
-        return new MergeData(d.model(), d.tasks(), d.source(), suite);
+        throw new AmalgamException(method + ": data.suite needs the suites (dev.amalgam.run) on the class path");
     }
 }

@@ -1,15 +1,16 @@
-package dev.amalgam.merge.data;
+package dev.amalgam.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.amalgam.merge.data.TaskDataFiles;
 import dev.amalgam.recipe.RecipeDataParser;
 
 import java.nio.file.Path;
 
-/** The recipe grammar's {@code data:} keys: the top-level one read by {@link RecipeData}, each model's by {@link TaskDataFiles}. */
+/** The recipe grammar's {@code data:} keys: the top-level one read by {@link RecipeSuiteData}, each model's by {@link TaskDataFiles}. */
 public final class RecipeDataParsing implements RecipeDataParser {
     @Override
     public Object parse(JsonNode data, String where, Path baseDir) {
-        return RecipeData.parse(data, where, baseDir);
+        return RecipeSuiteData.parse(data, where, baseDir);
     }
 
     @Override
