@@ -19,7 +19,10 @@ class ArchitectureTest {
 
     @BeforeAll
     static void importMainClasses() {
+        // main classes only: neither test-classes directories nor the lower modules' test jars (*-tests.jar),
+        // whose fixtures share package names with main code
         classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .withImportOption(location -> !location.contains("-tests.jar"))
                 .importPackages("dev.amalgam");
     }
 
