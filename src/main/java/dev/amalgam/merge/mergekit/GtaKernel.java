@@ -112,15 +112,10 @@ final class GtaKernel {
             if (s.density()[t] >= 1) {
                 return;
             }
-            FloatBuffer row = v.rows()[t];
-            double before = s.rescale() ? Sparsifier.l1(row) : 0;
-            Sparsifier.della(s.method(), step.name(),
-                    step.info().shape(), row, s.density()[t], s.epsilon()[t], s.seed(), t);
-            if (s.rescale()) {
-                double after = Sparsifier.l1(row);
-                if (before >= 1e-7 && after >= 1e-7) {
-                    f[t] = (float) (before / after);
-                }
+            double[] l1 = Sparsifier.della(s.method(), step.name(), step.info().shape(), v.rows()[t], s.density()[t],
+                    s.epsilon()[t], s.seed(), t);
+            if (s.rescale() && l1[0] >= 1e-7 && l1[1] >= 1e-7) {
+                f[t] = (float) (l1[0] / l1[1]);
             }
         });
         return f;

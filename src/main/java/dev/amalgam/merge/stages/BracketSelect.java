@@ -147,12 +147,13 @@ public final class BracketSelect {
             long b = below;
             int lowK = lowKey;
             int highK = highKey;
+            // A few percent of the entries are inside: the branch is predictable, and cheaper than storing every entry.
             for (int i = 0; i < m; i++) {
                 int a = Float.floatToRawIntBits(chunk[i]) & 0x7fffffff;
                 b += (a - lowK) >>> 31;
-                int tie = reverseTies ? n - 1 - (off + i) : off + i;
-                c[k] = ((long) a << 32) | tie;
-                k += ((a - lowK) | (highK - a)) >>> 31 ^ 1;
+                if (((a - lowK) | (highK - a)) >= 0) {
+                    c[k++] = ((long) a << 32) | (reverseTies ? n - 1 - (off + i) : off + i);
+                }
             }
             count = k;
             below = b;
