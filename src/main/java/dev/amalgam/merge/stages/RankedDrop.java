@@ -6,7 +6,7 @@ import java.nio.FloatBuffer;
 import java.util.Arrays;
 
 /**
- * DELLA's MagPrune drop (docs/methods/della.md): each row along dimension 1 (a 1-D tensor is one row)
+ * DELLA's MagPrune drop (docs/mergekit.md, "One engine for the task-arithmetic family"): each row along dimension 1 (a 1-D tensor is one row)
  * is ranked stably ascending by |x| (equal magnitudes by index), and the entry of rank r in a row of
  * len keeps with probability p_r = density − ε + 2ε·r/(len − 1), drawn from the counter generator at
  * the entry's flat index: kept iff bits53(i) &lt; ⌈p_r·2⁵³⌉.
@@ -70,9 +70,6 @@ public final class RankedDrop {
                 int base = o * len * inner + in;
                 if (inner == 1) {
                     x.get(base, row, 0, len);
-                    for (int j = 0; j < len; j++) {
-                        before += Math.abs(row[j]);
-                    }
                 } else {
                     for (int j = 0; j < len; j++) {
                         row[j] = x.get(base + j * inner);
@@ -81,7 +78,9 @@ public final class RankedDrop {
                 dropRow(base, inner, rng);
                 if (inner == 1) {
                     x.put(base, row, 0, len);
+                    // Both sums in one loop: two independent add chains instead of two loops of one.
                     for (int j = 0; j < len; j++) {
+                        before += Float.intBitsToFloat(keys[j]);
                         after += Math.abs(row[j]);
                     }
                 } else {
@@ -118,7 +117,7 @@ public final class RankedDrop {
             }
         }
         if (zeros == len) {
-            return;
+            return; // keys hold the row's magnitudes, as the caller's sums expect
         }
         int shift = Math.max(0, 32 - Integer.numberOfLeadingZeros(max - min) - BUCKET_BITS);
         int buckets = ((max - min) >>> shift) + 1;
@@ -144,16 +143,17 @@ public final class RankedDrop {
             }
             long b = rng.bits53(base + (long) j * stride);
             int lo = start[d];
-            if (b < keepBelow[lo]) {
-                continue;
+            long keepLo = keepBelow[lo];
+            long keepHi = keepBelow[lo + count[d] - 1];
+            // Dropped whatever the rank within the bucket iff b ≥ keepHi; kept iff b < keepLo. Half the
+            // entries go each way at random, so the drop is a mask, not a branch.
+            int drop = (int) ((keepHi - 1 - b) >> 63);
+            row[j] = Float.intBitsToFloat(Float.floatToRawIntBits(row[j]) & ~drop);
+            if (((b - keepLo) | (keepHi - 1 - b)) >= 0) {
+                draws[j] = b;
+                pending[j] = true;
+                undecided[open++] = j;
             }
-            if (b >= keepBelow[lo + count[d] - 1]) {
-                row[j] = 0f;
-                continue;
-            }
-            draws[j] = b;
-            pending[j] = true;
-            undecided[open++] = j;
         }
         if (open > 0) {
             decideByExactRank(open);

@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /**
  * DELLA's drop without a row sort against the rule written out directly: a stable comparison sort of
  * each row by |x| (ties by index), rank r kept iff bits53(flat index) &lt; ⌈p_r·2⁵³⌉ with
- * p_r = density − ε + 2ε·r/(len − 1) (docs/methods/della.md). Rows along the middle axis of
+ * p_r = density − ε + 2ε·r/(len − 1) (docs/mergekit.md, "One engine for the task-arithmetic family"). Rows along the middle axis of
  * [outer, len, inner], with continuous, tie-heavy and zero-heavy values.
  */
 class RankedDropTest {
