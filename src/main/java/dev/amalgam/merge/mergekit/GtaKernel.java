@@ -125,7 +125,7 @@ final class GtaKernel {
      * Per task the kept ascending-rank band [lo, hi) as the staged path computes it, {0, n} for a task
      * left whole (density ≥ 1), or null when a task's band is empty (the staged path zeroes or refuses).
      */
-    private static long[][] bands(Sparsifier sp, Settings s, int n, int tasks) {
+    static long[][] bands(Sparsifier sp, Settings s, int n, int tasks) {
         long[][] out = new long[tasks][];
         for (int t = 0; t < tasks; t++) {
             if (s.density()[t] >= 1) {

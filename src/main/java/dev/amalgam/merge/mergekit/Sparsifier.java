@@ -116,26 +116,26 @@ public enum Sparsifier {
             }
             return new double[]{before, 0};
         }
+        int[] rows = dellaRows(method, tensor, shape, n, density, eps);
+        return new RankedDrop(rows[1], density, eps).apply(x, rows[0], rows[2], new CounterRng(seed, tensor, task));
+    }
+
+    /**
+     * {outer, len, inner}: the tensor as DELLA's rows along dimension 1 (a 1-D tensor is one row), after
+     * the checks MergeKit's arithmetic implies (0 &lt; density ± ε &lt; 1, rows of at least 2 entries).
+     */
+    static int[] dellaRows(String method, String tensor, long[] shape, int n, double density, double eps) {
         if (density + eps >= 1 || density - eps <= 0) {
             throw new AmalgamException(method + ": epsilon " + eps + " must keep density ± epsilon inside (0, 1), density "
                     + density + " (tensor " + tensor + ")");
         }
-        int[] rows = rows(shape, n);
+        int[] rows = shape.length <= 1 ? new int[]{1, n, 1}
+                : new int[]{(int) shape[0], (int) shape[1], n / Math.max(1, (int) (shape[0] * shape[1]))};
         if (rows[1] < 2) {
             throw new AmalgamException(method + ": tensor " + tensor + " has rows of " + rows[1]
                     + " entries along dimension 1; DELLA's rank normalisation divides by zero there (MergeKit fails too)");
         }
-        return new RankedDrop(rows[1], density, eps).apply(x, rows[0], rows[2], new CounterRng(seed, tensor, task));
-    }
-
-    /** {outer, len, inner}: the tensor as rows along dimension 1 (a 1-D tensor is one row). */
-    static int[] rows(long[] shape, int n) {
-        if (shape.length <= 1) {
-            return new int[]{1, n, 1};
-        }
-        int outer = (int) shape[0];
-        int len = (int) shape[1];
-        return new int[]{outer, len, n / Math.max(1, outer * len)};
+        return rows;
     }
 
     static double l1(FloatBuffer x) {

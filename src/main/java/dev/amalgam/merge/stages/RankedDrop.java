@@ -1,5 +1,9 @@
 package dev.amalgam.merge.stages;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import dev.amalgam.merge.ops.CounterRng;
 
 import java.nio.FloatBuffer;
@@ -200,5 +204,29 @@ public final class RankedDrop {
             pending[j] = false;
             flagged[digits[j]] = false;
         }
+    }
+
+    // ---- whole-array form ----
+
+    /**
+     * The drop of one tensor x, viewed as [outer, len, inner] with rows along the middle axis, as a new
+     * array on x's device: the row form's ranks (from unique integer keys, (index of |x| among the
+     * distinct magnitudes)·len + position in the row, so an unstable sort cannot reorder ties) and its
+     * draws (made on the host from the same counters, uploaded once). Dropped entries become +0.
+     */
+    public static NDArray apply(NDArray x, int outer, int len, int inner, double density, double eps, CounterRng rng) {
+        NDManager m = x.getManager();
+        int n = outer * len * inner;
+        long[] draws = new long[n];
+        java.util.stream.IntStream.range(0, n).parallel().forEach(i -> draws[i] = rng.bits53(i));
+        NDArray rows = x.reshape(outer, len, inner).transpose(0, 2, 1);
+        NDArray inverse = rows.abs().unique(null, true, true, false).get(1).toType(DataType.INT64, false)
+                .reshape(outer, inner, len);
+        NDArray key = inverse.mul(len).addi(m.arange(0, len, 1, DataType.INT64));
+        NDArray rank = key.argSort(2).argSort(2);
+        NDArray limit = m.create(thresholds(len, density, eps)).take(m, rank);
+        NDArray keep = m.create(draws).reshape(outer, len, inner).transpose(0, 2, 1).lt(limit);
+        NDArray dropped = NDArrays.where(keep, rows, rows.zerosLike());
+        return dropped.transpose(0, 2, 1).reshape(x.getShape());
     }
 }
