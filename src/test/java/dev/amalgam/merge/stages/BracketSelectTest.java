@@ -1,5 +1,6 @@
 package dev.amalgam.merge.stages;
 
+import ai.djl.ndarray.NDManager;
 import org.junit.jupiter.api.Test;
 
 import java.nio.FloatBuffer;
@@ -9,6 +10,7 @@ import java.util.HashSet;
 import java.util.Random;
 import java.util.Set;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -83,5 +85,32 @@ class BracketSelectTest {
         float[] x = row(new Random(3), BracketSelect.MIN_LENGTH, 0);
         x[77] = Float.NaN;
         assertNull(BracketSelect.band(FloatBuffer.wrap(x), x.length, 100, x.length, true, false));
+    }
+
+    /** The whole-array exact-count band (any device) keeps the same entries as the stable sort. */
+    @Test
+    void wholeArrayBandKeepsTheStableRankBand() {
+        Random r = new Random(4);
+        try (NDManager m = NDManager.newBaseManager()) {
+            for (int trial = 0; trial < 6; trial++) {
+                int n = 500 + r.nextInt(3000);
+                float[] x = row(r, n, trial % 3);
+                boolean reverse = trial % 2 == 0;
+                long hi = reverse ? n : n - r.nextInt(n / 10);
+                long lo = r.nextInt((int) hi);
+                Integer[] order = new Integer[n];
+                for (int i = 0; i < n; i++) {
+                    order[i] = i;
+                }
+                Comparator<Integer> byMagnitude = Comparator.comparingDouble(i -> Math.abs(x[i]));
+                Arrays.sort(order, byMagnitude.thenComparing(i -> reverse ? -i : i));
+                float[] expected = new float[n];
+                for (long k = lo; k < hi; k++) {
+                    expected[order[(int) k]] = x[order[(int) k]];
+                }
+                float[] got = MagnitudeTrim.keepRankBand(m.create(x), lo, hi, reverse).toFloatArray();
+                assertArrayEquals(expected, got, 0f, "band [" + lo + ", " + hi + ")");
+            }
+        }
     }
 }

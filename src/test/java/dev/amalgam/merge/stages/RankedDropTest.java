@@ -1,5 +1,7 @@
 package dev.amalgam.merge.stages;
 
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import dev.amalgam.merge.ops.CounterRng;
 import org.junit.jupiter.api.Test;
 
@@ -72,6 +74,27 @@ class RankedDropTest {
             }
             assertEquals(before, l1[0], 0.0);
             assertEquals(after, l1[1], 0.0);
+        }
+    }
+
+    @Test
+    void wholeArrayFormEqualsTheRowForm() {
+        Random r = new Random(9);
+        int[][] shapes = {{3, 40, 5}, {1, 300, 1}, {6, 7, 3}, {2, 2, 1}};
+        try (NDManager m = NDManager.newBaseManager()) {
+            for (int[] sh : shapes) {
+                int n = sh[0] * sh[1] * sh[2];
+                float[] x = new float[n];
+                for (int i = 0; i < n; i++) {
+                    x[i] = r.nextBoolean() ? (r.nextInt(9) - 4) * 0.5f : (float) r.nextGaussian();
+                }
+                CounterRng rng = new CounterRng(3, "t", 1);
+                float[] row = x.clone();
+                new RankedDrop(sh[1], 0.4, 0.2).apply(FloatBuffer.wrap(row), sh[0], sh[2], rng);
+                float[] whole = RankedDrop.apply(m.create(x, new Shape(sh[0], sh[1], sh[2])), sh[0], sh[1], sh[2], 0.4, 0.2, rng)
+                        .toFloatArray();
+                assertArrayEquals(row, whole, 0f, Arrays.toString(sh));
+            }
         }
     }
 }
