@@ -22,10 +22,10 @@ import java.util.stream.IntStream;
  * path of {@link GeneralizedTaskArithmetic} (same draws, same element formulas, same order of float
  * operations), in one read of the task vectors and one write of the output.
  *
- * <p>Exact-count selections: a magnitude threshold from the radix select keeps every entry equal to it,
- * while MergeKit keeps a fixed count. Before the kernel runs, the surplus entries equal to a band edge
- * are zeroed in the step's own task vectors, in the order of the staged path's stable ranks, so the
- * threshold trim keeps the same entries.
+ * <p>Exact-count selections: a magnitude threshold keeps every entry equal to it, while MergeKit keeps
+ * a fixed count. Before the kernel runs, the surplus entries equal to a band edge (named by the one-pass
+ * {@link BracketSelect}, or counted after the radix select) are zeroed in the step's own task vectors,
+ * in the order of the staged path's stable ranks, so the threshold trim keeps the same entries.
  */
 final class GtaKernel {
     private GtaKernel() {
