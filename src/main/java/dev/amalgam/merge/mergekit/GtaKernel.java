@@ -44,18 +44,10 @@ final class GtaKernel {
     static NDArray merge(GeneralizedTaskArithmetic.Variant variant, TensorStep step, Settings s) {
         StepViews v = step.views();
         GeneralizedTaskArithmetic.Consensus consensus = variant.consensus();
-        if (v == null || consensus == GeneralizedTaskArithmetic.Consensus.COUNT || (consensus == null && s.normalize())) {
+        if (v == null || stagedOnly(variant, s)) {
             return null;
         }
         int tasks = v.tasks();
-        if (consensus != null && s.normalize()) {
-            for (double w : s.weights()) {
-                // dis-mean's divisor guard equals MergeKit's "0 → 1" only when every weight is clearly positive.
-                if (!(w >= 1e-6)) {
-                    return null;
-                }
-            }
-        }
         Dropout drop = null;
         MagnitudeTrim trim = null;
         float[] l1Factors = null;
@@ -99,6 +91,26 @@ final class GtaKernel {
             kernel = kernel.withFactors(l1Factors(v, drop, trim, s.density(), l1Before));
         }
         return kernel.merge(v, step.manager(), step.base().getShape(), (float) s.lambda(), true);
+    }
+
+    /**
+     * Whether only the staged path computes this configuration: a count consensus, normalisation
+     * without consensus, or a weight that is not clearly positive under dis-mean (its divisor guard
+     * equals MergeKit's "0 → 1" only when every weight is).
+     */
+    static boolean stagedOnly(GeneralizedTaskArithmetic.Variant variant, Settings s) {
+        GeneralizedTaskArithmetic.Consensus consensus = variant.consensus();
+        if (consensus == GeneralizedTaskArithmetic.Consensus.COUNT || (consensus == null && s.normalize())) {
+            return true;
+        }
+        if (consensus != null && s.normalize()) {
+            for (double w : s.weights()) {
+                if (!(w >= 1e-6)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /**

@@ -38,17 +38,10 @@ final class GtaWholeArray {
      */
     static NDArray merge(GeneralizedTaskArithmetic.Variant variant, TensorStep step, GtaKernel.Settings s) {
         GeneralizedTaskArithmetic.Consensus consensus = variant.consensus();
-        if (consensus == GeneralizedTaskArithmetic.Consensus.COUNT || (consensus == null && s.normalize())) {
+        if (GtaKernel.stagedOnly(variant, s)) {
             return null;
         }
         int tasks = step.taskCount();
-        if (consensus != null && s.normalize()) {
-            for (double w : s.weights()) {
-                if (!(w >= 1e-6)) {
-                    return null;
-                }
-            }
-        }
         NDArray stacked = step.stackedTaskVectors();
         if (stacked.isNaN().any().getBoolean()) {
             return null;

@@ -180,8 +180,8 @@ public final class BracketSelect {
         }
     }
 
-    /** The value at ascending index idx of a[0..len) (reorders a; the values are distinct). */
-    static long selectLong(long[] a, int len, int idx) {
+    /** The value at ascending index idx of a[0..len) (Hoare partitions, median-of-three pivots; reorders a). */
+    public static long selectLong(long[] a, int len, int idx) {
         int lo = 0;
         int hi = len - 1;
         while (hi > lo) {
