@@ -21,7 +21,12 @@ import java.nio.FloatBuffer;
 public final class BracketSelect {
     /** Vectors at least this long are worth a sample; shorter ones take the quickselect path. */
     public static final int MIN_LENGTH = RankSelect.RADIX_MIN;
-    static final int SAMPLE = 4096;
+    static final int SAMPLE = 16384;
+    /**
+     * Each thread's candidate arrays, reused across vectors: fresh ones per task and tensor would be
+     * gigabytes of garbage over a model, which the JVM answers by growing its heap.
+     */
+    private static final ThreadLocal<long[][]> SCRATCH = ThreadLocal.withInitial(() -> new long[][]{new long[0], new long[0]});
     private static final int INF_BITS = 0x7f800000;
 
     private BracketSelect() {
@@ -48,28 +53,26 @@ public final class BracketSelect {
             return null;
         }
         int[] sample = sample(row, n);
-        Edge low = lo > 0 ? new Edge(lo, sample, n) : null;
-        Edge high = hi < n ? new Edge(hi - 1, sample, n) : null;
+        long[][] scratch = SCRATCH.get();
+        Edge low = lo > 0 ? new Edge(lo, sample, n, scratch, 0) : null;
+        Edge high = hi < n ? new Edge(hi - 1, sample, n, scratch, 1) : null;
         float[] chunk = new float[ChunkedPass.CHUNK];
-        int nan = 0;
         double sum = 0;
         for (int off = 0; off < n; off += chunk.length) {
             int m = Math.min(chunk.length, n - off);
             row.get(off, chunk, 0, m);
-            for (int i = 0; i < m; i++) {
-                nan |= INF_BITS - (Float.floatToRawIntBits(chunk[i]) & 0x7fffffff);
-            }
             if (l1) {
                 for (int i = 0; i < m; i++) {
                     sum += Math.abs(chunk[i]);
                 }
             }
-            if ((low != null && !low.collect(chunk, off, m, n, reverseTies))
-                    || (high != null && !high.collect(chunk, off, m, n, reverseTies))) {
+            Edge first = low != null ? low : high;
+            if (!first.collect(chunk, off, m, n, reverseTies) || (high != null && high != first
+                    && !high.collect(chunk, off, m, n, reverseTies))) {
                 return null;
             }
         }
-        if (nan < 0 || (low != null && !low.select()) || (high != null && !high.select())) {
+        if ((low != null ? low : high).nan < 0 || (low != null && !low.select()) || (high != null && !high.select())) {
             return null;
         }
         long vLo = low == null ? Long.MIN_VALUE : low.value;
@@ -114,8 +117,10 @@ public final class BracketSelect {
         long[] candidates;
         int count;
         long value;
+        /** Negative once a NaN (bit pattern above +inf) was seen. */
+        int nan;
 
-        Edge(long rank, int[] sample, int n) {
+        Edge(long rank, int[] sample, int n, long[][] scratch, int slot) {
             this.rank = rank;
             double q = (rank + 0.5) / n;
             int center = (int) (q * SAMPLE);
@@ -131,7 +136,11 @@ public final class BracketSelect {
             }
             // Twice the sample's share of the vector and a chunk of slack, at most a quarter of it.
             long expected = (long) n * inside / SAMPLE;
-            candidates = new long[(int) Math.min(n / 4, 2 * expected + ChunkedPass.CHUNK)];
+            int capacity = (int) Math.min(n / 4, 2 * expected + ChunkedPass.CHUNK);
+            if (scratch[slot].length < capacity) {
+                scratch[slot] = new long[capacity];
+            }
+            candidates = scratch[slot];
         }
 
         /**
@@ -147,9 +156,11 @@ public final class BracketSelect {
             long b = below;
             int lowK = lowKey;
             int highK = highKey;
+            int nanBits = nan;
             // A few percent of the entries are inside: the branch is predictable, and cheaper than storing every entry.
             for (int i = 0; i < m; i++) {
                 int a = Float.floatToRawIntBits(chunk[i]) & 0x7fffffff;
+                nanBits |= INF_BITS - a;
                 b += (a - lowK) >>> 31;
                 if (((a - lowK) | (highK - a)) >= 0) {
                     c[k++] = ((long) a << 32) | (reverseTies ? n - 1 - (off + i) : off + i);
@@ -157,6 +168,7 @@ public final class BracketSelect {
             }
             count = k;
             below = b;
+            nan = nanBits;
             return true;
         }
 
