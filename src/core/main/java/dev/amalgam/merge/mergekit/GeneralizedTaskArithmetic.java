@@ -95,9 +95,11 @@ public final class GeneralizedTaskArithmetic extends MergeKitMethod {
     }
 
     /**
-     * Fast forms of the same math: task arithmetic as one whole-array weighted sum (any device), and the
-     * rest as the engine's fused trim–elect–merge kernel ({@link GtaKernel}). What the kernel does not
-     * cover (DELLA, NaN inputs, selections that keep nothing, huge tensors) takes the staged float path below.
+     * Fast forms of the same math: task arithmetic as one whole-array weighted sum (any device); the rest
+     * as the engine's fused trim–elect–merge kernel ({@link GtaKernel}) on the CPU, or the stages'
+     * whole-array forms ({@link GtaWholeArray}) on another device. What they do not cover (a count
+     * consensus, NaN inputs, selections that keep nothing, huge tensors on the CPU) takes the staged
+     * float path below.
      */
     @Override
     public ai.djl.ndarray.NDArray merge(dev.amalgam.merge.TensorStep step) {
@@ -126,9 +128,11 @@ public final class GeneralizedTaskArithmetic extends MergeKitMethod {
         double[] gamma = sp == Sparsifier.MAGNITUDE_OUTLIERS ? p.perTask(GAMMA) : new double[tasks];
         double[] eps = sp == Sparsifier.DELLA_MAGPRUNE ? p.perTask(EPSILON) : new double[tasks];
         p.global(INT8_MASK);
-        ai.djl.ndarray.NDArray fused = GtaKernel.merge(variant, step, new GtaKernel.Settings(name(), w, density, gamma, eps,
-                p.bool(rescaleDef()), p.bool(normalizeDef()), p.number(LAMBDA), seed));
-        return fused != null ? fused : super.merge(step);
+        GtaKernel.Settings settings = new GtaKernel.Settings(name(), w, density, gamma, eps,
+                p.bool(rescaleDef()), p.bool(normalizeDef()), p.number(LAMBDA), seed);
+        ai.djl.ndarray.NDArray fast = GtaWholeArray.applies(step) ? GtaWholeArray.merge(variant, step, settings)
+                : GtaKernel.merge(variant, step, settings);
+        return fast != null ? fast : super.merge(step);
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.amalgam.merge.mergekit;
 
 import ai.djl.ndarray.NDArray;
 import dev.amalgam.merge.TensorStep;
+import dev.amalgam.merge.stages.BracketSelect;
 import dev.amalgam.merge.stages.Combine;
 import dev.amalgam.merge.stages.Dropout;
 import dev.amalgam.merge.stages.MagnitudeTrim;
@@ -21,10 +22,10 @@ import java.util.stream.IntStream;
  * path of {@link GeneralizedTaskArithmetic} (same draws, same element formulas, same order of float
  * operations), in one read of the task vectors and one write of the output.
  *
- * <p>Exact-count selections: a magnitude threshold from the radix select keeps every entry equal to it,
- * while MergeKit keeps a fixed count. Before the kernel runs, the surplus entries equal to a band edge
- * are zeroed in the step's own task vectors, in the order of the staged path's stable ranks, so the
- * threshold trim keeps the same entries.
+ * <p>Exact-count selections: a magnitude threshold keeps every entry equal to it, while MergeKit keeps
+ * a fixed count. Before the kernel runs, the surplus entries equal to a band edge (named by the one-pass
+ * {@link BracketSelect}, or counted after the radix select) are zeroed in the step's own task vectors,
+ * in the order of the staged path's stable ranks, so the threshold trim keeps the same entries.
  */
 final class GtaKernel {
     private GtaKernel() {
@@ -43,20 +44,13 @@ final class GtaKernel {
     static NDArray merge(GeneralizedTaskArithmetic.Variant variant, TensorStep step, Settings s) {
         StepViews v = step.views();
         GeneralizedTaskArithmetic.Consensus consensus = variant.consensus();
-        if (v == null || consensus == GeneralizedTaskArithmetic.Consensus.COUNT || (consensus == null && s.normalize())) {
+        if (v == null || stagedOnly(variant, s)) {
             return null;
         }
         int tasks = v.tasks();
-        if (consensus != null && s.normalize()) {
-            for (double w : s.weights()) {
-                // dis-mean's divisor guard equals MergeKit's "0 → 1" only when every weight is clearly positive.
-                if (!(w >= 1e-6)) {
-                    return null;
-                }
-            }
-        }
         Dropout drop = null;
         MagnitudeTrim trim = null;
+        float[] l1Factors = null;
         double[] l1Before = null;
         Sparsifier sp = variant.sparsifier();
         if (sp == Sparsifier.RANDOM) {
@@ -66,7 +60,10 @@ final class GtaKernel {
             }
             drop = Dropout.perTask(s.seed(), step.name(), p);
             if (s.rescale()) {
-                drop = drop.drawn(v.n()); // the L1 pass and the merge share one draw
+                // One pass draws the masks (replayed by the merge) and takes both L1 norms.
+                double[][] norms = new double[tasks][];
+                drop = drop.drawn(v, norms);
+                l1Factors = factors(norms, s.density(), null);
             }
         } else if (sp == Sparsifier.MAGNITUDE || sp == Sparsifier.MAGNITUDE_OUTLIERS) {
             long[][] bands = bands(sp, s, v.n(), tasks);
@@ -74,7 +71,7 @@ final class GtaKernel {
                 return null;
             }
             l1Before = new double[tasks];
-            trim = trim(v, bands, l1Before);
+            trim = trim(v, bands, l1Before, s.rescale());
             if (trim == null) {
                 return null;
             }
@@ -88,10 +85,32 @@ final class GtaKernel {
         TrimCombineKernel kernel = new TrimCombineKernel(drop, trim, s.weights(), combine);
         if (dellaFactors != null) {
             kernel = kernel.withFactors(dellaFactors);
+        } else if (l1Factors != null) {
+            kernel = kernel.withFactors(l1Factors);
         } else if (s.rescale() && sp != null) {
             kernel = kernel.withFactors(l1Factors(v, drop, trim, s.density(), l1Before));
         }
         return kernel.merge(v, step.manager(), step.base().getShape(), (float) s.lambda(), true);
+    }
+
+    /**
+     * Whether only the staged path computes this configuration: a count consensus, normalisation
+     * without consensus, or a weight that is not clearly positive under dis-mean (its divisor guard
+     * equals MergeKit's "0 → 1" only when every weight is).
+     */
+    static boolean stagedOnly(GeneralizedTaskArithmetic.Variant variant, Settings s) {
+        GeneralizedTaskArithmetic.Consensus consensus = variant.consensus();
+        if (consensus == GeneralizedTaskArithmetic.Consensus.COUNT || (consensus == null && s.normalize())) {
+            return true;
+        }
+        if (consensus != null && s.normalize()) {
+            for (double w : s.weights()) {
+                if (!(w >= 1e-6)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /**
@@ -105,15 +124,10 @@ final class GtaKernel {
             if (s.density()[t] >= 1) {
                 return;
             }
-            FloatBuffer row = v.rows()[t];
-            double before = s.rescale() ? Sparsifier.l1(row) : 0;
-            Sparsifier.della(s.method(), step.name(),
-                    step.info().shape(), row, s.density()[t], s.epsilon()[t], s.seed(), t);
-            if (s.rescale()) {
-                double after = Sparsifier.l1(row);
-                if (before >= 1e-7 && after >= 1e-7) {
-                    f[t] = (float) (before / after);
-                }
+            double[] l1 = Sparsifier.della(s.method(), step.name(), step.info().shape(), v.rows()[t], s.density()[t],
+                    s.epsilon()[t], s.seed(), t);
+            if (s.rescale() && l1[0] >= 1e-7 && l1[1] >= 1e-7) {
+                f[t] = (float) (l1[0] / l1[1]);
             }
         });
         return f;
@@ -123,7 +137,7 @@ final class GtaKernel {
      * Per task the kept ascending-rank band [lo, hi) as the staged path computes it, {0, n} for a task
      * left whole (density ≥ 1), or null when a task's band is empty (the staged path zeroes or refuses).
      */
-    private static long[][] bands(Sparsifier sp, Settings s, int n, int tasks) {
+    static long[][] bands(Sparsifier sp, Settings s, int n, int tasks) {
         long[][] out = new long[tasks][];
         for (int t = 0; t < tasks; t++) {
             if (s.density()[t] >= 1) {
@@ -151,55 +165,56 @@ final class GtaKernel {
     }
 
     /**
-     * The threshold trim of the bands: edges from the radix select (tasks with equal bands together),
-     * surplus edge ties zeroed in place. Magnitude top-k ranks equal magnitudes in reverse index order
-     * (the first ones are kept), the outlier band in index order, as {@link RankBand} does.
+     * The threshold trim of the bands: edges from the one-pass bracket selection ({@link BracketSelect}),
+     * or for short vectors and bracket misses the radix select; surplus edge ties zeroed in place.
+     * Magnitude top-k ranks equal magnitudes in reverse index order (the first ones are kept), the
+     * outlier band in index order, as {@link RankBand} does. With {@code wantL1} the bracket pass also
+     * fills l1Before with each task's ‖τ‖₁ (index order, before the zeroing).
      */
-    private static MagnitudeTrim trim(StepViews v, long[][] bands, double[] l1Before) {
+    private static MagnitudeTrim trim(StepViews v, long[][] bands, double[] l1Before, boolean wantL1) {
         int n = v.n();
         int tasks = v.tasks();
         float[][] lo = new float[tasks][1];
         float[][] hi = new float[tasks][1];
         long[][][] edges = new long[tasks][][];
+        BracketSelect.Band[] bracketed = new BracketSelect.Band[tasks];
         java.util.Arrays.fill(l1Before, Double.NaN);
         IntStream.range(0, tasks).parallel().forEach(t -> {
             if (bands[t][0] == 0 && bands[t][1] == n) {
                 return; // whole
             }
-            // RankSelect ranks are 1-based from the largest: ascending rank a is descending rank n − a.
-            long rLo = n - bands[t][0];
-            if (bands[t][1] == n) {
-                // top-k: no upper edge to select (the largest entry bounds nothing)
-                long[][] c = RankSelect.withCounts(v.rows()[t], n, rLo);
-                if (c == null) {
-                    float[][][] q = RankSelect.magnitudes(new StepViews(n, null, new FloatBuffer[]{v.rows()[t]}), n, rLo);
-                    c = q == null ? null : new long[][]{{Float.floatToRawIntBits(q[0][0][0])}};
-                }
-                edges[t] = c == null ? null : new long[][]{c[0], c[0].length == 3
-                        ? new long[]{0x7f800000L, 0, 0} : new long[]{0x7f800000L}};
-                return;
+            bracketed[t] = BracketSelect.band(v.rows()[t], n, bands[t][0], bands[t][1], bands[t][1] == n, wantL1);
+            if (bracketed[t] == null) {
+                edges[t] = radixEdges(v.rows()[t], n, bands[t]);
             }
-            long rHi = n - bands[t][1] + 1;
-            long[][] c = RankSelect.withCounts(v.rows()[t], n, rLo, rHi);
-            if (c == null) {
-                float[][][] q = RankSelect.magnitudes(new StepViews(n, null, new FloatBuffer[]{v.rows()[t]}), n, rLo, rHi);
-                if (q != null) {
-                    c = new long[][]{{Float.floatToRawIntBits(q[0][0][0])}, {Float.floatToRawIntBits(q[1][0][0])}};
-                }
-            }
-            edges[t] = c;
         });
         for (int t = 0; t < tasks; t++) {
             boolean whole = bands[t][0] == 0 && bands[t][1] == n;
-            if (!whole && edges[t] == null) {
+            if (!whole && bracketed[t] == null && edges[t] == null) {
                 return null; // a NaN: before any task vector was changed
             }
             hi[t][0] = Float.intBitsToFloat(0x7f800001); // above +inf: no upper bound
-            if (!whole) {
+            if (bracketed[t] != null) {
+                BracketSelect.Band b = bracketed[t];
+                lo[t][0] = Float.intBitsToFloat(b.loKey());
+                if (b.hiKey() != Integer.MAX_VALUE) {
+                    hi[t][0] = Float.intBitsToFloat(b.hiKey() + 1);
+                }
+            } else if (!whole) {
                 lo[t][0] = Float.intBitsToFloat((int) edges[t][0][0]);
                 hi[t][0] = Float.intBitsToFloat((int) edges[t][1][0] + 1);
             }
         }
+        IntStream.range(0, tasks).parallel().forEach(t -> {
+            BracketSelect.Band b = bracketed[t];
+            if (b != null) {
+                FloatBuffer row = v.rows()[t];
+                for (int i : b.surplus()) {
+                    row.put(i, 0f);
+                }
+                l1Before[t] = b.l1();
+            }
+        });
         IntStream.range(0, tasks).parallel().forEach(t -> {
             long[][] c = edges[t];
             if (c == null) {
@@ -221,6 +236,34 @@ final class GtaKernel {
             l1Before[t] = zeroSurplusTies(v.rows()[t], n, bandLo, bandHi, vLo, vHi, bandHi == n);
         });
         return new MagnitudeTrim(lo, hi, Math.max(1, n));
+    }
+
+    /**
+     * The edges of one task's band from the radix select (with the histogram counts where the vector is
+     * long enough), or null on a NaN.
+     */
+    private static long[][] radixEdges(FloatBuffer row, int n, long[] band) {
+        // RankSelect ranks are 1-based from the largest: ascending rank a is descending rank n − a.
+        long rLo = n - band[0];
+        if (band[1] == n) {
+            // top-k: no upper edge to select (the largest entry bounds nothing)
+            long[][] c = RankSelect.withCounts(row, n, rLo);
+            if (c == null) {
+                float[][][] q = RankSelect.magnitudes(new StepViews(n, null, new FloatBuffer[]{row}), n, rLo);
+                c = q == null ? null : new long[][]{{Float.floatToRawIntBits(q[0][0][0])}};
+            }
+            return c == null ? null : new long[][]{c[0], c[0].length == 3
+                    ? new long[]{0x7f800000L, 0, 0} : new long[]{0x7f800000L}};
+        }
+        long rHi = n - band[1] + 1;
+        long[][] c = RankSelect.withCounts(row, n, rLo, rHi);
+        if (c == null) {
+            float[][][] q = RankSelect.magnitudes(new StepViews(n, null, new FloatBuffer[]{row}), n, rLo, rHi);
+            if (q != null) {
+                c = new long[][]{{Float.floatToRawIntBits(q[0][0][0])}, {Float.floatToRawIntBits(q[1][0][0])}};
+            }
+        }
+        return c;
     }
 
     /**
@@ -276,7 +319,11 @@ final class GtaKernel {
      * whole. {@code before}: the norms taken before an in-place tie zeroing, or null to take them here.
      */
     private static float[] l1Factors(StepViews v, Dropout drop, MagnitudeTrim trim, double[] density, double[] before) {
-        double[][] norms = new TrimCombineKernel(drop, trim, null, Combine.sum()).l1Norms(v);
+        return factors(new TrimCombineKernel(drop, trim, null, Combine.sum()).l1Norms(v), density, before);
+    }
+
+    /** The rescale factors from per-task norms {before, after}; {@code before} overrides the first where not NaN. */
+    private static float[] factors(double[][] norms, double[] density, double[] before) {
         float[] f = new float[norms.length];
         Arrays.fill(f, 1f);
         for (int t = 0; t < f.length; t++) {

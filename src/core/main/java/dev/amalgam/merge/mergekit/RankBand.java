@@ -1,5 +1,6 @@
 package dev.amalgam.merge.mergekit;
 
+import dev.amalgam.merge.stages.BracketSelect;
 import dev.amalgam.merge.stages.RankSelect;
 import dev.amalgam.merge.stages.StepViews;
 
@@ -141,32 +142,7 @@ final class RankBand {
 
     /** The k-th smallest value (0-based) of a, which is reordered. */
     private static long selectLong(long[] a, int k) {
-        int lo = 0;
-        int hi = a.length - 1;
-        java.util.concurrent.ThreadLocalRandom rnd = java.util.concurrent.ThreadLocalRandom.current();
-        while (lo < hi) {
-            long pivot = a[lo + rnd.nextInt(hi - lo + 1)];
-            int lt = lo;
-            int gt = hi;
-            int i = lo;
-            while (i <= gt) {
-                if (a[i] < pivot) {
-                    long tmp = a[lt]; a[lt++] = a[i]; a[i++] = tmp;
-                } else if (a[i] > pivot) {
-                    long tmp = a[gt]; a[gt--] = a[i]; a[i] = tmp;
-                } else {
-                    i++;
-                }
-            }
-            if (k < lt) {
-                hi = lt - 1;
-            } else if (k > gt) {
-                lo = gt + 1;
-            } else {
-                return pivot;
-            }
-        }
-        return a[lo];
+        return BracketSelect.selectLong(a, a.length, k);
     }
 
 }

@@ -2,6 +2,7 @@ package dev.amalgam.merge.mergekit;
 
 import dev.amalgam.AmalgamException;
 import dev.amalgam.merge.ops.CounterRng;
+import dev.amalgam.merge.stages.RankedDrop;
 
 import java.nio.FloatBuffer;
 
@@ -35,6 +36,13 @@ public enum Sparsifier {
             random(tensor, x, s);
             return;
         }
+        if (this == DELLA_MAGPRUNE) {
+            double[] l1 = della(method, tensor, shape, FloatBuffer.wrap(x), s.density(), s.epsilon(), s.seed(), s.task());
+            if (s.rescale()) {
+                rescale(x, l1[0], l1[1]);
+            }
+            return;
+        }
         double l1Before = s.rescale() ? l1(x) : 0;
         switch (this) {
             case MAGNITUDE -> {
@@ -56,8 +64,6 @@ public enum Sparsifier {
                 // MergeKit keeps sorted[bottom : -top]; with top = 0 that slice is empty.
                 RankBand.keep(x, 0, n, bottom, top == 0 ? bottom : n - top);
             }
-            case DELLA_MAGPRUNE -> della(method, tensor, shape, FloatBuffer.wrap(x), s.density(), s.epsilon(), s.seed(),
-                    s.task());
             default -> throw new IllegalStateException();
         }
         if (s.rescale()) {
@@ -94,60 +100,42 @@ public enum Sparsifier {
     }
 
     /**
-     * DELLA's MagPrune on x in place: ranks along dimension 1 (a 1-D tensor is one row), stable ascending
-     * by |x| (equal magnitudes by index); rank r of a row of len keeps its entry with probability
+     * DELLA's MagPrune on x in place ({@link RankedDrop}): ranks along dimension 1 (a 1-D tensor is one
+     * row), stable ascending by |x|; rank r of a row of len keeps its entry with probability
      * density − ε + 2ε·r/(len − 1), drawn from the counter generator at the entry's flat index. The
-     * staged form passes a wrapped array, the fused kernel the step's own native memory.
+     * staged form passes a wrapped array, the fused kernel the step's own native memory. Returns
+     * {‖x‖₁ before, after} summed in index order.
      */
-    static void della(String method, String tensor, long[] shape, FloatBuffer x, double density, double eps, long seed,
-                      int task) {
+    static double[] della(String method, String tensor, long[] shape, FloatBuffer x, double density, double eps, long seed,
+                          int task) {
         int n = x.limit();
         if (density <= 0) {
+            double before = l1(x);
             for (int i = 0; i < n; i++) {
                 x.put(i, 0f);
             }
-            return;
+            return new double[]{before, 0};
         }
+        int[] rows = dellaRows(method, tensor, shape, n, density, eps);
+        return new RankedDrop(rows[1], density, eps).apply(x, rows[0], rows[2], new CounterRng(seed, tensor, task));
+    }
+
+    /**
+     * {outer, len, inner}: the tensor as DELLA's rows along dimension 1 (a 1-D tensor is one row), after
+     * the checks MergeKit's arithmetic implies (0 &lt; density ± ε &lt; 1, rows of at least 2 entries).
+     */
+    static int[] dellaRows(String method, String tensor, long[] shape, int n, double density, double eps) {
         if (density + eps >= 1 || density - eps <= 0) {
             throw new AmalgamException(method + ": epsilon " + eps + " must keep density ± epsilon inside (0, 1), density "
                     + density + " (tensor " + tensor + ")");
         }
-        int outer;
-        int len;
-        int inner;
-        if (shape.length <= 1) {
-            outer = 1;
-            len = n;
-            inner = 1;
-        } else {
-            outer = (int) shape[0];
-            len = (int) shape[1];
-            inner = n / Math.max(1, outer * len);
-        }
-        if (len < 2) {
-            throw new AmalgamException(method + ": tensor " + tensor + " has rows of " + len
+        int[] rows = shape.length <= 1 ? new int[]{1, n, 1}
+                : new int[]{(int) shape[0], (int) shape[1], n / Math.max(1, (int) (shape[0] * shape[1]))};
+        if (rows[1] < 2) {
+            throw new AmalgamException(method + ": tensor " + tensor + " has rows of " + rows[1]
                     + " entries along dimension 1; DELLA's rank normalisation divides by zero there (MergeKit fails too)");
         }
-        CounterRng rng = new CounterRng(seed, tensor, task);
-        MagnitudeRanks ranks = new MagnitudeRanks(len);
-        // uniform < p_r, with uniform = b·2⁻⁵³ for an integer b, is b < ⌈p_r·2⁵³⌉ (exact: scaling by 2⁵³ is exact).
-        long[] keepBelow = new long[len];
-        for (int r = 0; r < len; r++) {
-            double p = (density - eps) + (double) r / (len - 1) * 2 * eps;
-            keepBelow[r] = (long) Math.ceil(p * 0x1.0p53);
-        }
-        for (int o = 0; o < outer; o++) {
-            for (int in = 0; in < inner; in++) {
-                int base = o * len * inner + in;
-                int[] order = ranks.ascending(x, base, inner);
-                for (int r = 0; r < len; r++) {
-                    int at = base + order[r] * inner;
-                    if (rng.bits53(at) >= keepBelow[r]) {
-                        x.put(at, 0f);
-                    }
-                }
-            }
-        }
+        return rows;
     }
 
     static double l1(FloatBuffer x) {

@@ -81,6 +81,41 @@ public final class Combine {
         }
     }
 
+    /**
+     * delta from the trimmed and weighted task vectors x[t] (whole arrays, any device) with the chunk
+     * form's float operations in the chunk form's order (tasks summed one by one from +0, the same
+     * guards), so the result is bit-identical to it; {@link #apply(NDArray)} sums with libtorch
+     * reductions instead.
+     */
+    public NDArray applyInOrder(NDArray[] x) {
+        NDArray sum = x[0].zerosLike();
+        for (NDArray xt : x) {
+            sum = sum.add(xt);
+        }
+        if (fn == null) {
+            return sum;
+        }
+        if (fn == MergeFunction.DIS_MAX) {
+            throw new IllegalArgumentException("dis-max has no in-order whole-array form");
+        }
+        NDArray zero = sum.zerosLike();
+        NDArray positive = zeroSign > 0f ? sum.gte(0f) : sum.gt(0f);
+        NDArray sel = ai.djl.ndarray.NDArrays.where(positive, zero.add(1f), zero.sub(1f));
+        NDArray delta = zero;
+        NDArray den = zero;
+        for (int t = 0; t < x.length; t++) {
+            NDArray agree = x[t].mul(sel).gt(0f);
+            delta = delta.add(ai.djl.ndarray.NDArrays.where(agree, x[t], zero));
+            if (fn == MergeFunction.DIS_MEAN) {
+                den = den.add(ai.djl.ndarray.NDArrays.where(agree, zero.add(weights == null ? 1f : weights[t]), zero));
+            }
+        }
+        if (fn == MergeFunction.DIS_SUM) {
+            return delta;
+        }
+        return delta.div(ai.djl.ndarray.NDArrays.where(den.abs().lt(DIVISOR_EPS), zero.add(1f), den));
+    }
+
     /** The elected sign sign(Σ_t x_t) before the zero fallback, shape of one tensor. */
     public static NDArray rawSign(NDArray stacked) {
         return stacked.sum(new int[]{0}).sign();

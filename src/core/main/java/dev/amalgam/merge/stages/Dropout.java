@@ -55,6 +55,36 @@ public final class Dropout {
         return new Dropout(rngs, p, rescale, factors, b);
     }
 
+    /**
+     * {@link #drawn(int)} over the rows of {@code v}, reading each row in the same pass to fill
+     * l1[t] = {Σ|τ_t|, Σ|kept τ_t|} in F64, summed in index order (the L1 norms of MergeKit's rescale,
+     * as the staged form sums them). Tasks run in parallel.
+     */
+    public Dropout drawn(StepViews v, double[][] l1) {
+        int n = v.n();
+        int words = (n + 63) >>> 6;
+        long[][] b = new long[rngs.length][words];
+        IntStream.range(0, rngs.length).parallel().forEach(t -> {
+            float[] chunk = new float[ChunkedPass.CHUNK];
+            long[] w = b[t];
+            double before = 0;
+            double after = 0;
+            for (int start = 0; start < n; start += ChunkedPass.CHUNK) {
+                int len = Math.min(ChunkedPass.CHUNK, n - start);
+                rngs[t].keepBits(w, start, len, p[t]);
+                v.rows()[t].get(start, chunk, 0, len);
+                for (int j = 0; j < len; j++) {
+                    int i = start + j;
+                    double a = Math.abs(chunk[j]);
+                    before += a;
+                    after += a * ((w[i >>> 6] >>> (i & 63)) & 1L);
+                }
+            }
+            l1[t] = new double[]{before, after};
+        });
+        return new Dropout(rngs, p, rescale, factors, b);
+    }
+
     /** @param rescale INVERSE or NONE (FACTORS comes from {@link #withFactors}) */
     public static Dropout of(long seed, String tensor, int tasks, double p, Rescale rescale) {
         double[] perTask = new double[tasks];

@@ -119,6 +119,33 @@ public final class MagnitudeTrim {
         return new NDArray[]{m.create(t[0][0]).reshape(rows, 1), skipTop > 0 ? m.create(t[1][0]).reshape(rows, 1) : null};
     }
 
+    /**
+     * MergeKit's exact-count band on any device: x with every entry zeroed (+0) whose stable ascending
+     * rank by |x| over the flattened tensor lies outside [lo, hi); equal magnitudes rank by index, or by
+     * reverse index with {@code reverseTies} (top-k keeps the first of equal magnitudes). The chunk
+     * form's ranks, from sorted integer keys: (index of |x| among the distinct magnitudes)·n + tie rank.
+     */
+    public static NDArray keepRankBand(NDArray x, long lo, long hi, boolean reverseTies) {
+        long n = x.getShape().size();
+        if (lo <= 0 && hi >= n) {
+            return x;
+        }
+        if (lo >= hi) {
+            return x.zerosLike();
+        }
+        NDManager m = x.getManager();
+        NDArray flat = x.reshape(n);
+        NDArray inverse = flat.abs().unique(null, true, true, false).get(1).toType(DataType.INT64, false);
+        NDArray index = m.arange(0, n, 1, DataType.INT64);
+        NDArray tie = reverseTies ? index.neg().addi(n - 1) : index;
+        NDArray key = inverse.reshape(n).mul(n).addi(tie);
+        NDArray sorted = key.sort();
+        long keyLo = sorted.get(lo).getLong();
+        long keyHi = sorted.get(hi - 1).getLong();
+        NDArray keep = key.gte(keyLo).logicalAnd(key.lte(keyHi));
+        return ai.djl.ndarray.NDArrays.where(keep, flat, flat.zerosLike()).reshape(x.getShape());
+    }
+
     /** x ⊙ [|x| ≥ threshold]. */
     public static NDArray keepAtLeast(NDArray x, float threshold) {
         return x.mul(x.abs().gte(threshold).toType(DataType.FLOAT32, false));

@@ -6,7 +6,9 @@
  * <ul>
  *   <li>sparsifiers: {@link dev.amalgam.merge.stages.Dropout} (DARE's random drop, per-task drop rates,
  *   inverse or L1 rescale), {@link dev.amalgam.merge.stages.MagnitudeTrim} (top-k, global thresholds and
- *   Breadcrumbs/outlier bands, per row or per tensor, exact ranks from {@link dev.amalgam.merge.stages.RankSelect});</li>
+ *   Breadcrumbs/outlier bands, per row or per tensor, exact ranks from {@link dev.amalgam.merge.stages.RankSelect},
+ *   MergeKit's exact-count bands in one read from {@link dev.amalgam.merge.stages.BracketSelect}),
+ *   {@link dev.amalgam.merge.stages.RankedDrop} (DELLA's magnitude-ranked random drop);</li>
  *   <li>consensus: {@link dev.amalgam.merge.stages.Combine} (sum, or TIES sign election with dis-sum,
  *   dis-mean, dis-max and a zero-sign policy);</li>
  *   <li>the pipeline: {@link dev.amalgam.merge.stages.TrimCombineKernel}, x_t = w_t·f_t·trim(drop(τ_t)),

@@ -24,7 +24,7 @@ class GtaKernelTest {
 
     private static final int TASKS = 4;
 
-    private static Tensor tieHeavy(long seed, int rows, int cols) {
+    static Tensor tieHeavy(long seed, int rows, int cols) {
         Random r = new Random(seed);
         int n = rows * cols;
         float[] base = new float[n];
@@ -43,7 +43,7 @@ class GtaKernelTest {
         return new Tensor("model.layers.0.mlp.down_proj.weight", new long[]{rows, cols}, base, tasks);
     }
 
-    private static Tensor continuous(long seed, int rows, int cols) {
+    static Tensor continuous(long seed, int rows, int cols) {
         Random r = new Random(seed);
         Tensor x = tieHeavy(seed, rows, cols);
         for (float[] d : x.tasks()) {
@@ -54,7 +54,7 @@ class GtaKernelTest {
         return x;
     }
 
-    private static TensorParameters params(String method, Map<String, Object> global, List<Map<String, Object>> perModel) {
+    static TensorParameters params(String method, Map<String, Object> global, List<Map<String, Object>> perModel) {
         List<Map<String, Object>> inputs = new ArrayList<>(perModel);
         inputs.add(Map.of()); // the base
         List<String> names = new ArrayList<>();
@@ -64,7 +64,7 @@ class GtaKernelTest {
         return new TensorParameters(method, global, tensor -> new TensorContext(0, Map.of(), names, inputs));
     }
 
-    private static float[] run(GeneralizedTaskArithmetic m, Tensor x, boolean kernels) {
+    static float[] run(GeneralizedTaskArithmetic m, Tensor x, boolean kernels) {
         return InMemoryMergeDriver.withStep(x, kernels, step -> m.merge(step).toFloatArray());
     }
 
@@ -93,7 +93,7 @@ class GtaKernelTest {
         return perModel.stream().mapToDouble(m -> ((Number) m.getOrDefault(key, fallback)).doubleValue()).toArray();
     }
 
-    private static List<Map<String, Object>> models(double[] weight, double[] density, String extraKey, double[] extra) {
+    static List<Map<String, Object>> models(double[] weight, double[] density, String extraKey, double[] extra) {
         List<Map<String, Object>> out = new ArrayList<>();
         for (int t = 0; t < TASKS; t++) {
             Map<String, Object> m = new java.util.HashMap<>(Map.of("weight", weight[t], "density", density[t]));
@@ -105,8 +105,8 @@ class GtaKernelTest {
         return out;
     }
 
-    private static final double[] W = {1.0, 0.5, 0.8, 0.3};
-    private static final double[] D = {0.2, 0.5, 0.2, 0.9};
+    static final double[] W = {1.0, 0.5, 0.8, 0.3};
+    static final double[] D = {0.2, 0.5, 0.2, 0.9};
 
     @Test
     void tiesWithPerModelDensitiesAndTies() {
