@@ -340,12 +340,17 @@ public final class ImageZoo {
         return m;
     }
 
+    /** Writes the manifest atomically, and only when it changed: opening a built zoo (e.g. read-only) writes nothing. */
     private void writeManifest() {
         try {
             Files.createDirectories(zoo);
+            String text = Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(manifest) + "\n";
+            Path file = zoo.resolve(MANIFEST);
+            if (Files.isRegularFile(file) && Files.readString(file, StandardCharsets.UTF_8).equals(text)) {
+                return;
+            }
             Path tmp = zoo.resolve(MANIFEST + ".tmp");
-            Files.writeString(tmp, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(manifest) + "\n",
-                    StandardCharsets.UTF_8);
+            Files.writeString(tmp, text, StandardCharsets.UTF_8);
             Files.move(tmp, zoo.resolve(MANIFEST), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                     java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
