@@ -35,16 +35,22 @@ class BracketSelectTest {
         return x;
     }
 
-    private static void check(float[] x, long lo, long hi, boolean reverse) {
-        int n = x.length;
-        BracketSelect.Band b = BracketSelect.band(FloatBuffer.wrap(x), n, lo, hi, reverse, true);
-        assertNotNull(b, "n " + n + " band [" + lo + ", " + hi + ")");
-        Integer[] order = new Integer[n];
-        for (int i = 0; i < n; i++) {
+    /** Indices ascending by |x|, equal magnitudes by index (or reverse index): the stable ranks, by a comparison sort. */
+    private static Integer[] stableOrder(float[] x, boolean reverse) {
+        Integer[] order = new Integer[x.length];
+        for (int i = 0; i < x.length; i++) {
             order[i] = i;
         }
         Comparator<Integer> byMagnitude = Comparator.comparingDouble(i -> Math.abs(x[i]));
         Arrays.sort(order, byMagnitude.thenComparing(i -> reverse ? -i : i));
+        return order;
+    }
+
+    private static void check(float[] x, long lo, long hi, boolean reverse) {
+        int n = x.length;
+        BracketSelect.Band b = BracketSelect.band(FloatBuffer.wrap(x), n, lo, hi, reverse, true);
+        assertNotNull(b, "n " + n + " band [" + lo + ", " + hi + ")");
+        Integer[] order = stableOrder(x, reverse);
         boolean[] expected = new boolean[n];
         for (long r = lo; r < hi; r++) {
             expected[order[(int) r]] = true;
@@ -98,12 +104,7 @@ class BracketSelectTest {
                 boolean reverse = trial % 2 == 0;
                 long hi = reverse ? n : n - r.nextInt(n / 10);
                 long lo = r.nextInt((int) hi);
-                Integer[] order = new Integer[n];
-                for (int i = 0; i < n; i++) {
-                    order[i] = i;
-                }
-                Comparator<Integer> byMagnitude = Comparator.comparingDouble(i -> Math.abs(x[i]));
-                Arrays.sort(order, byMagnitude.thenComparing(i -> reverse ? -i : i));
+                Integer[] order = stableOrder(x, reverse);
                 float[] expected = new float[n];
                 for (long k = lo; k < hi; k++) {
                     expected[order[(int) k]] = x[order[(int) k]];
