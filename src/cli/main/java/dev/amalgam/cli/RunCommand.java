@@ -1,12 +1,11 @@
 package dev.amalgam.cli;
 
 import dev.amalgam.AmalgamException;
-import dev.amalgam.io.OutputLock;
 import dev.amalgam.report.MarkdownTable;
 import dev.amalgam.report.ReportTables;
 import dev.amalgam.run.Cell;
-import dev.amalgam.run.ClusterBackend;
 import dev.amalgam.run.InputFingerprint;
+import dev.amalgam.eval.api.Sweep;
 import dev.amalgam.run.RunEngine;
 import dev.amalgam.run.RunPlan;
 import dev.amalgam.run.RunRecipe;
@@ -19,7 +18,6 @@ import picocli.CommandLine.Parameters;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.ServiceLoader;
 import java.util.concurrent.Callable;
 
 /**
@@ -67,9 +65,11 @@ public final class RunCommand implements Callable<Integer> {
         if (dryRun) {
             return dryRun(r, dir, home);
         }
-        try (OutputLock lock = OutputLock.acquire(dir)) {
-            return run(r, dir, home);
-        }
+        RunEngine.Summary s = Sweep.recipe(recipe).out(dir).fresh(fresh)
+                .spark(spark, sparkConf).run();
+        System.out.println("## " + s.report().title() + "\n");
+        System.out.println(MarkdownTable.render(ReportTables.results(s.report().results(), "results"), true));
+        return 0;
     }
 
     private int dryRun(RunRecipe r, Path dir, Path home) {
@@ -80,34 +80,5 @@ public final class RunCommand implements Callable<Integer> {
             System.out.printf("%s  %-6s  %s%n", c.id(), cached ? "cached" : "todo", c.label());
         }
         return 0;
-    }
-
-    private int run(RunRecipe r, Path dir, Path home) {
-        String inputs = InputFingerprint.of(r.suite(), home);
-        boolean stale = !fresh && InputFingerprint.stale(dir, inputs);
-        if (stale) {
-            System.err.println("amalgam run: the checkpoints behind the suite changed since the cached cells were computed ("
-                    + dir.resolve(InputFingerprint.FILE) + "); recomputing every cell");
-        }
-        RunPlan plan = RunPlan.of(r, dir, fresh || stale);
-        RunEngine.Summary s = spark == null
-                ? RunEngine.run(plan, () -> SuiteKinds.open(r.suite(), home, r.file().toString()), true)
-                : RunEngine.run(plan, backend("--spark").runner(spark, sparkConf == null ? Map.of() : sparkConf, r, home));
-        // after the run: a demo suite may have built its zoo on first use
-        InputFingerprint.record(dir, InputFingerprint.of(r.suite(), home));
-        System.out.println("## " + s.report().title() + "\n");
-        System.out.println(MarkdownTable.render(ReportTables.results(s.report().results(), "results"), true));
-        return 0;
-    }
-
-    /** The back end serving {@code flag}, when its module is on the class path. */
-    private static ClusterBackend backend(String flag) {
-        for (ClusterBackend b : ServiceLoader.load(ClusterBackend.class)) {
-            if (b.flag().equals(flag)) {
-                return b;
-            }
-        }
-        throw new AmalgamException(flag + ": the Spark module is not on the class path; run through ./amalgam, which adds "
-                + "spark/target when " + flag + " is given, or spark-submit (docs/spark.md)");
     }
 }

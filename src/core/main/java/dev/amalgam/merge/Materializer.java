@@ -86,10 +86,14 @@ public final class Materializer {
     /** θ_0 + scale · (mask ⊙ shared) for one tensor, F32 on {@code m}. */
     public static NDArray taskTensor(NDManager m, Checkpoint base, Checkpoint shared, Checkpoint mask,
                                      TensorInfo info, double scale) {
-        NDArray b = TensorBridge.toF32(m, info, base.bytes(info.name()));
-        NDArray s = TensorBridge.toF32(m, shared.info(info.name()), shared.bytes(info.name()));
-        boolean[] bits = BitMasks.unpack(mask.bytes(info.name()), Math.toIntExact(info.numel()));
-        NDArray mk = m.create(bits).reshape(b.getShape()).toType(ai.djl.ndarray.types.DataType.FLOAT32, false);
-        return b.add(s.mul(mk).mul((float) scale));
+        return taskTensor(m, TensorBridge.toF32(m, info, base.bytes(info.name())),
+                TensorBridge.toF32(m, shared.info(info.name()), shared.bytes(info.name())), mask.bytes(info.name()), scale);
+    }
+
+    /** θ_0 + scale · (mask ⊙ shared) from the base and shared tensors (F32) and the task's packed mask bits. */
+    public static NDArray taskTensor(NDManager m, NDArray base, NDArray shared, java.nio.ByteBuffer packedMask, double scale) {
+        boolean[] bits = BitMasks.unpack(packedMask, Math.toIntExact(base.size()));
+        NDArray mk = m.create(bits).reshape(base.getShape()).toType(ai.djl.ndarray.types.DataType.FLOAT32, false);
+        return base.add(shared.mul(mk).mul((float) scale));
     }
 }

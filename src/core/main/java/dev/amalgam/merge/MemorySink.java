@@ -96,7 +96,7 @@ public final class MemorySink implements MergeSink {
         if (t < 0 || scales == null) {
             throw new AmalgamException("no per-task model for '" + task + "' in this merge; tasks: " + tasks);
         }
-        float scale = (float) scales[t];
+        double scale = scales[t];
         return new Source("task " + task + " of the merge (in memory)", inputInfos::get, name -> {
             List<ByteBuffer> m = masks.get(name);
             if (m == null) { // integer/bool tensors, copied from the base
@@ -104,11 +104,9 @@ public final class MemorySink implements MergeSink {
             }
             TensorInfo info = infos.get(name);
             try (NDManager mg = NDManager.newBaseManager()) {
-                NDArray b = TensorBridge.toF32(mg, base, name);
-                NDArray s = TensorBridge.toF32(mg, info, tensors.get(name).duplicate());
-                boolean[] bits = BitMasks.unpack(m.get(t).duplicate(), Math.toIntExact(info.numel()));
-                NDArray mk = mg.create(bits).reshape(b.getShape()).toType(ai.djl.ndarray.types.DataType.FLOAT32, false);
-                return copy(TensorBridge.fromF32Transient(b.add(s.mul(mk).mul(scale)), inputInfos.get(name).dtype()));
+                NDArray rebuilt = Materializer.taskTensor(mg, TensorBridge.toF32(mg, base, name),
+                        TensorBridge.toF32(mg, info, tensors.get(name).duplicate()), m.get(t).duplicate(), scale);
+                return copy(TensorBridge.fromF32Transient(rebuilt, inputInfos.get(name).dtype()));
             }
         });
     }

@@ -4,6 +4,7 @@ import ai.djl.Device;
 import dev.amalgam.eval.run.EvaluationSuite;
 import dev.amalgam.io.Checkpoint;
 import dev.amalgam.io.Checkpoints;
+import dev.amalgam.io.TensorSource;
 import dev.amalgam.merge.job.LwptvTables;
 import dev.amalgam.merge.Materializer;
 import dev.amalgam.merge.MemorySink;
@@ -118,43 +119,50 @@ final class CellEvaluator {
     /** Evaluates a merge kept in memory; EMR/TALL: each task on its reconstruction over the pre-trained model. */
     private void evaluateMerged(MemorySink memory, MergeRecipe r, Map<String, Double> id, Map<String, Double> ood,
                                 Map<String, Double> unseen) {
-        if (memory.modulated()) {
-            try (Checkpoint base = Checkpoints.open(r.base())) {
-                for (String t : tasks) {
-                    suite.setWeights(memory.task(t, base));
-                    add(suite.evaluate(t), id, ood);
-                }
-            }
-            // a held-out task has no reconstruction of its own: left empty (docs/run.md)
-            heldout.forEach(h -> unseen.put(h, Double.NaN));
-        } else {
-            suite.setWeights(memory.merged());
-            for (String t : tasks) {
-                add(suite.evaluate(t), id, ood);
-            }
-            unseen(unseen);
+        try (Checkpoint base = Checkpoints.open(r.base())) {
+            score(memory.modulated(), memory::merged, t -> memory.task(t, base), id, ood, unseen);
         }
     }
 
-    /** Evaluates a merge written to {@code out} ({@code run --keep-merges}), which stays on disk. */
+    /** Evaluates a merge written to {@code out} ({@code keep: true}), which stays on disk; EMR/TALL tasks materialised. */
     private void evaluateKept(Path out, MergeMethod ran, Map<String, Double> id, Map<String, Double> ood,
                               Map<String, Double> unseen) {
-        if (ran instanceof TaskModulated) {
-            Path taskModel = merges.resolve(out.getFileName() + "-task");
-            for (String t : tasks) {
-                Materializer.materialize(out, t, taskModel, null, SHARD);
-                load(taskModel);
+        Path taskModel = merges.resolve(out.getFileName() + "-task");
+        try {
+            score(ran instanceof TaskModulated, () -> Checkpoints.open(out), t -> {
                 delete(taskModel);
+                Materializer.materialize(out, t, taskModel, null, SHARD);
+                return Checkpoints.open(taskModel);
+            }, id, ood, unseen);
+        } finally {
+            delete(taskModel);
+        }
+    }
+
+    /**
+     * Scores a merge: one model on every ID task and the held-out ones, or (per-task methods) each task on its own
+     * model; a held-out task has no reconstruction of its own and is left empty (docs/run.md).
+     */
+    private void score(boolean perTask, java.util.function.Supplier<TensorSource> merged,
+                       java.util.function.Function<String, TensorSource> taskModel, Map<String, Double> id,
+                       Map<String, Double> ood, Map<String, Double> unseen) {
+        if (perTask) {
+            for (String t : tasks) {
+                try (TensorSource w = taskModel.apply(t)) {
+                    suite.setWeights(w);
+                }
                 add(suite.evaluate(t), id, ood);
             }
             heldout.forEach(h -> unseen.put(h, Double.NaN));
-        } else {
-            load(out);
-            for (String t : tasks) {
-                add(suite.evaluate(t), id, ood);
-            }
-            unseen(unseen);
+            return;
         }
+        try (TensorSource w = merged.get()) {
+            suite.setWeights(w);
+        }
+        for (String t : tasks) {
+            add(suite.evaluate(t), id, ood);
+        }
+        unseen(unseen);
     }
 
     /** {@code masks/<id>.csv}: which task × layer entries LwPTV kept (see LwptvTables). */
