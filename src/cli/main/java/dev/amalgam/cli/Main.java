@@ -49,7 +49,8 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
-        PartialOutputs.installShutdownHook();
+        PartialOutputs.installShutdownHook(NativeExit::afterInterrupt);
+        NativeExit.recordSignals();
         int code = preflight(args);
         if (code == 0) {
             code = execute(args);

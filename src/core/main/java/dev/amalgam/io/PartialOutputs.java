@@ -26,15 +26,52 @@ public final class PartialOutputs {
     private static final Object MONITOR = new Object();
     private static final Set<Path> TEMPS = new LinkedHashSet<>();
     private static final Set<OutputLock> LOCKS = new LinkedHashSet<>();
+    private static final Set<Path> SCRATCH = new LinkedHashSet<>();
     private static volatile boolean shuttingDown;
     private static volatile boolean exitingNormally;
+    private static boolean hooked;
+    private static boolean announce;
+    private static Runnable afterInterrupt;
 
     private PartialOutputs() {
     }
 
-    /** Called once by the CLI's main method. */
-    public static void installShutdownHook() {
-        Runtime.getRuntime().addShutdownHook(new Thread(PartialOutputs::onShutdown, "amalgam-cleanup"));
+    /**
+     * Called once by the CLI's main method: on a signal the hook removes the partial outputs, prints one
+     * line and then runs {@code afterInterrupt} (the CLI ends the process there, before libtorch's static
+     * destructors can run under a thread still inside a native op).
+     */
+    public static void installShutdownHook(Runnable afterInterrupt) {
+        synchronized (MONITOR) {
+            announce = true;
+            PartialOutputs.afterInterrupt = afterInterrupt;
+            hook();
+        }
+    }
+
+    /**
+     * A temporary working directory (not an output) that a shutdown removes silently; a library that never
+     * installed the CLI's hook gets a quiet one. {@link #scratchRemoved} when it is deleted normally.
+     */
+    public static void scratch(Path dir) {
+        synchronized (MONITOR) {
+            refuseAfterInterrupt();
+            SCRATCH.add(dir);
+            hook();
+        }
+    }
+
+    public static void scratchRemoved(Path dir) {
+        synchronized (MONITOR) {
+            SCRATCH.remove(dir);
+        }
+    }
+
+    private static void hook() {
+        if (!hooked) {
+            Runtime.getRuntime().addShutdownHook(new Thread(PartialOutputs::onShutdown, "amalgam-cleanup"));
+            hooked = true;
+        }
     }
 
     /** The CLI is about to exit by itself: the hook only tidies up, silently. */
@@ -132,11 +169,16 @@ public final class PartialOutputs {
                 }
             }
             TEMPS.clear();
+            SCRATCH.forEach(TempDirs::delete);
+            SCRATCH.clear();
             new ArrayList<>(LOCKS).forEach(OutputLock::close);
-            if (!exitingNormally) {
+            if (announce && !exitingNormally) {
                 dev.amalgam.Messages.err().println(removed.isEmpty() ? "amalgam: interrupted"
                         : "amalgam: interrupted; removed partial output " + String.join(", ", removed.stream().map(Path::toString).toList()));
                 dev.amalgam.Messages.err().flush();
+                if (afterInterrupt != null) {
+                    afterInterrupt.run();
+                }
             }
         }
     }

@@ -276,4 +276,81 @@ class RecipeDataFilesTest {
             assertTrue(Files.notExists(root.resolve("never")));
         }
     }
+
+    /**
+     * SIGTERM while AdaMerging back-propagates, i.e. while a thread is inside libtorch: the JVM's own exit
+     * would run libtorch's static destructors under that thread and crash (exit 134, an hs_err file in the
+     * working directory). The CLI ends the process after its cleanup instead: 143, one line, nothing left.
+     */
+    @Test
+    @org.junit.jupiter.api.Tag("slow") // a child JVM
+    void sigtermDuringBackwardPassesExitsCleanly() throws Exception {
+        // wide enough that a step is almost all libtorch time (≈ 7 G multiply-adds), as on a real model
+        for (int m = 0; m < 3; m++) {
+            wideLlama(m == 0 ? "base" : m == 1 ? "ft-a" : "ft-b", m);
+        }
+        Random r = new Random(5);
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < 32; i++) {
+            for (int w = 0; w < 64; w++) {
+                text.append(w == 0 ? "" : " ").append(WORDS.get(r.nextInt(WORDS.size())));
+            }
+            text.append('\n');
+        }
+        Files.writeString(root.resolve("long.txt"), text);
+        Path recipe = recipe("adamerging", "{steps: 100000000, batch_size: 16, granularity: layer}",
+                "{file: long.txt, max_length: 64}", "{file: long.txt, max_length: 64, seed: 1}");
+        Path out = root.resolve("out-term");
+        Path work = Files.createDirectories(root.resolve("cwd"));
+        try (dev.amalgam.testutil.ChildAmalgam child = dev.amalgam.testutil.ChildAmalgam.start(work, 0,
+                "merge", recipe.toString(), "--out", out.toString())) {
+            long deadline = System.nanoTime() + 120_000_000_000L;
+            while (!child.stderr().contains("entropy minimisation") && child.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertTrue(child.isAlive(), "the merge ended before the signal: " + child.stderr());
+            Thread.sleep(500);
+            child.signal("TERM");
+            assertEquals(143, child.waitFor(30), child.stderr());
+            assertFalse(child.stderr().contains("fatal error"), child.stderr());
+            assertTrue(child.stderr().lines().anyMatch(l -> l.startsWith("amalgam: interrupted")), child.stderr());
+        }
+        try (java.util.stream.Stream<Path> left = Files.list(work)) {
+            assertEquals(List.of(), left.filter(p -> !p.getFileName().toString().endsWith(".stderr")).toList(),
+                    "no crash report in the working directory");
+        }
+        assertTrue(Files.notExists(out));
+    }
+
+    /** A one-layer Llama of hidden size 384 with random weights (seeded), replacing the fixture copy. */
+    void wideLlama(String name, long seed) throws IOException {
+        int h = 384;
+        int ffn = 1536;
+        int vocab = WORDS.size() + 1;
+        TinyCheckpoints.Builder b = TinyCheckpoints.builder()
+                .config("{\"model_type\": \"llama\", \"architectures\": [\"LlamaForCausalLM\"], \"hidden_size\": " + h
+                        + ", \"intermediate_size\": " + ffn + ", \"num_hidden_layers\": 1, \"num_attention_heads\": 6, "
+                        + "\"num_key_value_heads\": 6, \"vocab_size\": " + vocab + ", \"max_position_embeddings\": 128, "
+                        + "\"rms_norm_eps\": 1e-6, \"rope_theta\": 10000.0, \"tie_word_embeddings\": false, \"hidden_act\": \"silu\"}")
+                .file("tokenizer.json", tokenizer());
+        long[][] shapes = {{vocab, h}, {h, h}, {h, h}, {h, h}, {h, h}, {ffn, h}, {ffn, h}, {h, ffn}, {h}, {h}, {h}, {vocab, h}};
+        String[] names = {"model.embed_tokens.weight", "model.layers.0.self_attn.q_proj.weight",
+                "model.layers.0.self_attn.k_proj.weight", "model.layers.0.self_attn.v_proj.weight",
+                "model.layers.0.self_attn.o_proj.weight", "model.layers.0.mlp.gate_proj.weight",
+                "model.layers.0.mlp.up_proj.weight", "model.layers.0.mlp.down_proj.weight",
+                "model.layers.0.input_layernorm.weight", "model.layers.0.post_attention_layernorm.weight",
+                "model.norm.weight", "lm_head.weight"};
+        for (int i = 0; i < names.length; i++) {
+            int n = (int) (shapes[i].length == 1 ? shapes[i][0] : shapes[i][0] * shapes[i][1]);
+            float[] v = TinyCheckpoints.randomFloats(100L * i, n, 0.05f);
+            float[] d = TinyCheckpoints.randomFloats(100L * i + seed, n, 0.005f);
+            for (int j = 0; j < n; j++) {
+                v[j] = shapes[i].length == 1 ? 1f + d[j] : v[j] + (seed == 0 ? 0 : d[j]);
+            }
+            b.f32(names[i], shapes[i], v);
+        }
+        dev.amalgam.io.TempDirs.delete(root.resolve(name));
+        b.writeTo(root.resolve(name));
+    }
 }
+

@@ -85,10 +85,8 @@ public final class OnnxCheckpoints {
         }
         try {
             Path dir = Files.createTempDirectory("amalgam-onnx-tokenizer");
-            Path copy = Files.copy(tokenizer, dir.resolve("tokenizer.json"));
-            copy.toFile().deleteOnExit();
-            dir.toFile().deleteOnExit();
-            return copy;
+            dev.amalgam.io.PartialOutputs.scratch(dir); // removed when the JVM exits, as a tree
+            return Files.copy(tokenizer, dir.resolve("tokenizer.json"));
         } catch (IOException e) {
             throw new AmalgamException(tokenizer + ": cannot stage tokenizer (" + e.getMessage() + ")", e);
         }

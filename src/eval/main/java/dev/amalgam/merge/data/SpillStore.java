@@ -27,7 +27,6 @@ import java.util.stream.Stream;
 final class SpillStore implements AutoCloseable {
     private final Path dir;
     private final Map<String, Entry> entries = new HashMap<>();
-    private final Thread cleanup;
 
     private record Entry(Path file, Shape shape) {
     }
@@ -38,8 +37,7 @@ final class SpillStore implements AutoCloseable {
         } catch (IOException e) {
             throw new AmalgamException("cannot create a temporary directory for " + label + " statistics: " + e.getMessage());
         }
-        cleanup = new Thread(this::delete, "amalgam-spill-cleanup");
-        Runtime.getRuntime().addShutdownHook(cleanup);
+        dev.amalgam.io.PartialOutputs.scratch(dir);
     }
 
     void put(String task, String name, NDArray a) {
@@ -86,10 +84,6 @@ final class SpillStore implements AutoCloseable {
     public void close() {
         delete();
         entries.clear();
-        try {
-            Runtime.getRuntime().removeShutdownHook(cleanup);
-        } catch (IllegalStateException shuttingDown) {
-            // the hook runs anyway
-        }
+        dev.amalgam.io.PartialOutputs.scratchRemoved(dir);
     }
 }
