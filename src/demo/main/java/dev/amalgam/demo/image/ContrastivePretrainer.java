@@ -3,8 +3,13 @@ package dev.amalgam.demo.image;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
 import dev.amalgam.model.Ops;
 import dev.amalgam.model.clip.ClipModel;
+import dev.amalgam.train.FineTuneListener;
+import dev.amalgam.train.TrainedParameter;
+import dev.amalgam.train.TrainingLoop;
+import dev.amalgam.train.TrainingTask;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -37,27 +42,38 @@ public final class ContrastivePretrainer {
         for (int i = 0; i < n; i++) {
             ids[i] = tok.encode(mix.captions().get(i));
         }
-        float[] losses = new float[s.steps()];
-        Random rng = new Random(s.seed());
-        int[] order = TaskData.permutation(n, rng);
-        int pos = 0;
-        int warm = (int) Math.ceil(s.warmupRatio() * s.steps());
-        try (Optimisation opt = new Optimisation(model, name -> true, s.lr(), s.weightDecay(), warm, s.steps())) {
-            for (int step = 0; step < s.steps(); step++) {
-                if (pos + s.batch() > n) {
-                    order = TaskData.permutation(n, rng);
-                    pos = 0;
-                }
-                int[] idx = java.util.Arrays.copyOfRange(order, pos, pos + s.batch());
-                pos += s.batch();
-                losses[step] = opt.step(m -> loss(model, mix, ids, idx, m));
+        IndexBatches batches = new IndexBatches(n, s.batch(), new Random(s.seed()), false);
+        TrainingTask<int[]> task = new TrainingTask<>() {
+            @Override
+            public List<int[]> epoch(int epoch) {
+                return batches.next();
+            }
+
+            @Override
+            public int batchesPerEpoch() {
+                return batches.perEpoch();
+            }
+
+            @Override
+            public NDArray loss(int[] idx, NDManager m) {
+                return ContrastivePretrainer.loss(model, mix, ids, idx, m);
+            }
+
+            @Override
+            public void afterUpdate(int step) {
                 clampLogitScale(model);
                 if (onStep != null) {
-                    onStep.accept(step);
+                    onStep.accept(step - 1);
                 }
             }
+        };
+        List<TrainedParameter> all = new ArrayList<>();
+        for (Parameter p : model.getParameters().values()) {
+            all.add(TrainedParameter.plain(p));
         }
-        return losses;
+        return IndexBatches.floats(TrainingLoop.run(task, all, model, model.manager(),
+                TrainingLoop.Settings.adamW(s.steps(), s.lr(), s.warmupRatio(), s.weightDecay()),
+                FineTuneListener.NONE).trainLosses());
     }
 
     /** The symmetric multi-positive InfoNCE loss of the pairs {@code idx}. */

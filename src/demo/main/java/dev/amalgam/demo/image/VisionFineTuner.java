@@ -2,14 +2,19 @@ package dev.amalgam.demo.image;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Parameter;
 import dev.amalgam.model.heads.ZeroShotHead;
 import dev.amalgam.model.Ops;
 import dev.amalgam.model.clip.ClipModel;
+import dev.amalgam.train.FineTuneListener;
+import dev.amalgam.train.TrainedParameter;
+import dev.amalgam.train.TrainingLoop;
+import dev.amalgam.train.TrainingTask;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.function.BiFunction;
 
 /**
  * The task-vectors recipe: fine-tune only the vision tower (every {@code vision_model.*} tensor and
@@ -45,30 +50,15 @@ public final class VisionFineTuner {
             offset[t + 1] = offset[t] + trains.get(t).count();
         }
         int n = offset[tasks];
-        Random rng = new Random(s.seed());
-        int[] order = TaskData.permutation(n, rng);
-        int pos = 0;
-        float[] losses = new float[s.steps()];
-        int warm = (int) Math.ceil(s.warmupRatio() * s.steps());
-        try (NDManager hm = model.manager().newSubManager();
-             Optimisation opt = new Optimisation(model, VisionFineTuner::isVision, s.lr(), s.weightDecay(), warm,
-                     s.steps())) {
+        try (NDManager hm = model.manager().newSubManager()) {
             List<NDArray> w = new ArrayList<>();
             for (ZeroShotHead h : heads) {
                 w.add(ZeroShot.scaledWeights(h, hm));
             }
-            for (int step = 0; step < s.steps(); step++) {
-                if (pos + s.batch() > n) {
-                    order = TaskData.permutation(n, rng);
-                    pos = 0;
-                }
-                int[] batch = Arrays.copyOfRange(order, pos, pos + s.batch());
-                pos += s.batch();
-                Arrays.sort(batch); // examples of one task are contiguous, tasks in order
-                losses[step] = opt.step(m -> multiTaskLoss(model, heads, trains, w, offset, batch, m));
-            }
+            // Sorted batches: the examples of one task are contiguous, tasks in order.
+            return run(model, new IndexBatches(n, s.batch(), new Random(s.seed()), true),
+                    (batch, m) -> multiTaskLoss(model, heads, trains, w, offset, batch, m), s);
         }
-        return losses;
     }
 
     /** Mean over {@code batch} (sorted union indices) of each example's cross-entropy under its task's head. */
@@ -116,34 +106,47 @@ public final class VisionFineTuner {
 
     /** Fine-tunes {@code model} in place; returns the per-step losses. */
     public static float[] train(ClipModel model, ZeroShotHead head, GrayImages train, Settings s) {
-        Random rng = new Random(s.seed());
-        int n = train.count();
-        int[] order = TaskData.permutation(n, rng);
-        int pos = 0;
-        float[] losses = new float[s.steps()];
-        int warm = (int) Math.ceil(s.warmupRatio() * s.steps());
-        try (NDManager hm = model.manager().newSubManager();
-             Optimisation opt = new Optimisation(model, VisionFineTuner::isVision, s.lr(), s.weightDecay(), warm,
-                     s.steps())) {
+        try (NDManager hm = model.manager().newSubManager()) {
             NDArray w = ZeroShot.scaledWeights(head, hm);
-            for (int step = 0; step < s.steps(); step++) {
-                if (pos + s.batch() > n) {
-                    order = TaskData.permutation(n, rng);
-                    pos = 0;
+            return run(model, new IndexBatches(train.count(), s.batch(), new Random(s.seed()), false), (idx, m) -> {
+                NDArray logits = ZeroShot.logits(model, Pixels.array(Pixels.nchw(train, idx), train.side(), m), w);
+                int[] y = new int[idx.length];
+                for (int i = 0; i < idx.length; i++) {
+                    y[i] = train.labels()[idx[i]];
                 }
-                int[] idx = java.util.Arrays.copyOfRange(order, pos, pos + s.batch());
-                pos += s.batch();
-                losses[step] = opt.step(m -> {
-                    NDArray logits = ZeroShot.logits(model, Pixels.array(Pixels.nchw(train, idx), train.side(), m), w);
-                    int[] y = new int[idx.length];
-                    for (int i = 0; i < idx.length; i++) {
-                        y[i] = train.labels()[idx[i]];
-                    }
-                    NDArray oneHot = m.create(y).oneHot(head.numClasses());
-                    return Ops.div(logits.logSoftmax(1).mul(oneHot).sum().neg(), idx.length);
-                });
+                NDArray oneHot = m.create(y).oneHot(head.numClasses());
+                return Ops.div(logits.logSoftmax(1).mul(oneHot).sum().neg(), idx.length);
+            }, s);
+        }
+    }
+
+    /** Trains the vision tower on {@code batches} with {@code loss}, on the shared training loop. */
+    private static float[] run(ClipModel model, IndexBatches batches, BiFunction<int[], NDManager, NDArray> loss,
+                               Settings s) {
+        TrainingTask<int[]> task = new TrainingTask<>() {
+            @Override
+            public List<int[]> epoch(int epoch) {
+                return batches.next();
+            }
+
+            @Override
+            public int batchesPerEpoch() {
+                return batches.perEpoch();
+            }
+
+            @Override
+            public NDArray loss(int[] batch, NDManager m) {
+                return loss.apply(batch, m);
+            }
+        };
+        List<TrainedParameter> vision = new ArrayList<>();
+        for (Parameter p : model.getParameters().values()) {
+            if (isVision(p.getName())) {
+                vision.add(TrainedParameter.plain(p));
             }
         }
-        return losses;
+        return IndexBatches.floats(TrainingLoop.run(task, vision, model, model.manager(),
+                TrainingLoop.Settings.adamW(s.steps(), s.lr(), s.warmupRatio(), s.weightDecay()),
+                FineTuneListener.NONE).trainLosses());
     }
 }
