@@ -5,6 +5,11 @@ import dev.amalgam.eval.datasets.IdxDataset;
 import dev.amalgam.eval.datasets.IdxReader;
 import dev.amalgam.eval.datasets.ImageExample;
 import dev.amalgam.eval.datasets.ListDataset;
+import dev.amalgam.eval.datasets.synthetic.FontCatalog;
+import dev.amalgam.eval.datasets.synthetic.GlyphRenderer;
+import dev.amalgam.eval.datasets.synthetic.GrayImages;
+import dev.amalgam.eval.datasets.synthetic.Shapes;
+import dev.amalgam.train.clip.IndexBatches;
 
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
@@ -216,16 +221,6 @@ public final class TaskData {
     }
 
     static int[] permutation(int n, Random rng) {
-        int[] p = new int[n];
-        for (int i = 0; i < n; i++) {
-            p[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            int tmp = p[i];
-            p[i] = p[j];
-            p[j] = tmp;
-        }
-        return p;
+        return IndexBatches.permutation(n, rng);
     }
 }

@@ -1,6 +1,7 @@
 package dev.amalgam.demo.image;
 
 import dev.amalgam.eval.datasets.DigitsReader;
+import dev.amalgam.eval.datasets.synthetic.FontCatalog;
 import dev.amalgam.testutil.PackagedData;
 
 /** The packaged sources of the image suite, as the image tests need them (see {@link PackagedData}). */

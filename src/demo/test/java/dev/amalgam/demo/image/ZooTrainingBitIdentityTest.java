@@ -1,6 +1,9 @@
 package dev.amalgam.demo.image;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.amalgam.model.clip.ClipCheckpoints;
+import dev.amalgam.train.clip.ContrastivePretrainer;
+import dev.amalgam.train.clip.VisionFineTuner;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;

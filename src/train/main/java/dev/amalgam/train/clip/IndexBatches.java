@@ -1,4 +1,4 @@
-package dev.amalgam.demo.image;
+package dev.amalgam.train.clip;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -32,7 +32,7 @@ public final class IndexBatches {
 
     /** The next epoch's batches. */
     public List<int[]> next() {
-        int[] order = TaskData.permutation(n, rng);
+        int[] order = permutation(n, rng);
         List<int[]> out = new ArrayList<>();
         for (int pos = 0; pos + batch <= n; pos += batch) {
             int[] b = Arrays.copyOfRange(order, pos, pos + batch);
@@ -42,6 +42,21 @@ public final class IndexBatches {
             out.add(b);
         }
         return out;
+    }
+
+    /** A seeded uniform permutation of 0..n-1 (Fisher–Yates, from the last position down). */
+    public static int[] permutation(int n, Random rng) {
+        int[] p = new int[n];
+        for (int i = 0; i < n; i++) {
+            p[i] = i;
+        }
+        for (int i = n - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            int tmp = p[i];
+            p[i] = p[j];
+            p[j] = tmp;
+        }
+        return p;
     }
 
     static float[] floats(List<Float> values) {

@@ -1,11 +1,11 @@
-package dev.amalgam.demo.image;
+package dev.amalgam.train.clip;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
-import dev.amalgam.model.heads.ZeroShotHead;
 import dev.amalgam.model.Ops;
 import dev.amalgam.model.clip.ClipModel;
+import dev.amalgam.model.heads.ZeroShotHead;
 import dev.amalgam.train.FineTuneListener;
 import dev.amalgam.train.TrainedParameter;
 import dev.amalgam.train.TrainingLoop;
@@ -38,7 +38,7 @@ public final class VisionFineTuner {
      * batch of each example's cross-entropy under its own task's head. {@code s.steps()} updates, as
      * the caller chooses (the zoo gives it as many as all single-task fine-tunes together).
      */
-    public static float[] trainMultiTask(ClipModel model, List<ZeroShotHead> heads, List<GrayImages> trains,
+    public static float[] trainMultiTask(ClipModel model, List<ZeroShotHead> heads, List<? extends LabeledImages> trains,
                                          Settings s) {
         if (heads.size() != trains.size() || heads.isEmpty()) {
             throw new IllegalArgumentException("one training set per head needed: " + heads.size() + " heads, "
@@ -62,7 +62,7 @@ public final class VisionFineTuner {
     }
 
     /** Mean over {@code batch} (sorted union indices) of each example's cross-entropy under its task's head. */
-    static NDArray multiTaskLoss(ClipModel model, List<ZeroShotHead> heads, List<GrayImages> trains, List<NDArray> w,
+    public static NDArray multiTaskLoss(ClipModel model, List<ZeroShotHead> heads, List<? extends LabeledImages> trains, List<NDArray> w,
                                  int[] offset, int[] batch, NDManager m) {
         int side = trains.get(0).side();
         int per = 3 * side * side;
@@ -79,11 +79,11 @@ public final class VisionFineTuner {
             for (int i = 0; i < local.length; i++) {
                 local[i] = batch[at + i] - offset[t];
             }
-            System.arraycopy(Pixels.nchw(trains.get(t), local), 0, pixels, at * per, local.length * per);
+            System.arraycopy(trains.get(t).nchw(local), 0, pixels, at * per, local.length * per);
             at = end;
         }
         from[heads.size()] = at;
-        NDArray features = ContrastivePretrainer.unit(model.imageFeatures(Pixels.array(pixels, side, m)));
+        NDArray features = ContrastivePretrainer.unit(model.imageFeatures(ZeroShot.pixels(pixels, side, m)));
         NDArray sum = null;
         for (int t = 0; t < heads.size(); t++) {
             if (from[t + 1] == from[t]) {
@@ -91,7 +91,7 @@ public final class VisionFineTuner {
             }
             int[] y = new int[from[t + 1] - from[t]];
             for (int i = 0; i < y.length; i++) {
-                y[i] = trains.get(t).labels()[batch[from[t] + i] - offset[t]];
+                y[i] = trains.get(t).label(batch[from[t] + i] - offset[t]);
             }
             NDArray logits = features.get(from[t] + ":" + from[t + 1]).matMul(w.get(t).transpose());
             NDArray part = logits.logSoftmax(1).mul(m.create(y).oneHot(heads.get(t).numClasses())).sum();
@@ -105,14 +105,14 @@ public final class VisionFineTuner {
     }
 
     /** Fine-tunes {@code model} in place; returns the per-step losses. */
-    public static float[] train(ClipModel model, ZeroShotHead head, GrayImages train, Settings s) {
+    public static float[] train(ClipModel model, ZeroShotHead head, LabeledImages train, Settings s) {
         try (NDManager hm = model.manager().newSubManager()) {
             NDArray w = ZeroShot.scaledWeights(head, hm);
             return run(model, new IndexBatches(train.count(), s.batch(), new Random(s.seed()), false), (idx, m) -> {
-                NDArray logits = ZeroShot.logits(model, Pixels.array(Pixels.nchw(train, idx), train.side(), m), w);
+                NDArray logits = ZeroShot.logits(model, ZeroShot.pixels(train.nchw(idx), train.side(), m), w);
                 int[] y = new int[idx.length];
                 for (int i = 0; i < idx.length; i++) {
-                    y[i] = train.labels()[idx[i]];
+                    y[i] = train.label(idx[i]);
                 }
                 NDArray oneHot = m.create(y).oneHot(head.numClasses());
                 return Ops.div(logits.logSoftmax(1).mul(oneHot).sum().neg(), idx.length);
