@@ -36,7 +36,7 @@ class ImageTrainingSmokeTest {
     @BeforeAll
     static void setup() {
         System.setProperty("java.awt.headless", "true");
-        PackagedData.present(TaskData.FASHION_DIR.resolve("train-images-idx3-ubyte.gz"), "dataset-fashion-mnist");
+        PackagedData.present(FashionManifest.dataDir().resolve("train-images-idx3-ubyte.gz"), "dataset-fashion-mnist");
         PackagedData.present(FontCatalog.TRAIN.get(7).path(), "Debian fonts");
     }
 

@@ -11,7 +11,7 @@ final class PackagedImageData {
 
     /** Fashion-MNIST, scikit-learn's digits and the held-out fonts. */
     static void present() {
-        PackagedData.present(TaskData.FASHION_DIR.resolve("train-images-idx3-ubyte.gz"), "dataset-fashion-mnist");
+        PackagedData.present(FashionManifest.dataDir().resolve("train-images-idx3-ubyte.gz"), "dataset-fashion-mnist");
         PackagedData.present(DigitsReader.DEBIAN_PATH, "python3-sklearn");
         PackagedData.present(FontCatalog.HELD_OUT.get(0).path(), "Debian fonts");
     }
