@@ -30,6 +30,11 @@ public final class IndexBatches {
         return n / batch;
     }
 
+    /** Batches per epoch of {@code n} examples in batches of {@code batch}, checked as the constructor does. */
+    public static int perEpoch(int n, int batch) {
+        return new IndexBatches(n, batch, null, false).perEpoch();
+    }
+
     /** The next epoch's batches. */
     public List<int[]> next() {
         int[] order = permutation(n, rng);

@@ -2,11 +2,14 @@ package dev.amalgam.train.clip;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
 import dev.amalgam.model.Ops;
 import dev.amalgam.model.clip.ClipModel;
 import dev.amalgam.model.heads.ZeroShotHead;
+import dev.amalgam.train.EvalPoint;
 import dev.amalgam.train.FineTuneListener;
+import dev.amalgam.train.FineTuneResult;
 import dev.amalgam.train.TrainedParameter;
 import dev.amalgam.train.TrainingLoop;
 import dev.amalgam.train.TrainingTask;
@@ -56,8 +59,10 @@ public final class VisionFineTuner {
                 w.add(ZeroShot.scaledWeights(h, hm));
             }
             // Sorted batches: the examples of one task are contiguous, tasks in order.
-            return run(model, new IndexBatches(n, s.batch(), new Random(s.seed()), true),
-                    (batch, m) -> multiTaskLoss(model, heads, trains, w, offset, batch, m), s);
+            return IndexBatches.floats(run(model, new IndexBatches(n, s.batch(), new Random(s.seed()), true),
+                    (batch, m) -> multiTaskLoss(model, heads, trains, w, offset, batch, m), null,
+                    TrainingLoop.Settings.adamW(s.steps(), s.lr(), s.warmupRatio(), s.weightDecay()),
+                    FineTuneListener.NONE).trainLosses());
         }
     }
 
@@ -104,25 +109,73 @@ public final class VisionFineTuner {
         return name.startsWith("vision_model.") || name.startsWith("visual_projection.");
     }
 
-    /** Fine-tunes {@code model} in place; returns the per-step losses. */
+    /** Fine-tunes {@code model} in place (the zoo's recipe: no validation); returns the per-step losses. */
     public static float[] train(ClipModel model, ZeroShotHead head, LabeledImages train, Settings s) {
+        return IndexBatches.floats(fit(model, head, train, null, s.batch(), s.seed(),
+                TrainingLoop.Settings.adamW(s.steps(), s.lr(), s.warmupRatio(), s.weightDecay()),
+                FineTuneListener.NONE).trainLosses());
+    }
+
+    /**
+     * Fine-tunes the vision tower of {@code model} in place against the frozen {@code head}, in batches
+     * of {@code batch} drawn from {@code train} (a seeded permutation per epoch, remainder dropped).
+     * With {@code val} (may be null) the loop evaluates, stops early and keeps the best weights as
+     * {@code settings} say.
+     */
+    public static FineTuneResult fit(ClipModel model, ZeroShotHead head, LabeledImages train, LabeledImages val,
+                                     int batch, long seed, TrainingLoop.Settings settings, FineTuneListener listener) {
         try (NDManager hm = model.manager().newSubManager()) {
             NDArray w = ZeroShot.scaledWeights(head, hm);
-            return run(model, new IndexBatches(train.count(), s.batch(), new Random(s.seed()), false), (idx, m) -> {
-                NDArray logits = ZeroShot.logits(model, ZeroShot.pixels(train.nchw(idx), train.side(), m), w);
-                int[] y = new int[idx.length];
-                for (int i = 0; i < idx.length; i++) {
-                    y[i] = train.label(idx[i]);
-                }
-                NDArray oneHot = m.create(y).oneHot(head.numClasses());
-                return Ops.div(logits.logSoftmax(1).mul(oneHot).sum().neg(), idx.length);
-            }, s);
+            Validation validation = val == null ? null : (step, epoch) -> evaluate(model, w, val, step, epoch);
+            return run(model, new IndexBatches(train.count(), batch, new Random(seed), false),
+                    (idx, m) -> crossEntropy(model, w, train, idx, m), validation, settings, listener);
         }
     }
 
+    /** Mean cross-entropy of the examples {@code idx} under the scaled head {@code w}. */
+    private static NDArray crossEntropy(ClipModel model, NDArray w, LabeledImages set, int[] idx, NDManager m) {
+        NDArray logits = ZeroShot.logits(model, ZeroShot.pixels(set.nchw(idx), set.side(), m), w);
+        int[] y = new int[idx.length];
+        for (int i = 0; i < idx.length; i++) {
+            y[i] = set.label(idx[i]);
+        }
+        NDArray oneHot = m.create(y).oneHot((int) w.getShape().get(0));
+        return Ops.div(logits.logSoftmax(1).mul(oneHot).sum().neg(), idx.length);
+    }
+
+    /** Accuracy and mean cross-entropy on every example of {@code val}, in batches of {@link ZeroShot#BATCH}. */
+    private static EvalPoint evaluate(ClipModel model, NDArray w, LabeledImages val, int step, int epoch) {
+        long correct = 0;
+        double lossSum = 0;
+        for (int from = 0; from < val.count(); from += ZeroShot.BATCH) {
+            int[] idx = new int[Math.min(val.count(), from + ZeroShot.BATCH) - from];
+            for (int i = 0; i < idx.length; i++) {
+                idx[i] = from + i;
+            }
+            try (NDManager m = model.manager().newSubManager()) {
+                NDArray logits = ZeroShot.logits(model, ZeroShot.pixels(val.nchw(idx), val.side(), m), w);
+                long[] predicted = logits.argMax(1).toType(DataType.INT64, false).toLongArray();
+                for (int i = 0; i < idx.length; i++) {
+                    if (predicted[i] == val.label(idx[i])) {
+                        correct++;
+                    }
+                }
+                lossSum += (double) crossEntropy(model, w, val, idx, m).getFloat() * idx.length;
+            }
+        }
+        return new EvalPoint(step, epoch, (double) correct / val.count(), lossSum / val.count());
+    }
+
+    /** The validation of a run: accuracy and loss after update {@code step}. */
+    @FunctionalInterface
+    private interface Validation {
+        EvalPoint at(int step, int epoch);
+    }
+
     /** Trains the vision tower on {@code batches} with {@code loss}, on the shared training loop. */
-    private static float[] run(ClipModel model, IndexBatches batches, BiFunction<int[], NDManager, NDArray> loss,
-                               Settings s) {
+    private static FineTuneResult run(ClipModel model, IndexBatches batches,
+                                      BiFunction<int[], NDManager, NDArray> loss, Validation validation,
+                                      TrainingLoop.Settings settings, FineTuneListener listener) {
         TrainingTask<int[]> task = new TrainingTask<>() {
             @Override
             public List<int[]> epoch(int epoch) {
@@ -138,6 +191,16 @@ public final class VisionFineTuner {
             public NDArray loss(int[] batch, NDManager m) {
                 return loss.apply(batch, m);
             }
+
+            @Override
+            public boolean validates() {
+                return validation != null;
+            }
+
+            @Override
+            public EvalPoint evaluate(int step, int epoch) {
+                return validation.at(step, epoch);
+            }
         };
         List<TrainedParameter> vision = new ArrayList<>();
         for (Parameter p : model.getParameters().values()) {
@@ -145,8 +208,6 @@ public final class VisionFineTuner {
                 vision.add(TrainedParameter.plain(p));
             }
         }
-        return IndexBatches.floats(TrainingLoop.run(task, vision, model, model.manager(),
-                TrainingLoop.Settings.adamW(s.steps(), s.lr(), s.warmupRatio(), s.weightDecay()),
-                FineTuneListener.NONE).trainLosses());
+        return TrainingLoop.run(task, vision, model, model.manager(), settings, listener);
     }
 }

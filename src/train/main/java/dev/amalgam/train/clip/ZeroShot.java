@@ -16,7 +16,8 @@ import java.util.List;
  * average, normalise; logits = exp(logit_scale)·w_c·f/|f|).
  */
 public final class ZeroShot {
-    private static final int BATCH = 250;
+    /** Images per forward pass when scoring a whole set. */
+    public static final int BATCH = 250;
 
     private ZeroShot() {
     }
