@@ -45,30 +45,13 @@ public final class ContrastivePretrainer {
             ids[i] = tok.encode(mix.caption(i));
         }
         IndexBatches batches = new IndexBatches(n, s.batch(), new Random(s.seed()), false);
-        TrainingTask<int[]> task = new TrainingTask<>() {
-            @Override
-            public List<int[]> epoch(int epoch) {
-                return batches.next();
-            }
-
-            @Override
-            public int batchesPerEpoch() {
-                return batches.perEpoch();
-            }
-
-            @Override
-            public NDArray loss(int[] idx, NDManager m) {
-                return ContrastivePretrainer.loss(model, mix, ids, idx, m);
-            }
-
-            @Override
-            public void afterUpdate(int step) {
-                clampLogitScale(model);
-                if (onStep != null) {
-                    onStep.accept(step - 1);
-                }
-            }
-        };
+        TrainingTask<int[]> task = new IndexBatchTask(batches, (idx, m) -> loss(model, mix, ids, idx, m), null,
+                step -> {
+                    clampLogitScale(model);
+                    if (onStep != null) {
+                        onStep.accept(step - 1);
+                    }
+                });
         List<TrainedParameter> all = new ArrayList<>();
         for (Parameter p : model.getParameters().values()) {
             all.add(TrainedParameter.plain(p));

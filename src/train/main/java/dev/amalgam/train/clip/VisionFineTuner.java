@@ -126,7 +126,8 @@ public final class VisionFineTuner {
                                      int batch, long seed, TrainingLoop.Settings settings, FineTuneListener listener) {
         try (NDManager hm = model.manager().newSubManager()) {
             NDArray w = ZeroShot.scaledWeights(head, hm);
-            Validation validation = val == null ? null : (step, epoch) -> evaluate(model, w, val, step, epoch);
+            BiFunction<Integer, Integer, EvalPoint> validation = val == null ? null
+                    : (step, epoch) -> evaluate(model, w, val, step, epoch);
             return run(model, new IndexBatches(train.count(), batch, new Random(seed), false),
                     (idx, m) -> crossEntropy(model, w, train, idx, m), validation, settings, listener);
         }
@@ -166,42 +167,12 @@ public final class VisionFineTuner {
         return new EvalPoint(step, epoch, (double) correct / val.count(), lossSum / val.count());
     }
 
-    /** The validation of a run: accuracy and loss after update {@code step}. */
-    @FunctionalInterface
-    private interface Validation {
-        EvalPoint at(int step, int epoch);
-    }
-
     /** Trains the vision tower on {@code batches} with {@code loss}, on the shared training loop. */
     private static FineTuneResult run(ClipModel model, IndexBatches batches,
-                                      BiFunction<int[], NDManager, NDArray> loss, Validation validation,
+                                      BiFunction<int[], NDManager, NDArray> loss,
+                                      BiFunction<Integer, Integer, EvalPoint> validation,
                                       TrainingLoop.Settings settings, FineTuneListener listener) {
-        TrainingTask<int[]> task = new TrainingTask<>() {
-            @Override
-            public List<int[]> epoch(int epoch) {
-                return batches.next();
-            }
-
-            @Override
-            public int batchesPerEpoch() {
-                return batches.perEpoch();
-            }
-
-            @Override
-            public NDArray loss(int[] batch, NDManager m) {
-                return loss.apply(batch, m);
-            }
-
-            @Override
-            public boolean validates() {
-                return validation != null;
-            }
-
-            @Override
-            public EvalPoint evaluate(int step, int epoch) {
-                return validation.at(step, epoch);
-            }
-        };
+        TrainingTask<int[]> task = new IndexBatchTask(batches, loss, validation, null);
         List<TrainedParameter> vision = new ArrayList<>();
         for (Parameter p : model.getParameters().values()) {
             if (isVision(p.getName())) {
