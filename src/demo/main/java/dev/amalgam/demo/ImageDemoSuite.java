@@ -1,17 +1,17 @@
 package dev.amalgam.demo;
 
-import dev.amalgam.eval.run.EvaluationSuite;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import dev.amalgam.demo.image.ImageSet;
 import dev.amalgam.demo.image.ImageSuite;
 import dev.amalgam.demo.image.ImageTask;
 import dev.amalgam.demo.image.ImageZoo;
-import dev.amalgam.demo.image.ZeroShot;
+import dev.amalgam.eval.datasets.synthetic.ImageSet;
+import dev.amalgam.eval.run.EvaluationSuite;
 import dev.amalgam.io.TensorSource;
-import dev.amalgam.model.registry.ModelRegistry;
 import dev.amalgam.model.clip.ClipModel;
+import dev.amalgam.model.registry.ModelRegistry;
 import dev.amalgam.tensor.TensorBridge;
+import dev.amalgam.train.clip.ZeroShot;
 
 import java.nio.file.Path;
 import java.util.ArrayList;

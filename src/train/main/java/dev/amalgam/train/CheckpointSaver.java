@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.amalgam.AmalgamException;
 import dev.amalgam.io.DType;
 import dev.amalgam.io.Json;
 import dev.amalgam.io.SafetensorsHeaderWriter;
@@ -20,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 
 /**
  * Saves a fine-tuned model as a Hugging Face style directory that the merge tools read like any other
@@ -69,7 +71,39 @@ public final class CheckpointSaver {
      */
     public static void save(Path out, TrainableModel model, Path pretrainedDir, DType dtype,
                             Map<String, Object> headJson) {
-        Map<String, NDArray> backbone = arrays(model.backboneParameters());
+        write(out, arrays(model.backboneParameters()), pretrainedDir, dtype, w -> {
+            w.writeFile(HEAD_FILE, singleFile(arrays(model.headParameters()), dtype));
+            Map<String, Object> head = new LinkedHashMap<>(headJson);
+            head.put("tensors", List.copyOf(model.headParameters().keySet()));
+            w.writeFile(HEAD_JSON, json(head));
+        });
+    }
+
+    /**
+     * A checkpoint without a separate head: {@code tensors} (HF names) as model.safetensors (or shards),
+     * plus config.json and tokenizer / preprocessor files copied from {@code pretrainedDir}, e.g. a
+     * CLIP model whose vision tower was fine-tuned against zero-shot heads.
+     */
+    public static void saveWeights(Path out, Map<String, NDArray> tensors, Path pretrainedDir, DType dtype) {
+        write(out, tensors, pretrainedDir, dtype, w -> {
+        });
+    }
+
+    /** One line, before any training, when {@code out} exists and is not an empty directory. */
+    public static void requireNewOutput(Path out) {
+        if (Files.exists(out)) {
+            try (var s = Files.list(out)) {
+                if (s.findAny().isPresent()) {
+                    throw new AmalgamException(out + ": output directory exists and is not empty (refusing to overwrite)");
+                }
+            } catch (java.io.IOException e) {
+                throw new AmalgamException(out + ": output exists and is not a directory");
+            }
+        }
+    }
+
+    private static void write(Path out, Map<String, NDArray> backbone, Path pretrainedDir, DType dtype,
+                              Consumer<ShardedWriter> extra) {
         Map<String, String> metadata = new TreeMap<>();
         if (pretrainedDir != null) {
             metadata.put("amalgam_finetuned_from", pretrainedDir.toString());
@@ -79,10 +113,7 @@ public final class CheckpointSaver {
             for (String name : new TreeMap<>(backbone).keySet()) {
                 w.write(name, bytes(backbone.get(name), dtype));
             }
-            w.writeFile(HEAD_FILE, singleFile(arrays(model.headParameters()), dtype));
-            Map<String, Object> head = new LinkedHashMap<>(headJson);
-            head.put("tensors", List.copyOf(model.headParameters().keySet()));
-            w.writeFile(HEAD_JSON, json(head));
+            extra.accept(w);
             if (pretrainedDir != null) {
                 for (String name : SIDE_FILES) {
                     Path f = pretrainedDir.resolve(name);

@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDManager;
 import dev.amalgam.AmalgamException;
 import dev.amalgam.io.DType;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -27,15 +26,7 @@ public final class TextFineTuning {
         if (!dtype.isFloat()) {
             throw new AmalgamException("--dtype must be a float type, got " + dtype);
         }
-        if (Files.exists(out)) {
-            try (var s = Files.list(out)) {
-                if (s.findAny().isPresent()) {
-                    throw new AmalgamException(out + ": output directory exists and is not empty (refusing to overwrite)");
-                }
-            } catch (java.io.IOException e) {
-                throw new AmalgamException(out + ": output exists and is not a directory");
-            }
-        }
+        CheckpointSaver.requireNewOutput(out);
         TextTask task = TextTask.read(taskDir);
         Engine.getInstance().setRandomSeed((int) cfg.seed()); // the head's initialisation
         try (NDManager manager = NDManager.newBaseManager();

@@ -38,6 +38,11 @@ public final class TrainableModels {
         FACTORIES.put(modelType, factory);
     }
 
+    /** The {@code model_type}s that have a factory, in registration order. */
+    public static synchronized java.util.List<String> modelTypes() {
+        return java.util.List.copyOf(FACTORIES.keySet());
+    }
+
     /**
      * @param options architecture-specific settings, e.g. {@code pooling} = auto | cls | mean for BERT
      */

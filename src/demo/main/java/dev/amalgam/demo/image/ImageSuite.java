@@ -2,12 +2,17 @@ package dev.amalgam.demo.image;
 
 import ai.djl.ndarray.NDManager;
 import dev.amalgam.AmalgamException;
-import dev.amalgam.model.heads.ZeroShotHead;
+import dev.amalgam.eval.datasets.synthetic.GrayImages;
+import dev.amalgam.eval.datasets.synthetic.ImageSet;
+import dev.amalgam.eval.datasets.synthetic.Pixels;
 import dev.amalgam.eval.image.RgbImage;
 import dev.amalgam.eval.transforms.corruption.Corruptions;
 import dev.amalgam.io.Json;
-import dev.amalgam.model.registry.ModelRegistry;
 import dev.amalgam.model.clip.ClipModel;
+import dev.amalgam.model.clip.WordTokenizer;
+import dev.amalgam.model.heads.ZeroShotHead;
+import dev.amalgam.model.registry.ModelRegistry;
+import dev.amalgam.train.clip.ZeroShot;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -113,7 +118,7 @@ public final class ImageSuite implements AutoCloseable {
 
     /** The zero-shot head of {@code task} from {@code textModel}'s text tower (frozen, as in the paper recipe). */
     public ZeroShotHead head(ClipModel textModel, ImageTask task) {
-        return ZeroShot.head(textModel, tokenizer, task);
+        return ZeroShot.head(textModel, tokenizer, task.classNames(), task.templates());
     }
 
     /** The task's head from the zoo's pretrained text tower (cached). */

@@ -1,5 +1,7 @@
 package dev.amalgam.demo.image;
 
+import dev.amalgam.eval.datasets.synthetic.Shapes;
+
 import java.util.ArrayList;
 import java.util.List;
 

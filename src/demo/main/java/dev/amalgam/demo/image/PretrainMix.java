@@ -1,5 +1,12 @@
 package dev.amalgam.demo.image;
 
+import dev.amalgam.eval.datasets.synthetic.FontCatalog;
+import dev.amalgam.eval.datasets.synthetic.GlyphRenderer;
+import dev.amalgam.eval.datasets.synthetic.GrayImages;
+import dev.amalgam.eval.datasets.synthetic.Pixels;
+import dev.amalgam.eval.datasets.synthetic.Shapes;
+import dev.amalgam.train.clip.CaptionedImages;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +20,33 @@ import java.util.Random;
  * {@code keys} identify the (domain, class) of each pair: pairs with equal keys are positives of each
  * other in the contrastive loss.
  */
-public record PretrainMix(GrayImages images, List<String> captions, int[] keys) {
+public record PretrainMix(GrayImages images, List<String> captions, int[] keys) implements CaptionedImages {
+
+    @Override
+    public int count() {
+        return images.count();
+    }
+
+    @Override
+    public int side() {
+        return images.side();
+    }
+
+    @Override
+    public float[] nchw(int[] indices) {
+        return Pixels.nchw(images, indices);
+    }
+
+    @Override
+    public String caption(int i) {
+        return captions.get(i);
+    }
+
+    @Override
+    public int key(int i) {
+        return keys[i];
+    }
+
 
     /** Examples per domain. */
     public record Sizes(int fashion, int digits, int letters, int shapes) {

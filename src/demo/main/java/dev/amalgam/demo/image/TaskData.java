@@ -2,15 +2,18 @@ package dev.amalgam.demo.image;
 
 import dev.amalgam.eval.datasets.DigitsReader;
 import dev.amalgam.eval.datasets.IdxDataset;
-import dev.amalgam.eval.datasets.IdxReader;
 import dev.amalgam.eval.datasets.ImageExample;
 import dev.amalgam.eval.datasets.ListDataset;
+import dev.amalgam.eval.datasets.synthetic.FontCatalog;
+import dev.amalgam.eval.datasets.synthetic.GlyphRenderer;
+import dev.amalgam.eval.datasets.synthetic.GrayImages;
+import dev.amalgam.eval.datasets.synthetic.Shapes;
+import dev.amalgam.train.clip.IndexBatches;
 
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.geom.AffineTransform;
 import java.awt.image.BufferedImage;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
 
@@ -19,7 +22,7 @@ import java.util.Random;
  * own generator, seeded from (seed, task, split), so splits are reproducible independently.
  *
  * <ul>
- *   <li>fashion: train/val from Fashion-MNIST's training file (disjoint index ranges of one seeded
+ *   <li>fashion ({@link FashionManifest}): train/val from Fashion-MNIST's training file (disjoint index ranges of one seeded
  *       permutation), test from its t10k file; OOD "reframed": other t10k images shrunk to 55–80 %,
  *       rotated ±20° and shifted ±4 px (Fashion-MNIST is tightly centred and size-normalised).</li>
  *   <li>font_digits / font_letters: glyphs in the {@link FontCatalog#TRAIN} fonts; OOD: sklearn's
@@ -30,7 +33,6 @@ import java.util.Random;
  */
 public final class TaskData {
     public static final int SIDE = 28;
-    public static final Path FASHION_DIR = Path.of("/usr/share/datasets/fashion-mnist");
     /** Fashion-MNIST training-file positions [0, 10000) serve the task; pretraining uses later ones. */
     static final int FASHION_TASK_RANGE = 10_000;
 
@@ -131,15 +133,10 @@ public final class TaskData {
 
     private static IdxDataset[] fashionCache;
 
-    /** The two Fashion-MNIST files, read once per JVM (they are immutable). */
+    /** The two Fashion-MNIST splits of {@link FashionManifest}, read once per JVM (they are immutable). */
     private static synchronized IdxDataset[] fashionFiles() {
         if (fashionCache == null) {
-            List<String> names = ImageTask.FASHION.classNames();
-            fashionCache = new IdxDataset[] {
-                IdxReader.read(FASHION_DIR.resolve("train-images-idx3-ubyte.gz"),
-                        FASHION_DIR.resolve("train-labels-idx1-ubyte.gz"), names, "fashion-mnist train"),
-                IdxReader.read(FASHION_DIR.resolve("t10k-images-idx3-ubyte.gz"),
-                        FASHION_DIR.resolve("t10k-labels-idx1-ubyte.gz"), names, "fashion-mnist t10k")};
+            fashionCache = new IdxDataset[] {FashionManifest.split("train"), FashionManifest.split("test")};
         }
         return fashionCache;
     }
@@ -216,16 +213,6 @@ public final class TaskData {
     }
 
     static int[] permutation(int n, Random rng) {
-        int[] p = new int[n];
-        for (int i = 0; i < n; i++) {
-            p[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            int tmp = p[i];
-            p[i] = p[j];
-            p[j] = tmp;
-        }
-        return p;
+        return IndexBatches.permutation(n, rng);
     }
 }

@@ -2,10 +2,12 @@ package dev.amalgam.demo.image;
 
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.amalgam.model.heads.ZeroShotHead;
+import dev.amalgam.eval.datasets.synthetic.ImageSet;
 import dev.amalgam.io.Json;
-import dev.amalgam.model.registry.ModelRegistry;
 import dev.amalgam.model.clip.ClipModel;
+import dev.amalgam.model.heads.ZeroShotHead;
+import dev.amalgam.model.registry.ModelRegistry;
+import dev.amalgam.train.clip.ZeroShot;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

@@ -1,5 +1,9 @@
 package dev.amalgam.demo.image;
 
+import dev.amalgam.eval.datasets.synthetic.FontCatalog;
+import dev.amalgam.eval.datasets.synthetic.GlyphRenderer;
+import dev.amalgam.eval.datasets.synthetic.GrayImages;
+import dev.amalgam.eval.datasets.synthetic.Shapes;
 import dev.amalgam.testutil.PackagedData;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -1,11 +1,19 @@
 package dev.amalgam.demo.image;
 
-import dev.amalgam.testutil.PackagedData;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import dev.amalgam.eval.datasets.synthetic.FontCatalog;
+import dev.amalgam.eval.datasets.synthetic.GrayImages;
+import dev.amalgam.model.clip.ClipCheckpoints;
+import dev.amalgam.model.clip.ClipModel;
+import dev.amalgam.model.clip.TinyClip;
+import dev.amalgam.model.clip.WordTokenizer;
 import dev.amalgam.model.heads.ZeroShotHead;
 import dev.amalgam.model.registry.ModelRegistry;
-import dev.amalgam.model.clip.ClipModel;
+import dev.amalgam.testutil.PackagedData;
+import dev.amalgam.train.clip.ContrastivePretrainer;
+import dev.amalgam.train.clip.VisionFineTuner;
+import dev.amalgam.train.clip.ZeroShot;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -28,7 +36,7 @@ class ImageTrainingSmokeTest {
     @BeforeAll
     static void setup() {
         System.setProperty("java.awt.headless", "true");
-        PackagedData.present(TaskData.FASHION_DIR.resolve("train-images-idx3-ubyte.gz"), "dataset-fashion-mnist");
+        PackagedData.present(FashionManifest.dataDir().resolve("train-images-idx3-ubyte.gz"), "dataset-fashion-mnist");
         PackagedData.present(FontCatalog.TRAIN.get(7).path(), "Debian fonts");
     }
 
@@ -78,7 +86,8 @@ class ImageTrainingSmokeTest {
         WordTokenizer tok = WordTokenizer.fromTexts(PretrainMix.vocabularyTexts());
         GrayImages train = TaskData.shapes(false, 32, new Random(2));
         try (NDManager m = NDManager.newBaseManager(); ClipModel model = small(tok).initialise(2, m)) {
-            ZeroShotHead head = ZeroShot.head(model, tok, ImageTask.SHAPES);
+            ZeroShotHead head = ZeroShot.head(model, tok, ImageTask.SHAPES.classNames(),
+                    ImageTask.SHAPES.templates());
             Map<String, float[]> before = new HashMap<>();
             for (String n : model.parameterNames()) {
                 before.put(n, model.parameter(n).toFloatArray());

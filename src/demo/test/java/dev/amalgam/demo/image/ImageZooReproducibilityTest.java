@@ -2,6 +2,7 @@ package dev.amalgam.demo.image;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.amalgam.io.Json;
+import dev.amalgam.model.clip.ClipCheckpoints;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;

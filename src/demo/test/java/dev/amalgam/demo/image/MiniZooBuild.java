@@ -1,5 +1,8 @@
 package dev.amalgam.demo.image;
 
+import dev.amalgam.train.clip.ContrastivePretrainer;
+import dev.amalgam.train.clip.VisionFineTuner;
+
 import java.io.PrintStream;
 import java.nio.file.Path;
 

@@ -1,5 +1,7 @@
 package dev.amalgam.demo.image;
 
+import dev.amalgam.eval.datasets.synthetic.GrayImages;
+import dev.amalgam.model.clip.WordTokenizer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 

@@ -2,8 +2,14 @@ package dev.amalgam.demo.image;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import dev.amalgam.model.heads.ZeroShotHead;
+import dev.amalgam.eval.datasets.synthetic.GrayImages;
+import dev.amalgam.eval.datasets.synthetic.Pixels;
 import dev.amalgam.model.clip.ClipModel;
+import dev.amalgam.model.clip.TinyClip;
+import dev.amalgam.model.clip.WordTokenizer;
+import dev.amalgam.model.heads.ZeroShotHead;
+import dev.amalgam.train.clip.VisionFineTuner;
+import dev.amalgam.train.clip.ZeroShot;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;

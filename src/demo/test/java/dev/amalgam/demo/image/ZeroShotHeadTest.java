@@ -1,13 +1,17 @@
 package dev.amalgam.demo.image;
 
+import ai.djl.huggingface.tokenizers.Encoding;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.huggingface.tokenizers.Encoding;
-import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
-import dev.amalgam.model.heads.ZeroShotHead;
+import dev.amalgam.eval.datasets.synthetic.Pixels;
 import dev.amalgam.model.Tokenizers;
 import dev.amalgam.model.clip.ClipModel;
+import dev.amalgam.model.clip.TinyClip;
+import dev.amalgam.model.clip.WordTokenizer;
+import dev.amalgam.model.heads.ZeroShotHead;
+import dev.amalgam.train.clip.ZeroShot;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -3,16 +3,15 @@ package dev.amalgam.eval.clip;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import dev.amalgam.demo.image.ClipCheckpoints;
-import dev.amalgam.demo.image.TinyClip;
-import dev.amalgam.demo.image.WordTokenizer;
 import dev.amalgam.eval.image.RgbImage;
 import dev.amalgam.eval.transforms.corruption.Corruptions;
 import dev.amalgam.model.MapWeights;
-import dev.amalgam.model.registry.ModelRegistry;
+import dev.amalgam.model.clip.ClipCheckpoints;
 import dev.amalgam.model.clip.ClipModel;
+import dev.amalgam.model.clip.TinyClip;
+import dev.amalgam.model.clip.WordTokenizer;
+import dev.amalgam.model.registry.ModelRegistry;
 
-import javax.imageio.ImageIO;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -21,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import javax.imageio.ImageIO;
 
 /**
  * Test fixtures for CLIP task suites: a tiny random-weight CLIP (28×28 images, so CLIP preprocessing

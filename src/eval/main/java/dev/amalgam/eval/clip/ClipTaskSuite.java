@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.amalgam.AmalgamException;
 import dev.amalgam.eval.datasets.Dataset;
-import dev.amalgam.eval.datasets.DatasetManifest;
 import dev.amalgam.eval.datasets.Example;
 import dev.amalgam.eval.datasets.Splits;
 import dev.amalgam.model.heads.HeadCache;
@@ -129,11 +128,7 @@ public final class ClipTaskSuite implements EvaluationSuite, dev.amalgam.merge.d
     }
 
     private static boolean hasSplit(Path taskDir, String split) {
-        Path manifest = taskDir.resolve("manifest.yaml");
-        if (Files.isRegularFile(manifest)) {
-            return DatasetManifest.load(manifest).splitNames().contains(split);
-        }
-        return Files.isDirectory(taskDir.resolve(split));
+        return LocalTaskData.hasSplit(taskDir, split);
     }
 
     private Dataset<? extends Example> checkedClasses(Dataset<? extends Example> d, TaskSpec spec, String split) {

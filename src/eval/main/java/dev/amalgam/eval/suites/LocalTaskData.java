@@ -26,6 +26,11 @@ public final class LocalTaskData {
         if (!Files.isDirectory(dir)) {
             throw new AmalgamException(dir + ": no local data for task " + task.name() + " (see docs/datasets.md)");
         }
+        return openDir(dir, task, split);
+    }
+
+    /** As {@link #open} with the task's data directory {@code dir} given, whatever its name. */
+    public static Dataset<? extends Example> openDir(Path dir, TaskSpec task, String split) {
         Path manifest = dir.resolve("manifest.yaml");
         if (Files.isRegularFile(manifest)) {
             return ManifestDatasets.open(manifest, split);
@@ -33,5 +38,14 @@ public final class LocalTaskData {
         Path splitDir = ImageFolderReader.splitDir(dir, split);
         ImageFolderDataset byDirs = ImageFolderReader.read(splitDir, null, null, task.name() + "/" + split);
         return byDirs.numClasses() == task.numClasses() ? byDirs.withClassNames(task.classes()) : byDirs;
+    }
+
+    /** Whether the task's data directory {@code dir} has split {@code split} (in its manifest, or as a folder). */
+    public static boolean hasSplit(Path dir, String split) {
+        Path manifest = dir.resolve("manifest.yaml");
+        if (Files.isRegularFile(manifest)) {
+            return dev.amalgam.eval.datasets.DatasetManifest.load(manifest).splitNames().contains(split);
+        }
+        return Files.isDirectory(dir.resolve(split));
     }
 }

@@ -1,6 +1,7 @@
-package dev.amalgam.demo.image;
+package dev.amalgam.eval.datasets.synthetic;
 
 import dev.amalgam.AmalgamException;
+import dev.amalgam.train.clip.LabeledImages;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -12,7 +13,7 @@ import java.nio.file.StandardCopyOption;
  * A labelled set of square 8-bit grayscale images (white glyph on black, as MNIST), stored as one
  * binary file: magic {@code AGI1}, int32 count, int32 side, count label bytes, count·side² pixel bytes.
  */
-public record GrayImages(int count, int side, byte[] pixels, int[] labels) {
+public record GrayImages(int count, int side, byte[] pixels, int[] labels) implements LabeledImages {
     private static final int MAGIC = 0x41474931; // "AGI1"
 
     public GrayImages {
@@ -20,6 +21,17 @@ public record GrayImages(int count, int side, byte[] pixels, int[] labels) {
             throw new IllegalArgumentException("bad image set: " + count + " x " + side + "² vs " + pixels.length
                     + " pixels, " + labels.length + " labels");
         }
+    }
+
+    @Override
+    public int label(int i) {
+        return labels[i];
+    }
+
+    /** CLIP-normalised, see {@link Pixels#nchw(GrayImages, int[])}. */
+    @Override
+    public float[] nchw(int[] indices) {
+        return Pixels.nchw(this, indices);
     }
 
     public int pixel(int image, int y, int x) {

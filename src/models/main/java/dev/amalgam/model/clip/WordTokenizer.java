@@ -1,4 +1,4 @@
-package dev.amalgam.demo.image;
+package dev.amalgam.model.clip;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -1,10 +1,16 @@
-package dev.amalgam.demo.image;
+package dev.amalgam.train.clip;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
 import dev.amalgam.model.Ops;
 import dev.amalgam.model.clip.ClipModel;
+import dev.amalgam.model.clip.WordTokenizer;
+import dev.amalgam.train.FineTuneListener;
+import dev.amalgam.train.TrainedParameter;
+import dev.amalgam.train.TrainingLoop;
+import dev.amalgam.train.TrainingTask;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -12,7 +18,7 @@ import java.util.Random;
 import java.util.function.IntConsumer;
 
 /**
- * CLIP pretraining of both towers on a {@link PretrainMix}: symmetric InfoNCE with a learnable
+ * CLIP pretraining of both towers on image–caption pairs: symmetric InfoNCE with a learnable
  * {@code logit_scale} (clamped at ln 100 as in CLIP). A batch often holds several pairs of the same
  * (domain, class); those are all treated as positives (uniform soft targets over the matches, both
  * directions) instead of as false negatives.
@@ -31,39 +37,34 @@ public final class ContrastivePretrainer {
     }
 
     /** Trains {@code model} in place; returns the loss of every step. */
-    public static float[] train(ClipModel model, PretrainMix mix, WordTokenizer tok, Settings s, IntConsumer onStep) {
-        int n = mix.images().count();
+    public static float[] train(ClipModel model, CaptionedImages mix, WordTokenizer tok, Settings s,
+                                IntConsumer onStep) {
+        int n = mix.count();
         long[][] ids = new long[n][];
         for (int i = 0; i < n; i++) {
-            ids[i] = tok.encode(mix.captions().get(i));
+            ids[i] = tok.encode(mix.caption(i));
         }
-        float[] losses = new float[s.steps()];
-        Random rng = new Random(s.seed());
-        int[] order = TaskData.permutation(n, rng);
-        int pos = 0;
-        int warm = (int) Math.ceil(s.warmupRatio() * s.steps());
-        try (Optimisation opt = new Optimisation(model, name -> true, s.lr(), s.weightDecay(), warm, s.steps())) {
-            for (int step = 0; step < s.steps(); step++) {
-                if (pos + s.batch() > n) {
-                    order = TaskData.permutation(n, rng);
-                    pos = 0;
-                }
-                int[] idx = java.util.Arrays.copyOfRange(order, pos, pos + s.batch());
-                pos += s.batch();
-                losses[step] = opt.step(m -> loss(model, mix, ids, idx, m));
-                clampLogitScale(model);
-                if (onStep != null) {
-                    onStep.accept(step);
-                }
-            }
+        IndexBatches batches = new IndexBatches(n, s.batch(), new Random(s.seed()), false);
+        TrainingTask<int[]> task = new IndexBatchTask(batches, (idx, m) -> loss(model, mix, ids, idx, m), null,
+                step -> {
+                    clampLogitScale(model);
+                    if (onStep != null) {
+                        onStep.accept(step - 1);
+                    }
+                });
+        List<TrainedParameter> all = new ArrayList<>();
+        for (Parameter p : model.getParameters().values()) {
+            all.add(TrainedParameter.plain(p));
         }
-        return losses;
+        return IndexBatches.floats(TrainingLoop.run(task, all, model, model.manager(),
+                TrainingLoop.Settings.adamW(s.steps(), s.lr(), s.warmupRatio(), s.weightDecay()),
+                FineTuneListener.NONE).trainLosses());
     }
 
     /** The symmetric multi-positive InfoNCE loss of the pairs {@code idx}. */
-    static NDArray loss(ClipModel model, PretrainMix mix, long[][] ids, int[] idx, NDManager m) {
+    public static NDArray loss(ClipModel model, CaptionedImages mix, long[][] ids, int[] idx, NDManager m) {
         int b = idx.length;
-        NDArray pixels = Pixels.array(Pixels.nchw(mix.images(), idx), mix.images().side(), m);
+        NDArray pixels = ZeroShot.pixels(mix.nchw(idx), mix.side(), m);
         long[] flatIds = new long[b * WordTokenizer.MAX_LENGTH];
         long[] flatMask = new long[flatIds.length];
         for (int i = 0; i < b; i++) {
@@ -81,7 +82,7 @@ public final class ContrastivePretrainer {
         for (int i = 0; i < b; i++) {
             List<Integer> same = new ArrayList<>();
             for (int j = 0; j < b; j++) {
-                if (mix.keys()[idx[i]] == mix.keys()[idx[j]]) {
+                if (mix.key(idx[i]) == mix.key(idx[j])) {
                     same.add(j);
                 }
             }
@@ -96,7 +97,7 @@ public final class ContrastivePretrainer {
         return Ops.div(li.add(lt), 2);
     }
 
-    static NDArray unit(NDArray x) {
+    public static NDArray unit(NDArray x) {
         return x.div(x.norm(new int[] {-1}, true));
     }
 

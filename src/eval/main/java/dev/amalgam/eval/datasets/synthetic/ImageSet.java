@@ -1,4 +1,4 @@
-package dev.amalgam.demo.image;
+package dev.amalgam.eval.datasets.synthetic;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;

@@ -1,4 +1,4 @@
-package dev.amalgam.demo.image;
+package dev.amalgam.model.clip;
 
 import ai.djl.ndarray.NDArray;
 import com.fasterxml.jackson.databind.JsonNode;

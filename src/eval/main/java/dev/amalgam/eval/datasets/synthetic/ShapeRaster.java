@@ -1,4 +1,4 @@
-package dev.amalgam.demo.image;
+package dev.amalgam.eval.datasets.synthetic;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
@@ -15,9 +15,9 @@ import java.util.Random;
  * is centred, scaled so its larger side spans a random size, rotated by a random angle and shifted by
  * a random offset. Java2D's antialiased rasteriser is deterministic for a given JDK.
  */
-final class ShapeRaster {
+public final class ShapeRaster {
     /** Jitter ranges: size of the larger side in pixels, rotation in degrees (±), shift in pixels (±). */
-    record Jitter(double minSize, double maxSize, double maxDegrees, double maxShift) {
+    public record Jitter(double minSize, double maxSize, double maxDegrees, double maxShift) {
     }
 
     private ShapeRaster() {

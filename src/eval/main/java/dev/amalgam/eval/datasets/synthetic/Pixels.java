@@ -1,10 +1,10 @@
-package dev.amalgam.demo.image;
+package dev.amalgam.eval.datasets.synthetic;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
-import dev.amalgam.eval.transforms.ClipPreprocess;
 import dev.amalgam.eval.image.RgbImage;
+import dev.amalgam.eval.transforms.ClipPreprocess;
+import dev.amalgam.train.clip.ZeroShot;
 
 /**
  * Model inputs of the image suite: grayscale bytes are repeated to 3 channels, scaled to [0, 1] and
@@ -44,7 +44,7 @@ public final class Pixels {
     }
 
     public static NDArray array(float[] nchw, int side, NDManager m) {
-        return m.create(nchw, new Shape(nchw.length / (3L * side * side), 3, side, side));
+        return ZeroShot.pixels(nchw, side, m);
     }
 
     public static RgbImage toRgb(GrayImages set, int index) {

@@ -1,4 +1,4 @@
-package dev.amalgam.demo.image;
+package dev.amalgam.eval.datasets.synthetic;
 
 import java.awt.Shape;
 import java.awt.geom.Area;

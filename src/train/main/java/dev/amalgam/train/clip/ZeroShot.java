@@ -1,21 +1,23 @@
-package dev.amalgam.demo.image;
+package dev.amalgam.train.clip;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.amalgam.model.clip.ClipModel;
+import dev.amalgam.model.clip.WordTokenizer;
 import dev.amalgam.model.heads.TextEmbedder;
 import dev.amalgam.model.heads.ZeroShotHead;
-import dev.amalgam.model.clip.ClipModel;
 
 import java.util.List;
 
 /**
- * Zero-shot heads and accuracy for the image suite. The head is evalh's {@link ZeroShotHead} (the
- * CLIP / FusionBench protocol: per class, embed every filled template with the text tower, normalise
- * each, average, normalise; logits = exp(logit_scale)·w_c·f/|f|) over this suite's tokenizer.
+ * Zero-shot heads, logits and accuracy of a CLIP model. The head is {@link ZeroShotHead} (the CLIP /
+ * FusionBench protocol: per class, embed every filled template with the text tower, normalise each,
+ * average, normalise; logits = exp(logit_scale)·w_c·f/|f|).
  */
 public final class ZeroShot {
-    private static final int BATCH = 250;
+    /** Images per forward pass when scoring a whole set. */
+    public static final int BATCH = 250;
 
     private ZeroShot() {
     }
@@ -43,11 +45,7 @@ public final class ZeroShot {
         };
     }
 
-    /** The task's head from {@code textModel}'s text tower and {@code logit_scale}. */
-    public static ZeroShotHead head(ClipModel textModel, WordTokenizer tok, ImageTask task) {
-        return head(textModel, tok, task.classNames(), task.templates());
-    }
-
+    /** The zero-shot head of {@code classes} from {@code textModel}'s text tower and {@code logit_scale}. */
     public static ZeroShotHead head(ClipModel textModel, WordTokenizer tok, List<String> classes, List<String> templates) {
         return ZeroShotHead.build(embedder(textModel, tok), classes, templates,
                 textModel.parameter("logit_scale").getFloat());
@@ -63,6 +61,11 @@ public final class ZeroShot {
             }
         }
         return m.create(flat, new Shape(w.length, w[0].length));
+    }
+
+    /** Normalised NCHW floats as an array [B, 3, side, side] in {@code m}. */
+    public static NDArray pixels(float[] nchw, int side, NDManager m) {
+        return m.create(nchw, new Shape(nchw.length / (3L * side * side), 3, side, side));
     }
 
     /** Logits [B, classes] of images [B, 3, S, S] with {@code vision}'s image tower. */
@@ -81,7 +84,7 @@ public final class ZeroShot {
                 int to = Math.min(labels.length, from + BATCH);
                 try (NDManager step = m.newSubManager()) {
                     float[] part = java.util.Arrays.copyOfRange(nchw, from * per, to * per);
-                    long[] pred = logits(vision, Pixels.array(part, side, step), w).argMax(1)
+                    long[] pred = logits(vision, pixels(part, side, step), w).argMax(1)
                             .toType(ai.djl.ndarray.types.DataType.INT64, false).toLongArray();
                     for (int i = 0; i < pred.length; i++) {
                         if (pred[i] == labels[from + i]) {
