@@ -79,17 +79,28 @@ public final class PairedBootstrap {
             }
             groups.computeIfAbsent(p.a().examples() + "#" + d.length, g -> new ArrayList<>()).add(d);
         }
+        // per set of examples: [example][column], so one draw reads its columns together
+        List<double[][]> byExample = new ArrayList<>();
+        for (List<double[]> g : groups.values()) {
+            double[][] m = new double[g.get(0).length][g.size()];
+            for (int c = 0; c < g.size(); c++) {
+                for (int i = 0; i < m.length; i++) {
+                    m[i][c] = g.get(c)[i];
+                }
+            }
+            byExample.add(m);
+        }
         SplittableRandom random = new SplittableRandom(seed);
         double[] out = new double[replicates];
         for (int b = 0; b < replicates; b++) {
             double total = 0;
-            for (List<double[]> g : groups.values()) {
-                int n = g.get(0).length;
-                double[] sums = new double[g.size()];
+            for (double[][] g : byExample) {
+                int n = g.length;
+                double[] sums = new double[g.length == 0 ? 0 : g[0].length];
                 for (int j = 0; j < n; j++) {
-                    int i = random.nextInt(n);
+                    double[] row = g[random.nextInt(n)];
                     for (int c = 0; c < sums.length; c++) {
-                        sums[c] += g.get(c)[i];
+                        sums[c] += row[c];
                     }
                 }
                 for (double s : sums) {
