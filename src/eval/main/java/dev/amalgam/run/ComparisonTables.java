@@ -16,9 +16,9 @@ import java.util.Objects;
  * an individual row; the LwPTV effect (each LwPTV cell against the same method and params without it) and each merge
  * against the pre-trained model, ID and OOD, with 95 % paired-bootstrap intervals.
  */
-final class ComparisonTables {
-    static final String LWPTV_EFFECT = "lwptv-effect";
-    static final String VS_PRETRAINED = "merge-vs-pretrained";
+public final class ComparisonTables {
+    public static final String LWPTV_EFFECT = "lwptv-effect";
+    public static final String VS_PRETRAINED = "merge-vs-pretrained";
 
     private ComparisonTables() {
     }
