@@ -106,19 +106,26 @@ public final class DemoCommand implements Callable<Integer> {
                            Path outDir, Path zooDir) throws Exception {
         if (suites.contains("text")) {
             try (EvaluationSuite s = TextDemoSuite.open(zooDir, home, evalCap)) {
-                print(s, DemoRunner.run(s, new DemoRunner.Options(outDir.resolve("text"), chosen, variants)));
+                print(s, DemoRunner.report(s, new DemoRunner.Options(outDir.resolve("text"), chosen, variants)));
             }
         }
         if (suites.contains("image")) {
             try (EvaluationSuite s = new ImageDemoSuite(zooDir)) {
-                print(s, DemoRunner.run(s, new DemoRunner.Options(outDir.resolve("image"), chosen, variants)));
+                print(s, DemoRunner.report(s, new DemoRunner.Options(outDir.resolve("image"), chosen, variants)));
             }
         }
     }
 
-    /** The suite's results table on standard output, as the report's Markdown has it. */
-    private static void print(EvaluationSuite suite, dev.amalgam.report.ResultTable table) {
+    /** The suite's results table and LwPTV effect on standard output, as the report's Markdown has them. */
+    private static void print(EvaluationSuite suite, dev.amalgam.report.Report report) {
         System.out.println("## " + suite.title() + "\n");
-        System.out.println(dev.amalgam.report.MarkdownTable.render(dev.amalgam.report.ReportTables.results(table, "results"), true));
+        System.out.println(dev.amalgam.report.MarkdownTable.render(
+                dev.amalgam.report.ReportTables.results(report.results(), "results"), true));
+        for (tech.tablesaw.api.Table t : report.tables()) {
+            if (t.name().equals(dev.amalgam.run.ComparisonTables.LWPTV_EFFECT)) {
+                System.out.println("### LwPTV effect\n\n" + dev.amalgam.report.DifferenceTable.NOTE + "\n");
+                System.out.println(dev.amalgam.report.MarkdownTable.render(t, true));
+            }
+        }
     }
 }

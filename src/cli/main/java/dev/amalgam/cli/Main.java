@@ -25,6 +25,7 @@ import java.io.PrintWriter;
             DemoCommand.class,
             EvalCommand.class,
             RunCommand.class,
+            ReportCommand.class,
             dev.amalgam.gpu.GpuCheck.class,
             DatasetsCommand.class,
         })

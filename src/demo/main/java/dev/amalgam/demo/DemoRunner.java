@@ -1,6 +1,7 @@
 package dev.amalgam.demo;
 
 import dev.amalgam.eval.run.EvaluationSuite;
+import dev.amalgam.report.Report;
 import dev.amalgam.report.ResultTable;
 import dev.amalgam.run.Cell;
 import dev.amalgam.run.CellGrid;
@@ -33,6 +34,11 @@ public final class DemoRunner {
     }
 
     public static ResultTable run(EvaluationSuite suite, Options o) throws IOException {
+        return report(suite, o).results();
+    }
+
+    /** As {@link #run}, returning the whole report: the results and the comparison tables (docs/run.md, "Statistics"). */
+    public static Report report(EvaluationSuite suite, Options o) throws IOException {
         long start = System.nanoTime();
         Map<String, Object> context = Map.of("demo", suite.name());
         List<Cell> cells = new ArrayList<>();
@@ -60,9 +66,8 @@ public final class DemoRunner {
             Files.copy(o.out().resolve("masks").resolve(firstLwptv.id() + ".csv"), o.out().resolve("lwptv-masks.csv"),
                     StandardCopyOption.REPLACE_EXISTING);
         }
-        ResultTable table = s.report().results();
         dev.amalgam.Messages.err().printf("demo: %s suite done in %.0f s; report: %s%n", suite.name(), (System.nanoTime() - start) / 1e9,
                 o.out().resolve("report.html"));
-        return table;
+        return s.report();
     }
 }

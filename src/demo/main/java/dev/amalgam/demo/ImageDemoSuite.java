@@ -10,6 +10,7 @@ import dev.amalgam.eval.run.EvaluationSuite;
 import dev.amalgam.io.TensorSource;
 import dev.amalgam.model.clip.ClipModel;
 import dev.amalgam.model.registry.ModelRegistry;
+import dev.amalgam.report.Outcomes;
 import dev.amalgam.tensor.TensorBridge;
 import dev.amalgam.train.clip.ZeroShot;
 
@@ -32,7 +33,6 @@ public final class ImageDemoSuite implements EvaluationSuite, dev.amalgam.merge.
     private final List<String> tasks = new ArrayList<>();
     private final List<String> ood = new ArrayList<>();
     private final Map<String, List<ImageSet>> corruptions = new LinkedHashMap<>();
-    private final Map<String, Integer> splitSizes = new LinkedHashMap<>();
 
     public ImageDemoSuite(Path zooDir) {
         zoo = zooDir.resolve("image");
@@ -107,18 +107,11 @@ public final class ImageDemoSuite implements EvaluationSuite, dev.amalgam.merge.
         try (dev.amalgam.io.Checkpoint c = dev.amalgam.io.Checkpoints.open(dir)) {
             setWeights(c);
         }
-        Map<String, Double> id = new LinkedHashMap<>();
-        Map<String, Double> o = new LinkedHashMap<>();
-        Map<String, Integer> idN = new LinkedHashMap<>();
-        Map<String, Integer> oN = new LinkedHashMap<>();
+        List<Scores> parts = new ArrayList<>();
         for (String t : tasks) {
-            Scores s = evaluate(t);
-            id.putAll(s.id());
-            o.putAll(s.ood());
-            idN.putAll(s.idExamples());
-            oN.putAll(s.oodExamples());
+            parts.add(evaluate(t));
         }
-        return new Scores(id, o, idN, oN);
+        return Scores.combine(parts);
     }
 
     @Override
@@ -137,34 +130,42 @@ public final class ImageDemoSuite implements EvaluationSuite, dev.amalgam.merge.
     @Override
     public Scores evaluate(String taskId) {
         ImageTask task = ImageTask.byId(taskId);
-        double id = suite.evaluate(model, task, "test");
-        double natural = suite.evaluate(model, task, task.naturalOod());
-        double sum = 0;
+        String testSet = taskId + "/test";
+        Outcomes id = outcomes(task, "test");
+        Outcomes natural = outcomes(task, task.naturalOod());
+        // every corruption scores the clean test images: one fingerprint, per image the hits over the 7 corruptions
+        List<Outcomes> corrupted = new ArrayList<>();
         for (ImageSet s : corruptions.get(taskId)) {
-            sum += ZeroShot.accuracy(model, suite.head(task), s.nchw(), s.labels(), s.side());
+            corrupted.add(ImagePredictions.outcomes(model, suite.head(task), s, testSet));
         }
+        Outcomes corrupt = Outcomes.sum(corrupted.toArray(Outcomes[]::new));
+        String naturalColumn = taskId + "/" + task.naturalOod();
+        String corruptColumn = taskId + "/corruptions";
         Map<String, Double> o = new LinkedHashMap<>();
-        o.put(taskId + "/" + task.naturalOod(), natural);
-        o.put(taskId + "/corruptions", sum / corruptions.get(taskId).size());
-        int testN = corruptions.get(taskId).get(0).size();
+        o.put(naturalColumn, natural.mean());
+        o.put(corruptColumn, corrupt.mean());
         Map<String, Integer> oN = new LinkedHashMap<>();
-        oN.put(taskId + "/" + task.naturalOod(), examples(task, task.naturalOod()));
+        oN.put(naturalColumn, natural.size());
         // the mean over the corruptions of the same test images: n is the number of images (a conservative interval)
-        oN.put(taskId + "/corruptions", testN);
-        return new Scores(Map.of(taskId, id), o, Map.of(taskId, testN), oN);
+        oN.put(corruptColumn, corrupt.size());
+        Map<String, Outcomes> outcomes = new LinkedHashMap<>();
+        outcomes.put(taskId, id);
+        outcomes.put(Scores.oodKey(naturalColumn), natural);
+        outcomes.put(Scores.oodKey(corruptColumn), corrupt);
+        return new Scores(Map.of(taskId, id.mean()), o, Map.of(taskId, id.size()), oN, outcomes);
     }
 
-    /** Images in one split of a task (read once). */
-    private int examples(ImageTask task, String split) {
-        return splitSizes.computeIfAbsent(task.id() + "/" + split, k -> suite.gray(task, split).count());
+    /** Right or wrong per image of one split, scored with the task's frozen zero-shot head. */
+    private Outcomes outcomes(ImageTask task, String split) {
+        return ImagePredictions.outcomes(model, suite.head(task), suite.split(task, split), task.id() + "/" + split);
     }
 
     /** Zero-shot heads come from the frozen pre-trained text tower, so they never depend on the merged tasks. */
     @Override
     public Scores evaluateUnseen(String taskId) {
         ImageTask task = ImageTask.byId(taskId);
-        return new Scores(Map.of(taskId, suite.evaluate(model, task, "test")), Map.of(),
-                Map.of(taskId, examples(task, "test")), Map.of());
+        Outcomes o = outcomes(task, "test");
+        return new Scores(Map.of(taskId, o.mean()), Map.of(), Map.of(taskId, o.size()), Map.of(), Map.of(taskId, o));
     }
 
     /** Each task's {@code split} images with the frozen zero-shot heads, for the data-aware merges. */

@@ -70,7 +70,12 @@ public final class HtmlReport {
                             + "(largest); grey: n/a.</figcaption></figure>\n");
         }
         for (Table extra : report.tables()) {
-            sb.append("<h2>").append(Svg.esc(extra.name())).append("</h2>\n").append(table(extra));
+            sb.append("<h2>").append(Svg.esc(extra.name())).append("</h2>\n");
+            String note = ReportWriter.note(extra);
+            if (!note.isEmpty()) {
+                sb.append("<p class=\"note\">").append(Svg.esc(note)).append("</p>\n");
+            }
+            sb.append(table(extra));
         }
         return sb.append("</body></html>\n").toString();
     }

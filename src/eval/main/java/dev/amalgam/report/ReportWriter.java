@@ -55,9 +55,23 @@ public final class ReportWriter {
     private static String extraMarkdown(Report report) {
         StringBuilder sb = new StringBuilder();
         for (Table t : report.tables()) {
-            sb.append("\n## ").append(t.name()).append("\n\n").append(MarkdownTable.render(t, true));
+            sb.append("\n## ").append(t.name()).append("\n\n");
+            String note = note(t);
+            if (!note.isEmpty()) {
+                sb.append(note).append("\n\n");
+            }
+            sb.append(MarkdownTable.render(t, true));
         }
         return sb.toString();
+    }
+
+    /** What an extra table's numbers mean, shown above it in Markdown and HTML ("" when it needs no note). */
+    static String note(Table t) {
+        if (t.name().equals(NormalizedAccuracy.NAME)) {
+            return "Normalized accuracy in percent: the row's accuracy ÷ the individual fine-tune's, per task; "
+                    + "ID avg / OOD avg: the mean of those ratios over the tasks / OOD columns.";
+        }
+        return t.columnNames().contains("ID sig.") ? DifferenceTable.NOTE : "";
     }
 
     /** RFC 4180 CSV: a header row, fields quoted when they hold a comma, quote or line break; doubles via {@link Num#csv}. */

@@ -14,6 +14,7 @@ import dev.amalgam.merge.StreamingExecutor;
 import dev.amalgam.merge.TaskModulated;
 import dev.amalgam.merge.lwptv.Lwptv;
 import dev.amalgam.recipe.MergeRecipe;
+import dev.amalgam.report.Outcomes;
 import dev.amalgam.report.Saliency;
 
 import java.io.IOException;
@@ -45,6 +46,8 @@ final class CellEvaluator {
     private final Device device;
     /** Examples behind each accuracy of the cell being evaluated, keyed like results.csv's columns. */
     private final Map<String, Integer> examples = new LinkedHashMap<>();
+    /** Per-example outcomes of the cell being evaluated, keyed like {@link #examples}. */
+    private final Map<String, Outcomes> outcomes = new LinkedHashMap<>();
 
     CellEvaluator(EvaluationSuite suite, List<String> tasks, List<String> heldout, Path merges, Path masks, boolean keep,
                   Device device) {
@@ -63,6 +66,7 @@ final class CellEvaluator {
         Map<String, Double> ood = new LinkedHashMap<>();
         Map<String, Double> unseen = new LinkedHashMap<>();
         examples.clear();
+        outcomes.clear();
         String label = c.label();
         Saliency saliency = null;
         switch (c.kind()) {
@@ -84,7 +88,7 @@ final class CellEvaluator {
             default -> saliency = merged(c, id, ood, unseen);
         }
         return new CellResult(c, label, id, ood, unseen, (System.nanoTime() - start) / 1e9, saliency,
-                new LinkedHashMap<>(examples));
+                new LinkedHashMap<>(examples), new LinkedHashMap<>(outcomes));
     }
 
     private Saliency merged(Cell c, Map<String, Double> id, Map<String, Double> ood, Map<String, Double> unseen) {
@@ -183,6 +187,9 @@ final class CellEvaluator {
             if (n != null) {
                 examples.put("ood:" + RunReport.UNSEEN + h, n);
             }
+            if (s.outcomes().containsKey(h)) {
+                outcomes.put("ood:" + RunReport.UNSEEN + h, s.outcomes().get(h));
+            }
         }
     }
 
@@ -197,6 +204,7 @@ final class CellEvaluator {
         ood.putAll(s.ood());
         examples.putAll(s.idExamples());
         s.oodExamples().forEach((k, n) -> examples.put("ood:" + k, n));
+        outcomes.putAll(s.outcomes());
     }
 
     static void delete(Path p) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.amalgam.AmalgamException;
 import dev.amalgam.io.AtomicFiles;
 import dev.amalgam.io.Json;
+import dev.amalgam.report.OutcomesFile;
 import dev.amalgam.report.Saliency;
 
 import java.io.IOException;
@@ -16,7 +17,9 @@ import java.util.Map;
 
 /**
  * Finished cells as {@code <dir>/<id>.json}, written atomically (temp file then move), so a run
- * killed mid-cell leaves no half result and the next run recomputes only what is missing.
+ * killed mid-cell leaves no half result and the next run recomputes only what is missing. Their per-example
+ * outcomes go next to it, to {@code outcomes/<id>.bin} beside {@code <dir>} ({@link OutcomesFile}), written first,
+ * so a cell's JSON never exists without them.
  */
 public final class CellStore {
     private final Path dir;
@@ -27,6 +30,11 @@ public final class CellStore {
 
     public Path file(Cell c) {
         return dir.resolve(c.id() + ".json");
+    }
+
+    /** {@code <run>/outcomes/<id>.bin}. */
+    public Path outcomesFile(Cell c) {
+        return dir.resolveSibling("outcomes").resolve(c.id() + ".bin");
     }
 
     public boolean has(Cell c) {
@@ -50,6 +58,9 @@ public final class CellStore {
         if (r.saliency() != null) {
             m.put("saliency", Map.of("tasks", r.saliency().tasks(), "layers", r.saliency().layers(),
                     "values", r.saliency().values()));
+        }
+        if (!r.outcomes().isEmpty()) {
+            OutcomesFile.write(outcomesFile(c), r.outcomes());
         }
         try {
             Files.createDirectories(dir);
@@ -77,7 +88,8 @@ public final class CellStore {
         }
         String label = c.kind() == dev.amalgam.report.ResultTable.Kind.PRETRAINED ? n.path("label").asText(c.label()) : c.label();
         return new CellResult(c, label, scores(n.path("id_accuracy")), scores(n.path("ood_accuracy")),
-                scores(n.path("unseen_accuracy")), n.path("seconds").asDouble(), s, counts(n.path("examples")));
+                scores(n.path("unseen_accuracy")), n.path("seconds").asDouble(), s, counts(n.path("examples")),
+                OutcomesFile.read(outcomesFile(c)));
     }
 
     private static Map<String, Double> scores(JsonNode n) {

@@ -41,8 +41,10 @@ public final class RunEngine {
         long start = System.nanoTime();
         CellStore store = new CellStore(plan.out().resolve("cells"));
         TempDirs.sweep(plan.out().resolve("cells")); // cell files half-written by a killed run
+        TempDirs.sweep(plan.out().resolve("outcomes"));
         if (plan.fresh()) {
             CellEvaluator.delete(plan.out().resolve("cells"));
+            CellEvaluator.delete(plan.out().resolve("outcomes"));
         }
         List<Cell> todo = plan.cells().stream().filter(c -> !store.has(c)).toList();
         for (Cell c : plan.cells()) {

@@ -25,7 +25,7 @@ import java.util.TreeMap;
 /**
  * Turns finished cells into a {@link Report}: one result row per cell (held-out tasks as an extra
  * OOD block "unseen:TASK"), one "accuracy vs λ" chart per swept method entry, the first LwPTV
- * saliency matrix, and the cell table (id, params, averages, seconds).
+ * saliency matrix, the cell table (id, params, averages, seconds), and the {@link ComparisonTables}.
  */
 public final class RunReport {
     /** Swept keys preferred as the x axis, in order; otherwise the first swept key. */
@@ -74,8 +74,10 @@ public final class RunReport {
                 saliency = r.saliency();
             }
         }
-        return new Report(plan.title(), table, sweeps(plan, table, results), saliency,
-                List.of(cellTable(table, results, !plan.heldout().isEmpty())));
+        List<Table> tables = new ArrayList<>();
+        tables.add(cellTable(table, results, !plan.heldout().isEmpty()));
+        tables.addAll(ComparisonTables.of(table, results));
+        return new Report(plan.title(), table, sweeps(plan, table, results), saliency, tables);
     }
 
     /** Per method entry with a sweep: ID and OOD average against the axis value, one pair per other coordinate. */

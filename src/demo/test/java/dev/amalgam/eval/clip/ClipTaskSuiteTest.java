@@ -105,6 +105,18 @@ class ClipTaskSuiteTest {
             assertAccuracy("eurosat/ood", refPre, "eurosat", eurosatOod.images(), eurosatOod.labels(), null,
                     range(12), s.ood().get("eurosat/ood"));
             assertEquals(0.5, s.ood().get("eurosat/ood"), 1.0 / 12 + 1e-12);
+            // per-example outcomes behind every column; a corrupted copy of a test set shares its fingerprint
+            for (String t : TinyClipTasks.TASKS) {
+                assertEquals(s.id().get(t), s.outcomes().get(t).mean(), 1e-12, t);
+                for (String c : CORRUPTIONS) {
+                    dev.amalgam.report.Outcomes o = s.outcomes().get("ood:" + t + "/" + c);
+                    assertEquals(s.ood().get(t + "/" + c), o.mean(), 1e-12, t + "/" + c);
+                    assertTrue(o.pairsWith(s.outcomes().get(t)), t + "/" + c);
+                }
+            }
+            dev.amalgam.report.Outcomes natural = s.outcomes().get("ood:eurosat/ood");
+            assertEquals(12, natural.size());
+            assertFalse(natural.examples().equals(s.outcomes().get("eurosat").examples()));
         }
     }
 

@@ -93,18 +93,11 @@ public final class Evaluation implements AutoCloseable {
     /** Loads these weights and scores the given tasks. */
     public EvaluationSuite.Scores evaluate(TensorSource weights, List<String> which) {
         suite().setWeights(weights);
-        Map<String, Double> id = new LinkedHashMap<>();
-        Map<String, Double> ood = new LinkedHashMap<>();
-        Map<String, Integer> idN = new LinkedHashMap<>();
-        Map<String, Integer> oodN = new LinkedHashMap<>();
+        List<EvaluationSuite.Scores> parts = new java.util.ArrayList<>();
         for (String t : which) {
-            EvaluationSuite.Scores s = suite.evaluate(t);
-            id.putAll(s.id());
-            ood.putAll(s.ood());
-            idN.putAll(s.idExamples());
-            oodN.putAll(s.oodExamples());
+            parts.add(suite.evaluate(t));
         }
-        return new EvaluationSuite.Scores(id, ood, idN, oodN);
+        return EvaluationSuite.Scores.combine(parts);
     }
 
     @Override

@@ -8,7 +8,6 @@ import dev.amalgam.eval.datasets.Example;
 import dev.amalgam.eval.datasets.Splits;
 import dev.amalgam.model.heads.HeadCache;
 import dev.amalgam.model.heads.ZeroShotHead;
-import dev.amalgam.eval.metrics.Accuracy;
 import dev.amalgam.eval.run.EvaluationSuite;
 import dev.amalgam.eval.suites.LocalTaskData;
 import dev.amalgam.eval.suites.SuiteCatalog;
@@ -20,6 +19,7 @@ import dev.amalgam.model.HfConfig;
 import dev.amalgam.model.HfModelBlock;
 import dev.amalgam.model.registry.ModelRegistry;
 import dev.amalgam.model.clip.ClipModel;
+import dev.amalgam.report.Outcomes;
 import dev.amalgam.tensor.TensorBridge;
 
 import java.nio.file.Files;
@@ -272,18 +272,11 @@ public final class ClipTaskSuite implements EvaluationSuite, dev.amalgam.merge.d
 
     /** Every task's scores with the current weights. */
     public Scores evaluateAll() {
-        Map<String, Double> id = new LinkedHashMap<>();
-        Map<String, Double> ood = new LinkedHashMap<>();
-        Map<String, Integer> idN = new LinkedHashMap<>();
-        Map<String, Integer> oodN = new LinkedHashMap<>();
+        List<Scores> parts = new java.util.ArrayList<>();
         for (String t : tasks) {
-            Scores s = evaluate(t);
-            id.putAll(s.id());
-            ood.putAll(s.ood());
-            idN.putAll(s.idExamples());
-            oodN.putAll(s.oodExamples());
+            parts.add(evaluate(t));
         }
-        return new Scores(id, ood, idN, oodN);
+        return Scores.combine(parts);
     }
 
     /** Writes the vision tower and visual projection; the text tower stays frozen (heads are built). */
@@ -322,18 +315,28 @@ public final class ClipTaskSuite implements EvaluationSuite, dev.amalgam.merge.d
         int[] labels = labels(d, idx);
         Map<String, Double> ood = new LinkedHashMap<>();
         Map<String, Integer> oodN = new LinkedHashMap<>();
-        double id = Accuracy.of(ClipImageScorer.classify(clean(d, idx), head), labels);
+        Map<String, Outcomes> outcomes = new LinkedHashMap<>();
+        // the corrupted copies score the clean test examples: one fingerprint, resampled together (docs/run.md)
+        String testSet = Outcomes.fingerprint(task + "/test", labels, idx);
+        Outcomes id = Outcomes.of(ClipImageScorer.classify(clean(d, idx), head), labels, testSet);
+        outcomes.put(task, id);
         for (String c : o.corruptions()) {
-            ood.put(task + "/" + c, Accuracy.of(scorer.predict(d, idx, head, c, o.severity()), labels));
+            Outcomes oc = Outcomes.of(scorer.predict(d, idx, head, c, o.severity()), labels, testSet);
+            ood.put(task + "/" + c, oc.mean());
             oodN.put(task + "/" + c, idx.length);
+            outcomes.put(Scores.oodKey(task + "/" + c), oc);
         }
         Dataset<? extends Example> n = natural.get(task);
         if (n != null) {
             int[] ni = naturalIdx.get(task);
-            ood.put(task + "/" + NATURAL_SPLIT, Accuracy.of(ClipImageScorer.classify(clean(n, ni), head), labels(n, ni)));
+            int[] nl = labels(n, ni);
+            Outcomes on = Outcomes.of(ClipImageScorer.classify(clean(n, ni), head), nl,
+                    Outcomes.fingerprint(task + "/" + NATURAL_SPLIT, nl, ni));
+            ood.put(task + "/" + NATURAL_SPLIT, on.mean());
             oodN.put(task + "/" + NATURAL_SPLIT, ni.length);
+            outcomes.put(Scores.oodKey(task + "/" + NATURAL_SPLIT), on);
         }
-        return new Scores(Map.of(task, id), ood, Map.of(task, idx.length), oodN);
+        return new Scores(Map.of(task, id.mean()), ood, Map.of(task, idx.length), oodN, outcomes);
     }
 
     /**
@@ -352,8 +355,10 @@ public final class ClipTaskSuite implements EvaluationSuite, dev.amalgam.merge.d
         }
         Dataset<? extends Example> d = test.get(task);
         int[] idx = testIdx.get(task);
-        double acc = Accuracy.of(ClipImageScorer.classify(clean(d, idx), heads.get(task)), labels(d, idx));
-        return new Scores(Map.of(task, acc), Map.of(), Map.of(task, idx.length), Map.of());
+        int[] labels = labels(d, idx);
+        Outcomes acc = Outcomes.of(ClipImageScorer.classify(clean(d, idx), heads.get(task)), labels,
+                Outcomes.fingerprint(task + "/test", labels, idx));
+        return new Scores(Map.of(task, acc.mean()), Map.of(), Map.of(task, idx.length), Map.of(), Map.of(task, acc));
     }
 
     /** Clean-image features; with the pre-trained vision weights loaded, through the on-disk feature cache. */

@@ -69,18 +69,49 @@ public interface EvaluationSuite extends AutoCloseable {
     /**
      * ID accuracy per task and OOD accuracy per column, and how many examples each was measured on
      * (keys as in {@code id} / {@code ood}; a missing key means unknown). Reports use the counts for
-     * n and the 95 % interval of each accuracy.
+     * n and the 95 % interval of each accuracy. {@code outcomes}: the per-example outcomes behind each
+     * accuracy, keyed like results.csv's columns ({@code <task>}, {@code ood:<column>}); a missing key means
+     * the suite did not keep them, and the paired-bootstrap intervals that need them are left out.
      */
     record Scores(Map<String, Double> id, Map<String, Double> ood, Map<String, Integer> idExamples,
-                  Map<String, Integer> oodExamples) {
+                  Map<String, Integer> oodExamples, Map<String, dev.amalgam.report.Outcomes> outcomes) {
         public Scores {
             idExamples = idExamples == null ? Map.of() : idExamples;
             oodExamples = oodExamples == null ? Map.of() : oodExamples;
+            outcomes = outcomes == null ? Map.of() : outcomes;
+        }
+
+        /** Scores without per-example outcomes. */
+        public Scores(Map<String, Double> id, Map<String, Double> ood, Map<String, Integer> idExamples,
+                      Map<String, Integer> oodExamples) {
+            this(id, ood, idExamples, oodExamples, Map.of());
         }
 
         /** Scores without example counts. */
         public Scores(Map<String, Double> id, Map<String, Double> ood) {
             this(id, ood, Map.of(), Map.of());
+        }
+
+        /** The parts' scores, counts and outcomes together (e.g. every task's, evaluated one after the other). */
+        public static Scores combine(java.util.List<Scores> parts) {
+            Map<String, Double> id = new java.util.LinkedHashMap<>();
+            Map<String, Double> ood = new java.util.LinkedHashMap<>();
+            Map<String, Integer> idN = new java.util.LinkedHashMap<>();
+            Map<String, Integer> oodN = new java.util.LinkedHashMap<>();
+            Map<String, dev.amalgam.report.Outcomes> outcomes = new java.util.LinkedHashMap<>();
+            for (Scores s : parts) {
+                id.putAll(s.id());
+                ood.putAll(s.ood());
+                idN.putAll(s.idExamples());
+                oodN.putAll(s.oodExamples());
+                outcomes.putAll(s.outcomes());
+            }
+            return new Scores(id, ood, idN, oodN, outcomes);
+        }
+
+        /** The results.csv column key of an OOD column's outcomes. */
+        public static String oodKey(String column) {
+            return "ood:" + column;
         }
     }
 }

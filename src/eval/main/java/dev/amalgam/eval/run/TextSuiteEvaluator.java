@@ -5,13 +5,13 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import dev.amalgam.AmalgamException;
 import dev.amalgam.model.heads.LinearHead;
-import dev.amalgam.eval.metrics.Accuracy;
 import dev.amalgam.io.Checkpoint;
 import dev.amalgam.io.Checkpoints;
 import dev.amalgam.io.TensorSource;
 import dev.amalgam.model.bert.BertConfig;
 import dev.amalgam.model.bert.BertEncoder;
 import dev.amalgam.model.bert.BertPooling;
+import dev.amalgam.report.Outcomes;
 import dev.amalgam.tensor.TensorBridge;
 import dev.amalgam.train.LabeledBatch;
 import dev.amalgam.train.TextTask;
@@ -147,12 +147,18 @@ public final class TextSuiteEvaluator implements AutoCloseable {
 
     /** Accuracy of {@code head} on the current weights. */
     public double accuracy(String task, String split, LinearHead head) {
+        return outcomes(task, split, head).mean();
+    }
+
+    /** Per example, whether {@code head} on the current weights is right; the split fingerprinted by task, split and labels. */
+    public Outcomes outcomes(String task, String split, LinearHead head) {
         float[][] f = features(task, split);
         int[] pred = new int[f.length];
         for (int i = 0; i < f.length; i++) {
             pred[i] = argmax(head.logits(f[i]));
         }
-        return Accuracy.of(pred, labels(task, split));
+        int[] y = labels(task, split);
+        return Outcomes.of(pred, y, Outcomes.fingerprint(task + "/" + split, y));
     }
 
     static int argmax(float[] v) {

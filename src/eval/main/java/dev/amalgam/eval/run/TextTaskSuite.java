@@ -4,9 +4,11 @@ import dev.amalgam.model.heads.LinearHead;
 import dev.amalgam.io.Checkpoint;
 import dev.amalgam.io.Checkpoints;
 import dev.amalgam.io.TensorSource;
+import dev.amalgam.report.Outcomes;
 import dev.amalgam.train.FineTunedHead;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -98,14 +100,11 @@ public final class TextTaskSuite implements EvaluationSuite, dev.amalgam.merge.d
 
     @Override
     public Scores pretrainedScores() {
-        Map<String, Double> id = new LinkedHashMap<>();
-        Map<String, Double> ood = new LinkedHashMap<>();
+        List<Scores> parts = new ArrayList<>();
         for (String t : tasks) {
-            LinearHead probe = probe(t);
-            id.put(t, ev.accuracy(t, "test", probe));
-            ood.put(t, ev.accuracy(t, "ood", probe));
+            parts.add(scored(t, probe(t)));
         }
-        return new Scores(id, ood, examples("test"), examples("ood"));
+        return Scores.combine(parts);
     }
 
     @Override
@@ -122,14 +121,11 @@ public final class TextTaskSuite implements EvaluationSuite, dev.amalgam.merge.d
         try (Checkpoint c = Checkpoints.open(multiTask)) {
             setWeights(c);
         }
-        Map<String, Double> id = new LinkedHashMap<>();
-        Map<String, Double> ood = new LinkedHashMap<>();
+        List<Scores> parts = new ArrayList<>();
         for (String t : tasks) {
-            LinearHead head = FineTunedHead.read(multiTask, t).toLinearHead();
-            id.put(t, ev.accuracy(t, "test", head));
-            ood.put(t, ev.accuracy(t, "ood", head));
+            parts.add(scored(t, FineTunedHead.read(multiTask, t).toLinearHead()));
         }
-        return Optional.of(new Scores(id, ood, examples("test"), examples("ood")));
+        return Optional.of(Scores.combine(parts));
     }
 
     /** Linear probe fitted on the current (frozen) encoder's features of {@code task}'s train split. */
@@ -144,8 +140,8 @@ public final class TextTaskSuite implements EvaluationSuite, dev.amalgam.merge.d
         if (!heads.containsKey(task)) {
             throw new dev.amalgam.AmalgamException("text suite has no task '" + task + "'; tasks: " + tasks);
         }
-        return new Scores(Map.of(task, ev.accuracy(task, "test", probe(task))), Map.of(),
-                Map.of(task, ev.labels(task, "test").length), Map.of());
+        Outcomes o = ev.outcomes(task, "test", probe(task));
+        return new Scores(Map.of(task, o.mean()), Map.of(), Map.of(task, o.size()), Map.of(), Map.of(task, o));
     }
 
     @Override
@@ -155,16 +151,15 @@ public final class TextTaskSuite implements EvaluationSuite, dev.amalgam.merge.d
 
     @Override
     public Scores evaluate(String task) {
-        return new Scores(Map.of(task, ev.accuracy(task, "test", heads.get(task))),
-                Map.of(task, ev.accuracy(task, "ood", heads.get(task))),
-                Map.of(task, ev.labels(task, "test").length), Map.of(task, ev.labels(task, "ood").length));
+        return scored(task, heads.get(task));
     }
 
-    /** Examples per task in {@code split} (after the eval cap). */
-    private Map<String, Integer> examples(String split) {
-        Map<String, Integer> m = new LinkedHashMap<>();
-        tasks.forEach(t -> m.put(t, ev.labels(t, split).length));
-        return m;
+    /** ID (test) and OOD scores of {@code task} with {@code head} on the current encoder, with their per-example outcomes. */
+    private Scores scored(String task, LinearHead head) {
+        Outcomes id = ev.outcomes(task, "test", head);
+        Outcomes ood = ev.outcomes(task, "ood", head);
+        return new Scores(Map.of(task, id.mean()), Map.of(task, ood.mean()), Map.of(task, id.size()),
+                Map.of(task, ood.size()), Map.of(task, id, Scores.oodKey(task), ood));
     }
 
     /** Each task's {@code split} sentences tokenised on demand, with the fine-tuned heads, for the data-aware merges. */

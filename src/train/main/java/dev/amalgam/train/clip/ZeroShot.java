@@ -76,24 +76,34 @@ public final class ZeroShot {
 
     /** Top-1 accuracy of {@code vision} + {@code head} on normalised NCHW images. */
     public static double accuracy(ClipModel vision, ZeroShotHead head, float[] nchw, int[] labels, int side) {
-        int per = 3 * side * side;
+        int[] pred = predictions(vision, head, nchw, labels.length, side);
         int correct = 0;
+        for (int i = 0; i < pred.length; i++) {
+            if (pred[i] == labels[i]) {
+                correct++;
+            }
+        }
+        return labels.length == 0 ? Double.NaN : (double) correct / labels.length;
+    }
+
+    /** The class of highest logit for each of the {@code n} normalised NCHW images, {@link #BATCH} at a time. */
+    public static int[] predictions(ClipModel vision, ZeroShotHead head, float[] nchw, int n, int side) {
+        int per = 3 * side * side;
+        int[] out = new int[n];
         try (NDManager m = vision.manager().newSubManager()) {
             NDArray w = scaledWeights(head, m);
-            for (int from = 0; from < labels.length; from += BATCH) {
-                int to = Math.min(labels.length, from + BATCH);
+            for (int from = 0; from < n; from += BATCH) {
+                int to = Math.min(n, from + BATCH);
                 try (NDManager step = m.newSubManager()) {
                     float[] part = java.util.Arrays.copyOfRange(nchw, from * per, to * per);
                     long[] pred = logits(vision, pixels(part, side, step), w).argMax(1)
                             .toType(ai.djl.ndarray.types.DataType.INT64, false).toLongArray();
                     for (int i = 0; i < pred.length; i++) {
-                        if (pred[i] == labels[from + i]) {
-                            correct++;
-                        }
+                        out[from + i] = (int) pred[i];
                     }
                 }
             }
         }
-        return labels.length == 0 ? Double.NaN : (double) correct / labels.length;
+        return out;
     }
 }
