@@ -7,6 +7,7 @@ import dev.amalgam.model.heads.PromptTemplates;
 import dev.amalgam.model.heads.TextEmbedder;
 import dev.amalgam.model.Tokenizers;
 import dev.amalgam.model.clip.ClipModel;
+import dev.amalgam.model.clip.ClipZeroShot;
 
 import java.nio.file.Path;
 import java.util.ArrayList;

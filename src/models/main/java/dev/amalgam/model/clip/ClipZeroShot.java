@@ -1,11 +1,10 @@
-package dev.amalgam.eval.clip;
+package dev.amalgam.model.clip;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import dev.amalgam.model.heads.ZeroShotHead;
 import dev.amalgam.model.Tokenizers;
-import dev.amalgam.model.clip.ClipModel;
 
 import java.nio.file.Path;
 import java.util.List;
