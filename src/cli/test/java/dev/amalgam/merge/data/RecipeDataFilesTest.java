@@ -138,6 +138,13 @@ class RecipeDataFilesTest {
         assertTrue(o.err().contains("models[1]: has no data: block but other models do"), o.err());
     }
 
+    /** The tiny CLIP as clip-base and two noisy fine-tunes, clip-a and clip-b; returns clip-base. */
+    Path clipFineTunes() throws IOException {
+        perturbed(TinyClipTasks.FIXTURE, "clip-a", 1, 0.05);
+        perturbed(TinyClipTasks.FIXTURE, "clip-b", 2, 0.05);
+        return perturbed(TinyClipTasks.FIXTURE, "clip-base", 0, 0);
+    }
+
     /** Random RGB images of assorted sizes (the eval transforms resize and crop them), nested folders included. */
     void images(Path dir, int n, long seed) throws IOException {
         Random r = new Random(seed);
@@ -158,9 +165,7 @@ class RecipeDataFilesTest {
 
     @Test
     void clipFineTunesMergeFromImageFoldersAndFisherWithoutHeadsIsRefused() throws IOException {
-        perturbed(TinyClipTasks.FIXTURE, "clip-base", 0, 0);
-        perturbed(TinyClipTasks.FIXTURE, "clip-a", 1, 0.05);
-        perturbed(TinyClipTasks.FIXTURE, "clip-b", 2, 0.05);
+        clipFineTunes();
         images(root.resolve("imgs-a"), 7, 4);
         images(root.resolve("imgs-b"), 5, 5);
         for (String method : List.of("regmean", "regmean_plusplus", "fisher_merging")) {
@@ -204,7 +209,7 @@ class RecipeDataFilesTest {
      */
     @Test
     void clipFoldersThatNameTheirClassesGetZeroShotHeadsForFisherAndAdaMerging() throws IOException {
-        Path base = perturbed(TinyClipTasks.FIXTURE, "clip-base", 0, 0);
+        Path base = clipFineTunes();
         images(root.resolve("imgs-a"), 7, 4);
         Path headless = Files.writeString(root.resolve("headless.yaml"), "merge_method: fisher_merging\nbase_model: clip-base\n"
                 + "models:\n  - {model: clip-a, data: {folder: imgs-a, classes: [cat, dog]}}\n  - {model: clip-b, data: {folder: imgs-a}}\n");
@@ -213,8 +218,6 @@ class RecipeDataFilesTest {
         assertTrue(noTokenizer.err().contains(headless + ": models[0].data.classes: " + base.resolve("tokenizer.json")
                 + " not found (a zero-shot head is built with the base model's text tower and tokenizer)"), noTokenizer.err());
         Files.copy(TinyClipTasks.FIXTURE.getParent().getParent().resolve("tokenizers/clip/tokenizer.json"), base.resolve("tokenizer.json"));
-        perturbed(TinyClipTasks.FIXTURE, "clip-a", 1, 0.05);
-        perturbed(TinyClipTasks.FIXTURE, "clip-b", 2, 0.05);
         images(root.resolve("imgs-b"), 5, 5);
         String models = "models:\n  - {model: clip-a, data: {folder: imgs-a, classes: [cat, dog]}}\n"
                 + "  - {model: clip-b, data: {folder: imgs-b, classes: [red, green, blue], templates: ['a {} thing', 'the {}']}}\n";
@@ -254,9 +257,7 @@ class RecipeDataFilesTest {
 
     @Test
     void zeroShotHeadKeysAreCheckedWithOneLineNamingTheKey() throws IOException {
-        perturbed(TinyClipTasks.FIXTURE, "clip-base", 0, 0);
-        perturbed(TinyClipTasks.FIXTURE, "clip-a", 1, 0.05);
-        perturbed(TinyClipTasks.FIXTURE, "clip-b", 2, 0.05);
+        clipFineTunes();
         images(root.resolve("imgs"), 4, 4);
         Path recipe = root.resolve("bad.yaml");
         String[][] cases = {
