@@ -1,4 +1,4 @@
-package dev.amalgam.demo.data;
+package dev.amalgam.eval.datasets.text;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.Charset;

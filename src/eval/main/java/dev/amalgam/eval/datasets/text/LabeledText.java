@@ -1,4 +1,4 @@
-package dev.amalgam.demo.data;
+package dev.amalgam.eval.datasets.text;
 
 /**
  * One example of a text classification task.
