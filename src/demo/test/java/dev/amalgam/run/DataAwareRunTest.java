@@ -98,7 +98,7 @@ class DataAwareRunTest {
     private void assertRowIsTheMergeDoneApart(ResultTable.Row row, DemoMethods.Method m, Map<String, Object> lwptv,
                                               Evaluation apart) throws IOException {
         assertEquals(m.label() + (lwptv == null ? "" : " + LwPTV"), row.method());
-        String name = m.name() + (lwptv == null ? "" : "-lwptv");
+        String name = row.method().replace("+", "p").replaceAll("[^A-Za-z0-9]+", "-");
         StringBuilder yaml = new StringBuilder("merge_method: " + m.name() + "\nbase_model: pretrained\nmodels:\n");
         TinyTextZoo.TASKS.forEach(t -> yaml.append("  - {model: models/").append(t).append(", name: ").append(t).append("}\n"));
         yaml.append("parameters: {");

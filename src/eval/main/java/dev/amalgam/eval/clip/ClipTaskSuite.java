@@ -168,7 +168,7 @@ public final class ClipTaskSuite implements EvaluationSuite, dev.amalgam.merge.d
         String key = HeadCache.key(textId, spec.classes(), spec.templates(), logitScale);
         return new HeadCache(o.cacheDir()).getOrBuild(key, () -> {
             headsBuilt++;
-            return ZeroShotHead.build(BatchedTextEmbedder.forTask(model, o.pretrainedDir(), spec.classes(), spec.templates()),
+            return ZeroShotHead.build(ClipTextEmbedder.precomputed(model, o.pretrainedDir(), spec.classes(), spec.templates()),
                     spec.classes(), spec.templates(), logitScale);
         });
     }
