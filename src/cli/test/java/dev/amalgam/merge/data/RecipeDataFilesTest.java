@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -175,6 +176,7 @@ class RecipeDataFilesTest {
                 continue;
             }
             assertEquals(0, o.code(), method + ": " + o.err());
+            assertFalse(o.err().contains("split="), "file data has no split: " + o.err());
             try (Checkpoint c = Checkpoints.open(out)) {
                 assertTrue(c.contains("vision_model.encoder.layers.1.mlp.fc2.weight"));
             }
@@ -192,5 +194,86 @@ class RecipeDataFilesTest {
         o = CliConsistencyTest.run("merge", recipe.toString(), "--out", root.resolve("never").toString());
         assertEquals(2, o.code(), o.err());
         assertTrue(o.err().contains(recipe + ": models[0].data.folder: " + root.resolve("no-images") + ": no images"), o.err());
+    }
+
+    /**
+     * A folder that names its classes gets a zero-shot head, so Fisher merging and AdaMerging run on it.
+     * Fisher merging is a per-element convex combination Σ_t c_t F_t θ_t / Σ_t c_t F_t: every merged value lies
+     * between the fine-tunes' values. The text tower gets no gradient (the heads are fixed), so there the
+     * Fisher floor is the same for every task and the merge is the plain average (1/T) Σ_t θ_t.
+     */
+    @Test
+    void clipFoldersThatNameTheirClassesGetZeroShotHeadsForFisherAndAdaMerging() throws IOException {
+        Path base = perturbed(TinyClipTasks.FIXTURE, "clip-base", 0, 0);
+        images(root.resolve("imgs-a"), 7, 4);
+        Path headless = Files.writeString(root.resolve("headless.yaml"), "merge_method: fisher_merging\nbase_model: clip-base\n"
+                + "models:\n  - {model: clip-a, data: {folder: imgs-a, classes: [cat, dog]}}\n  - {model: clip-b, data: {folder: imgs-a}}\n");
+        Out noTokenizer = CliConsistencyTest.run("merge", headless.toString(), "--out", root.resolve("never").toString());
+        assertEquals(2, noTokenizer.code(), noTokenizer.err());
+        assertTrue(noTokenizer.err().contains(headless + ": models[0].data.classes: " + base.resolve("tokenizer.json")
+                + " not found (a zero-shot head is built with the base model's text tower and tokenizer)"), noTokenizer.err());
+        Files.copy(TinyClipTasks.FIXTURE.getParent().getParent().resolve("tokenizers/clip/tokenizer.json"), base.resolve("tokenizer.json"));
+        perturbed(TinyClipTasks.FIXTURE, "clip-a", 1, 0.05);
+        perturbed(TinyClipTasks.FIXTURE, "clip-b", 2, 0.05);
+        images(root.resolve("imgs-b"), 5, 5);
+        String models = "models:\n  - {model: clip-a, data: {folder: imgs-a, classes: [cat, dog]}}\n"
+                + "  - {model: clip-b, data: {folder: imgs-b, classes: [red, green, blue], templates: ['a {} thing', 'the {}']}}\n";
+        Path recipe = Files.writeString(root.resolve("fisher.yaml"), "merge_method: fisher_merging\nbase_model: clip-base\n"
+                + models + "parameters: {examples: 6, batch_size: 4}\n");
+        Path out = root.resolve("out-fisher");
+        Out o = CliConsistencyTest.run("merge", recipe.toString(), "--out", out.toString());
+        assertEquals(0, o.code(), o.err());
+        assertFalse(o.err().contains("split="), o.err());
+        int moved = 0;
+        try (Checkpoint merged = Checkpoints.open(out); Checkpoint a = Checkpoints.open(root.resolve("clip-a"));
+             Checkpoint b = Checkpoints.open(root.resolve("clip-b"))) {
+            for (String n : merged.names()) {
+                float[] m = TinyClipTasks.values(merged, n);
+                float[] x = TinyClipTasks.values(a, n);
+                float[] y = TinyClipTasks.values(b, n);
+                for (int i = 0; i < m.length; i++) {
+                    float lo = Math.min(x[i], y[i]);
+                    float hi = Math.max(x[i], y[i]);
+                    float tol = 1e-6f * Math.max(1f, Math.abs(hi));
+                    assertTrue(m[i] >= lo - tol && m[i] <= hi + tol, n + "[" + i + "] = " + m[i] + " outside [" + lo + ", " + hi + "]");
+                    if (n.startsWith("text_model.")) {
+                        assertEquals((x[i] + y[i]) / 2, m[i], 1e-6f * Math.max(1f, Math.abs(m[i])), n + "[" + i + "]");
+                    } else if (Math.abs(m[i] - (x[i] + y[i]) / 2) > 1e-4f) {
+                        moved++;
+                    }
+                }
+            }
+        }
+        assertTrue(moved > 100, "the vision tower's Fisher weights should move it off the average; " + moved + " values moved");
+        Files.writeString(recipe, "merge_method: adamerging\nbase_model: clip-base\n" + models
+                + "parameters: {steps: 2, batch_size: 4, granularity: task}\n");
+        o = CliConsistencyTest.run("merge", recipe.toString(), "--out", root.resolve("out-ada").toString());
+        assertEquals(0, o.code(), o.err());
+        assertTrue(o.err().contains("data=models[].data"), o.err());
+    }
+
+    @Test
+    void zeroShotHeadKeysAreCheckedWithOneLineNamingTheKey() throws IOException {
+        perturbed(TinyClipTasks.FIXTURE, "clip-base", 0, 0);
+        perturbed(TinyClipTasks.FIXTURE, "clip-a", 1, 0.05);
+        perturbed(TinyClipTasks.FIXTURE, "clip-b", 2, 0.05);
+        images(root.resolve("imgs"), 4, 4);
+        Path recipe = root.resolve("bad.yaml");
+        String[][] cases = {
+                {"{folder: imgs, task: cifar10, classes: [a, b]}", "models[0].data.task: a suite task brings its own classes"},
+                {"{folder: imgs, templates: ['a {}']}", "models[0].data.templates: give classes too"},
+                {"{folder: imgs, task: no_such_task}", "models[0].data.task: unknown task 'no_such_task'"},
+                {"{folder: imgs, classes: [a]}", "models[0].data.classes: expected a list of at least 2 strings"},
+                {"{folder: imgs, classes: [a, a]}", "models[0].data.classes: a class is named twice"},
+                {"{folder: imgs, classes: [a, b], templates: [no placeholder]}", "models[0].data.templates: 'no placeholder' has no {}"},
+        };
+        for (String[] c : cases) {
+            Files.writeString(recipe, "merge_method: fisher_merging\nbase_model: clip-base\nmodels:\n  - {model: clip-a, data: "
+                    + c[0] + "}\n  - {model: clip-b, data: {folder: imgs, task: cifar10}}\n");
+            Out o = CliConsistencyTest.run("merge", recipe.toString(), "--out", root.resolve("never").toString());
+            assertEquals(2, o.code(), c[0] + ": " + o.err());
+            assertTrue(o.err().contains(recipe + ": " + c[1]), c[0] + ": " + o.err());
+            assertTrue(Files.notExists(root.resolve("never")));
+        }
     }
 }

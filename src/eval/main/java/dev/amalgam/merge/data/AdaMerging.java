@@ -88,7 +88,7 @@ public final class AdaMerging extends DataAwareMethod {
     @Override
     public String describe() {
         return NAME + "(granularity=" + (layerWise ? "layer" : "task") + ", init=" + init + ", lr=" + lr + ", steps="
-                + steps + ", clamp=" + clamp + ", batch_size=" + batchSize() + ", split=" + split() + ", seed=" + seed + ")";
+                + steps + ", clamp=" + clamp + ", batch_size=" + batchSize() + ", " + source() + ", seed=" + seed + ")";
     }
 
     @Override

@@ -37,8 +37,8 @@ public final class ClipZeroShotModel implements DataModel {
 
     @Override
     public String noLogits(String task) {
-        return heads.containsKey(task) ? null : "task '" + task + "' has images but no zero-shot head (a recipe's data: "
-                + "folder gives RegMean and RegMean++ their inputs only)";
+        return heads.containsKey(task) ? null : "task '" + task + "' has images but no zero-shot head: name its classes in "
+                + "its data block (task: NAME, or classes: [...]; docs/merging.md#data-aware-methods)";
     }
 
     @Override

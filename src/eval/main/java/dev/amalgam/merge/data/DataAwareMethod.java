@@ -60,6 +60,15 @@ public abstract class DataAwareMethod implements MergeMethod {
         return split;
     }
 
+    /** Where the examples come from, for {@link #describe}: the suite's split, or the recipe's files. */
+    protected String source() {
+        return fromFiles() ? "data=models[].data" : "split=" + split;
+    }
+
+    private boolean fromFiles() {
+        return dataSpec instanceof java.util.Map<?, ?> m && m.containsKey("tasks");
+    }
+
     public int examples() {
         return examples;
     }

@@ -56,7 +56,7 @@ public final class FisherMerging extends DataAwareMethod {
     @Override
     public String describe() {
         return NAME + "(normalize=" + normalize + ", min_fisher=" + minFisher + ", examples=" + examples()
-                + ", batch_size=" + batchSize() + ", split=" + split() + ")";
+                + ", batch_size=" + batchSize() + ", " + source() + ")";
     }
 
     @Override

@@ -47,7 +47,7 @@ public class RegMean extends DataAwareMethod {
 
     @Override
     public String describe() {
-        return name() + "(alpha=" + alpha + ", examples=" + examples() + ", batch_size=" + batchSize() + ", split=" + split() + ")";
+        return name() + "(alpha=" + alpha + ", examples=" + examples() + ", batch_size=" + batchSize() + ", " + source() + ")";
     }
 
     @Override

@@ -17,7 +17,8 @@ import java.util.Set;
  * paths, the base model's kind), opened when the merge runs ({@link TaskDataOpener}).
  */
 public final class TaskDataFiles {
-    static final Set<String> KEYS = Set.of("folder", "file", "jsonl", "field", "limit", "seed", "max_length");
+    static final Set<String> KEYS = Set.of("folder", "file", "jsonl", "field", "limit", "seed", "max_length",
+            "task", "classes", "templates");
     static final Set<String> DECODERS = Set.of("gpt2", "llama", "mistral", "qwen2");
     static final Set<String> ENCODERS = Set.of("bert");
     static final int DEFAULT_MAX_LENGTH = 128;
@@ -39,7 +40,18 @@ public final class TaskDataFiles {
         }
         String type = modelType(base, where);
         Map<String, Object> tasks = new LinkedHashMap<>();
-        blocks.forEach((task, b) -> tasks.put(task, block(b.getKey(), where + ": " + b.getValue(), baseDir, type)));
+        blocks.forEach((task, b) -> {
+            Map<String, Object> block = block(b.getKey(), where + ": " + b.getValue(), baseDir, type);
+            if (block.containsKey("head")) {
+                Path dir = Files.isDirectory(base) ? base : base.getParent();
+                if (!Files.isRegularFile(dir.resolve("tokenizer.json"))) {
+                    String k = b.getKey().has("task") ? "task" : "classes";
+                    throw new AmalgamException(where + ": " + b.getValue() + "." + k + ": " + dir.resolve("tokenizer.json")
+                            + " not found (a zero-shot head is built with the base model's text tower and tokenizer)");
+                }
+            }
+            tasks.put(task, block);
+        });
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("tasks", tasks);
         Map<String, String> dirs = new LinkedHashMap<>();
@@ -100,6 +112,15 @@ public final class TaskDataFiles {
             throw new AmalgamException(key + ".max_length: only text is tokenised");
         }
         Map<String, Object> out = new LinkedHashMap<>();
+        if (image) {
+            ImageFolderHeads.parse(node, key).ifPresent(h -> out.put("head", h));
+        } else {
+            for (String k2 : ImageFolderHeads.KEYS) {
+                if (node.has(k2)) {
+                    throw new AmalgamException(key + "." + k2 + ": only a folder of images gets a zero-shot head");
+                }
+            }
+        }
         out.put("kind", kind);
         out.put("path", path.toString());
         out.put("key", k);

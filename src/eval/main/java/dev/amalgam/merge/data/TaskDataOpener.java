@@ -4,6 +4,7 @@ import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.ndarray.NDManager;
 import dev.amalgam.AmalgamException;
 import dev.amalgam.model.heads.ZeroShotHead;
+import dev.amalgam.eval.clip.ClipZeroShot;
 import dev.amalgam.eval.transforms.ClipPreprocess;
 import dev.amalgam.model.HfCausalLmBlock;
 import dev.amalgam.model.HfModelBlock;
@@ -53,9 +54,16 @@ final class TaskDataOpener {
             if (type.equals("clip")) {
                 ClipModel clip = clip(base, manager, where);
                 ClipPreprocess pre = new ClipPreprocess(clip.config().imageSize());
-                tasks.forEach((t, b) -> examples.put(t, new ImageFolderExamples(
-                        Sampling.pick(ImageFolderExamples.list(path(b), key(b)), limit(b), seed(b)), pre)));
-                model = new ClipZeroShotModel(clip, Map.<String, ZeroShotHead>of());
+                Map<String, ZeroShotHead> heads = new LinkedHashMap<>();
+                tasks.forEach((t, b) -> {
+                    examples.put(t, new ImageFolderExamples(
+                            Sampling.pick(ImageFolderExamples.list(path(b), key(b)), limit(b), seed(b)), pre));
+                    if (b.get("head") instanceof Map<?, ?> h) {
+                        heads.put(t, ClipZeroShot.build(clip, tokenizerDir(base, where),
+                                (List<String>) h.get("classes"), (List<String>) h.get("templates")));
+                    }
+                });
+                model = new ClipZeroShotModel(clip, heads);
             } else if (TaskDataFiles.DECODERS.contains(type)) {
                 HfModelBlock block = ModelRegistry.fromCheckpoint(base, manager);
                 if (!(block instanceof HfCausalLmBlock lm)) {
