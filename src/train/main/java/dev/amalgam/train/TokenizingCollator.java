@@ -9,11 +9,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Tokenizes a batch of {@link TextTask.Example}s with a BERT {@link BertTokenizer} (special tokens added, truncated
+ * Tokenizes a batch of {@link TextExample}s with a BERT {@link BertTokenizer} (special tokens added, truncated
  * to {@code maxLength}, padded to the longest text of the batch) into {@code input_ids, attention_mask,
  * token_type_ids}, each {@code [B, T]} int64, with the labels beside them.
  */
-public final class TokenizingCollator implements Collator<TextTask.Example>, AutoCloseable {
+public final class TokenizingCollator implements Collator<TextExample>, AutoCloseable {
     private final BertTokenizer tokenizer;
 
     private TokenizingCollator(BertTokenizer tokenizer) {
@@ -25,7 +25,7 @@ public final class TokenizingCollator implements Collator<TextTask.Example>, Aut
     }
 
     @Override
-    public LabeledBatch collate(NDManager manager, List<TextTask.Example> examples) {
+    public LabeledBatch collate(NDManager manager, List<TextExample> examples) {
         List<String> texts = new ArrayList<>(examples.size());
         long[] labels = new long[examples.size()];
         for (int i = 0; i < labels.length; i++) {

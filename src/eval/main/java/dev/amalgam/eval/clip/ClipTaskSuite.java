@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDManager;
 import dev.amalgam.AmalgamException;
 import dev.amalgam.eval.datasets.Dataset;
 import dev.amalgam.eval.datasets.DatasetManifest;
-import dev.amalgam.eval.datasets.Example;
+import dev.amalgam.train.Example;
 import dev.amalgam.eval.datasets.Splits;
 import dev.amalgam.model.heads.HeadCache;
 import dev.amalgam.model.heads.ZeroShotHead;
@@ -218,7 +218,7 @@ public final class ClipTaskSuite implements EvaluationSuite, dev.amalgam.merge.d
                 }
             });
         }
-        return new dev.amalgam.merge.data.MergeData(new dev.amalgam.merge.data.ClipZeroShotModel(model, heads), examples,
+        return new dev.amalgam.merge.data.MergeData(dev.amalgam.merge.data.TaskHeadsModel.clip(model, heads), examples,
                 "the " + name + " suite's local " + split + " split");
     }
 

@@ -1,5 +1,7 @@
 package dev.amalgam.eval.datasets.text;
 
+import dev.amalgam.train.TextExample;
+
 import dev.amalgam.AmalgamException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,7 +23,7 @@ class TextJsonlTest {
         TextJsonl.write(f, List.of(new LabeledText("say \"hi\"\nCaf\u00e9 \\ \u2603", 3, "g"), new LabeledText("b", 0, "h")));
         assertEquals("{\"text\":\"say \\\"hi\\\"\\nCaf\u00e9 \\\\ \u2603\",\"label\":3}\n{\"text\":\"b\",\"label\":0}\n",
                 Files.readString(f, StandardCharsets.UTF_8));
-        assertEquals(List.of(new dev.amalgam.train.TextTask.Example("say \"hi\"\nCaf\u00e9 \\ \u2603", 3), new dev.amalgam.train.TextTask.Example("b", 0)),
+        assertEquals(List.of(new dev.amalgam.train.TextExample("say \"hi\"\nCaf\u00e9 \\ \u2603", 3), new dev.amalgam.train.TextExample("b", 0)),
                 dev.amalgam.train.TextTask.readJsonl(f));
     }
 

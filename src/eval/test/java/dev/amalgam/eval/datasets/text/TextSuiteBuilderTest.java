@@ -1,5 +1,7 @@
 package dev.amalgam.eval.datasets.text;
 
+import dev.amalgam.train.TextExample;
+
 import dev.amalgam.AmalgamException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,10 +46,10 @@ class TextSuiteBuilderTest {
             for (int i = 0; i < 4; i++) {
                 String split = TaskSplits.NAMES.get(i);
                 Path file = out.resolve(task.name()).resolve(split + ".jsonl");
-                List<dev.amalgam.train.TextTask.Example> rows = dev.amalgam.train.TextTask.readJsonl(file);
+                List<dev.amalgam.train.TextExample> rows = dev.amalgam.train.TextTask.readJsonl(file);
                 assertEquals(EXPECTED_SIZES.get(task.name()).get(i), rows.size(), task.name() + "/" + split);
                 int[] counts = new int[task.labels().size()];
-                for (dev.amalgam.train.TextTask.Example r : rows) {
+                for (dev.amalgam.train.TextExample r : rows) {
                     counts[r.label()]++;
                     assertTrue(seen.add(r.text()), "text in two splits of " + task.name() + ": " + r.text());
                 }

@@ -1,5 +1,7 @@
 package dev.amalgam.eval.datasets.text;
 
+import dev.amalgam.train.TextExample;
+
 import dev.amalgam.testutil.PackagedData;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -41,11 +43,11 @@ class TextSuiteRealSourcesTest {
             int[] cap = {opt.trainCap(), opt.valCap(), opt.testCap(), opt.oodCap()};
             for (int i = 0; i < 4; i++) {
                 String split = TaskSplits.NAMES.get(i);
-                List<dev.amalgam.train.TextTask.Example> rows = dev.amalgam.train.TextTask.readJsonl(out.resolve(task.name()).resolve(split + ".jsonl"));
+                List<dev.amalgam.train.TextExample> rows = dev.amalgam.train.TextTask.readJsonl(out.resolve(task.name()).resolve(split + ".jsonl"));
                 String where = task.name() + "/" + split;
                 assertTrue(rows.size() >= minimum[i] && rows.size() <= cap[i], where + " has " + rows.size());
                 int[] counts = new int[k];
-                for (dev.amalgam.train.TextTask.Example r : rows) {
+                for (dev.amalgam.train.TextExample r : rows) {
                     counts[r.label()]++;
                     assertTrue(!r.text().isBlank() && r.text().length() <= opt.maxChars(), where + ": " + r.text());
                     assertTrue(seen.add(r.text().toLowerCase(java.util.Locale.ROOT)), where + " repeats " + r.text());
@@ -72,9 +74,9 @@ class TextSuiteRealSourcesTest {
         List<String> cleaned = speeches.stream().map(sp -> sp.get("text").asText().replaceAll("\\s+", " ")).toList();
         List<String> parties = List.of("Democratic", "Republican");
         for (String split : TaskSplits.NAMES) {
-            List<dev.amalgam.train.TextTask.Example> rows = dev.amalgam.train.TextTask.readJsonl(out.resolve("sotu_party").resolve(split + ".jsonl"));
+            List<dev.amalgam.train.TextExample> rows = dev.amalgam.train.TextTask.readJsonl(out.resolve("sotu_party").resolve(split + ".jsonl"));
             boolean ood = split.equals("ood");
-            for (dev.amalgam.train.TextTask.Example r : rows.subList(0, 40)) {
+            for (dev.amalgam.train.TextExample r : rows.subList(0, 40)) {
                 String head = r.text().substring(0, Math.min(80, r.text().length()));
                 boolean found = false;
                 for (int i = 0; i < speeches.size() && !found; i++) {
