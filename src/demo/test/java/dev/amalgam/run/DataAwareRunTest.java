@@ -67,6 +67,7 @@ class DataAwareRunTest {
     }
 
     @Test
+    @Tag("slow") // a demo run and a merge apart, ~11 s on 2 shared cores
     void theRegMeanRowIsTheSameRecipeMergedAndEvaluatedApart() throws IOException {
         TinyTextZoo.write(root);
         Map<String, Path> models = new LinkedHashMap<>();

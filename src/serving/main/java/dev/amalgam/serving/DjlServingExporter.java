@@ -30,7 +30,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
-import dev.amalgam.eval.clip.ClipZeroShot;
+import dev.amalgam.model.clip.ClipZeroShot;
 
 /**
  * Writes a DJL Serving model directory (Java mode, PyTorch engine) for an Amalgam model: the HF

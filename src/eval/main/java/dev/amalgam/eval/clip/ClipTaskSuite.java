@@ -21,6 +21,7 @@ import dev.amalgam.model.HfConfig;
 import dev.amalgam.model.HfModelBlock;
 import dev.amalgam.model.registry.ModelRegistry;
 import dev.amalgam.model.clip.ClipModel;
+import dev.amalgam.model.clip.ClipTextEmbedder;
 import dev.amalgam.tensor.TensorBridge;
 
 import java.nio.file.Files;

@@ -4,7 +4,7 @@ import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.ndarray.NDManager;
 import dev.amalgam.AmalgamException;
 import dev.amalgam.model.heads.ZeroShotHead;
-import dev.amalgam.eval.clip.ClipZeroShot;
+import dev.amalgam.model.clip.ClipZeroShot;
 import dev.amalgam.eval.transforms.ClipPreprocess;
 import dev.amalgam.model.HfCausalLmBlock;
 import dev.amalgam.model.HfModelBlock;

@@ -24,9 +24,7 @@ import dev.amalgam.model.Ops;
 import dev.amalgam.model.TensorSourceWeights;
 import dev.amalgam.model.WeightLookup;
 
-import java.util.LinkedHashSet;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -58,7 +56,7 @@ public final class BertEncoder extends HfModelBlock {
     public static BertEncoder load(BertConfig config, ModelWeights weights, NDManager parent) {
         String prefix = !weights.contains("embeddings.word_embeddings.weight")
                 && weights.contains("bert.embeddings.word_embeddings.weight") ? "bert." : "";
-        ModelWeights named = prefix.isEmpty() ? weights : withoutPrefix(weights, prefix);
+        ModelWeights named = prefix.isEmpty() ? weights : weights.withPrefixRemoved(prefix);
         boolean pooler = named.contains("pooler.dense.weight");
         NamedParameters params = new NamedParameters();
         // sorted, so parameterNames() lists them in name order
@@ -79,32 +77,6 @@ public final class BertEncoder extends HfModelBlock {
     /** Builds the encoder from arrays by BertModel name (copied; the caller keeps its arrays). */
     public static BertEncoder load(BertConfig config, Map<String, NDArray> weights, NDManager parent) {
         return load(config, new MapWeights(weights, "weights"), parent);
-    }
-
-    /** A view in which name {@code k} reads stored tensor {@code prefix + k}. */
-    private static ModelWeights withoutPrefix(ModelWeights inner, String prefix) {
-        Set<String> names = new LinkedHashSet<>();
-        for (String n : inner.names()) {
-            if (n.startsWith(prefix)) {
-                names.add(n.substring(prefix.length()));
-            }
-        }
-        return new ModelWeights() {
-            @Override
-            public Set<String> names() {
-                return names;
-            }
-
-            @Override
-            public NDArray load(String name, NDManager manager) {
-                return inner.load(prefix + name, manager);
-            }
-
-            @Override
-            public String describe() {
-                return inner.describe();
-            }
-        };
     }
 
     public BertConfig config() {

@@ -1,10 +1,9 @@
-package dev.amalgam.eval.clip;
+package dev.amalgam.model.clip;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import dev.amalgam.model.Tokenizers;
-import dev.amalgam.model.clip.ClipModel;
 import dev.amalgam.model.heads.PromptTemplates;
 import dev.amalgam.model.heads.TextEmbedder;
 
@@ -24,7 +23,7 @@ import java.util.Map;
  * rounding.
  */
 public final class ClipTextEmbedder implements TextEmbedder {
-    static final int BATCH = 256;
+    public static final int BATCH = 256;
 
     private final ClipModel clip;
     private final HuggingFaceTokenizer tokenizer;
@@ -50,7 +49,7 @@ public final class ClipTextEmbedder implements TextEmbedder {
     }
 
     /** An embedder that answers from the precomputed embeddings of {@code classes} × {@code templates}. */
-    static TextEmbedder precomputed(ClipModel clip, Path tokenizerDir, List<String> classes, List<String> templates) {
+    public static TextEmbedder precomputed(ClipModel clip, Path tokenizerDir, List<String> classes, List<String> templates) {
         LinkedHashSet<String> prompts = new LinkedHashSet<>();
         for (String c : classes) {
             for (String t : templates) {

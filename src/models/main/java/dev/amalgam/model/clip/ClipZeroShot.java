@@ -1,9 +1,8 @@
-package dev.amalgam.eval.clip;
+package dev.amalgam.model.clip;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import dev.amalgam.model.heads.ZeroShotHead;
 import dev.amalgam.model.Tokenizers;
-import dev.amalgam.model.clip.ClipModel;
 
 import java.nio.file.Path;
 import java.util.List;
