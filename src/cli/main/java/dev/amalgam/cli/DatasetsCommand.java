@@ -1,9 +1,9 @@
 package dev.amalgam.cli;
 
 import dev.amalgam.AmalgamException;
-import dev.amalgam.demo.data.TextSuiteBuilder;
-import dev.amalgam.demo.data.TextSuiteManifest;
-import dev.amalgam.demo.data.TextSuiteOptions;
+import dev.amalgam.eval.datasets.text.TextSuiteBuilder;
+import dev.amalgam.eval.datasets.text.TextSuiteManifest;
+import dev.amalgam.eval.datasets.text.TextSuiteOptions;
 import dev.amalgam.demo.image.ImageZoo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

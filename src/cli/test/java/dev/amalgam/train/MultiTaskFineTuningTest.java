@@ -118,7 +118,7 @@ class MultiTaskFineTuningTest {
             }
         }
         for (String t : List.of("sentiment", "subject")) {
-            List<TextTask.Example> val = TextTask.read(suite.resolve(t)).val();
+            List<TextExample> val = TextTask.read(suite.resolve(t)).val();
             FineTunedHead trained = FineTunedHead.read(out, t);
             double[][] before = features(base, val);
             double[][] after = features(out, val);
@@ -132,9 +132,9 @@ class MultiTaskFineTuningTest {
 
     @Test
     void eachExampleGetsItsOwnTasksLogitsAndPaddedClassesAreMasked() throws IOException {
-        List<TextTask.Example> texts = List.of(new TextTask.Example("the movie was GOOD", 1),
-                new TextTask.Example("a plot and sad", 1), new TextTask.Example("bad the", 0),
-                new TextTask.Example("movie plot nice a was", 2));
+        List<TextExample> texts = List.of(new TextExample("the movie was GOOD", 1),
+                new TextExample("a plot and sad", 1), new TextExample("bad the", 0),
+                new TextExample("movie plot nice a was", 2));
         long[] task = {0, 1, 0, 1};
         Engine.getInstance().setRandomSeed(3);
         try (NDManager m = NDManager.newBaseManager();
@@ -176,7 +176,7 @@ class MultiTaskFineTuningTest {
     }
 
     /** Mean over unpadded tokens of the encoder's last hidden state, in doubles. */
-    private static double[][] features(Path modelDir, List<TextTask.Example> texts) {
+    private static double[][] features(Path modelDir, List<TextExample> texts) {
         BertConfig config = BertConfig.read(modelDir.resolve("config.json"));
         try (NDManager m = NDManager.newBaseManager();
              Checkpoint weights = Checkpoints.open(modelDir);
@@ -224,7 +224,7 @@ class MultiTaskFineTuningTest {
         return s;
     }
 
-    private static double crossEntropy(double[][] f, float[][] w, float[] b, List<TextTask.Example> ex) {
+    private static double crossEntropy(double[][] f, float[][] w, float[] b, List<TextExample> ex) {
         double sum = 0;
         for (int i = 0; i < f.length; i++) {
             double[] z = new double[w.length];
@@ -242,7 +242,7 @@ class MultiTaskFineTuningTest {
         return sum / f.length;
     }
 
-    private static double accuracy(double[][] f, float[][] w, float[] b, List<TextTask.Example> ex) {
+    private static double accuracy(double[][] f, float[][] w, float[] b, List<TextExample> ex) {
         int ok = 0;
         for (int i = 0; i < f.length; i++) {
             int best = 0;

@@ -186,7 +186,7 @@ public final class ImageDemoSuite implements EvaluationSuite, dev.amalgam.merge.
             });
             heads.put(t.id(), suite.head(t));
         }
-        return new dev.amalgam.merge.data.MergeData(new dev.amalgam.merge.data.ClipZeroShotModel(model, heads), examples,
+        return new dev.amalgam.merge.data.MergeData(dev.amalgam.merge.data.TaskHeadsModel.clip(model, heads), examples,
                 "the demo image suite's " + split + " split");
     }
 

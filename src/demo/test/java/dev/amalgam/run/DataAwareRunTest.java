@@ -2,8 +2,11 @@ package dev.amalgam.run;
 
 import ai.djl.Device;
 import dev.amalgam.AmalgamException;
+import dev.amalgam.api.Merge;
 import dev.amalgam.demo.DemoMethods;
 import dev.amalgam.demo.DemoRunner;
+import dev.amalgam.eval.api.Evaluation;
+import dev.amalgam.eval.run.EvaluationSuite;
 import dev.amalgam.eval.run.TextTaskSuite;
 import dev.amalgam.io.Checkpoint;
 import dev.amalgam.io.Checkpoints;
@@ -54,11 +57,64 @@ class DataAwareRunTest {
                 }
             }
         }
-        for (ResultTable.Row r : t.rows()) {
-            for (String task : TinyTextZoo.TASKS) {
-                double id = ResultTable.id(r, task);
-                assertTrue(id >= 0 && id <= 1 && ResultTable.ood(r, task) >= 0, r.method() + " " + task + ": " + id);
+        try (Evaluation apart = textSuite()) {
+            for (int i = 0; i < methods.size(); i++) {
+                DemoMethods.Method m = methods.get(i);
+                assertRowIsTheMergeDoneApart(t.rows().get(2 + 2 * i), m, null, apart);
+                assertRowIsTheMergeDoneApart(t.rows().get(3 + 2 * i), m, Map.of(), apart);
             }
+        }
+    }
+
+    @Test
+    @Tag("slow") // a demo run and a merge apart, ~11 s on 2 shared cores
+    void theRegMeanRowIsTheSameRecipeMergedAndEvaluatedApart() throws IOException {
+        TinyTextZoo.write(root);
+        Map<String, Path> models = new LinkedHashMap<>();
+        TinyTextZoo.TASKS.forEach(t -> models.put(t, root.resolve("models").resolve(t)));
+        DemoMethods.Method regmean = DemoMethods.all().stream().filter(m -> m.name().equals("regmean")).findFirst()
+                .orElseThrow();
+        ResultTable t;
+        try (TextTaskSuite suite = new TextTaskSuite(root.resolve("pretrained"), root.resolve("data"), models, 64, 200)) {
+            t = DemoRunner.run(suite, new DemoRunner.Options(root.resolve("demo"), List.of(regmean), Map.of()));
+        }
+        assertEquals(3, t.rows().size());
+        try (Evaluation apart = textSuite()) {
+            assertRowIsTheMergeDoneApart(t.rows().get(2), regmean, null, apart);
+        }
+    }
+
+    /** The tiny zoo's text suite opened afresh through the library's evaluation API, as the run's suite is set up. */
+    private Evaluation textSuite() {
+        Map<String, Object> models = new LinkedHashMap<>();
+        TinyTextZoo.TASKS.forEach(t -> models.put(t, "models/" + t));
+        return Evaluation.suite("text").baseDir(root).option("pretrained", "pretrained").option("data", "data")
+                .option("models", models).option("max_length", 64).option("eval_cap", 200).open();
+    }
+
+    /**
+     * The row's ID and OOD accuracies equal those of the same method merged from a recipe file by the library's
+     * merge API (its data: block naming the same suite; written to disk) and scored by a separately opened suite.
+     */
+    private void assertRowIsTheMergeDoneApart(ResultTable.Row row, DemoMethods.Method m, Map<String, Object> lwptv,
+                                              Evaluation apart) throws IOException {
+        assertEquals(m.label() + (lwptv == null ? "" : " + LwPTV"), row.method());
+        String name = row.method().replace("+", "p").replaceAll("[^A-Za-z0-9]+", "-");
+        StringBuilder yaml = new StringBuilder("merge_method: " + m.name() + "\nbase_model: pretrained\nmodels:\n");
+        TinyTextZoo.TASKS.forEach(t -> yaml.append("  - {model: models/").append(t).append(", name: ").append(t).append("}\n"));
+        yaml.append("parameters: {");
+        m.params().forEach((k, v) -> yaml.append(k).append(": ").append(v).append(", "));
+        yaml.setLength(yaml.length() - (m.params().isEmpty() ? 0 : 2));
+        yaml.append("}\n").append(lwptv == null ? "" : "lwptv: {}\n").append("data:\n")
+                .append((TinyTextZoo.suiteYaml() + "max_length: 64\n").replace("suite:\n", "  suite:\n").replace("\n  ", "\n    ")
+                        .replace("\nmax_length", "\n    max_length"));
+        Path recipe = Files.writeString(root.resolve(name + ".yaml"), yaml);
+        Path merged = root.resolve("apart").resolve(name);
+        Merge.recipe(recipe).writeTo(merged);
+        EvaluationSuite.Scores want = apart.evaluate(merged);
+        for (String task : TinyTextZoo.TASKS) {
+            assertEquals(want.id().get(task), ResultTable.id(row, task), row.method() + " " + task + " ID");
+            assertEquals(want.ood().get(task), ResultTable.ood(row, task), row.method() + " " + task + " OOD");
         }
     }
 

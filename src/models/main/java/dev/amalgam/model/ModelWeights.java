@@ -3,7 +3,11 @@ package dev.amalgam.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 
+import dev.amalgam.AmalgamException;
+
+import java.util.LinkedHashSet;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /** A checkpoint's tensors by Hugging Face state-dict name, read one at a time. */
 public interface ModelWeights {
@@ -25,11 +29,35 @@ public interface ModelWeights {
      * from {@code GPT2Model}, whose keys lack {@code transformer.}).
      */
     default ModelWeights withPrefixAdded(String prefix) {
-        ModelWeights inner = this;
-        Set<String> names = new java.util.LinkedHashSet<>();
-        for (String n : inner.names()) {
+        Set<String> names = new LinkedHashSet<>();
+        for (String n : names()) {
             names.add(prefix + n);
         }
+        return renamed(names, name -> {
+            if (!name.startsWith(prefix)) {
+                throw new AmalgamException(describe() + ": missing tensor '" + name + "'");
+            }
+            return name.substring(prefix.length());
+        });
+    }
+
+    /**
+     * A view in which name {@code k} reads stored tensor {@code prefix + k}, without the tensors outside the prefix
+     * (e.g. the encoder of a {@code BertFor*} checkpoint, whose keys start with {@code bert.}).
+     */
+    default ModelWeights withPrefixRemoved(String prefix) {
+        Set<String> names = new LinkedHashSet<>();
+        for (String n : names()) {
+            if (n.startsWith(prefix)) {
+                names.add(n.substring(prefix.length()));
+            }
+        }
+        return renamed(names, name -> prefix + name);
+    }
+
+    /** A view with {@code names}, each read from the stored tensor {@code stored} maps it to. */
+    private ModelWeights renamed(Set<String> names, UnaryOperator<String> stored) {
+        ModelWeights inner = this;
         return new ModelWeights() {
             @Override
             public Set<String> names() {
@@ -38,10 +66,7 @@ public interface ModelWeights {
 
             @Override
             public NDArray load(String name, NDManager manager) {
-                if (!name.startsWith(prefix)) {
-                    throw new dev.amalgam.AmalgamException(inner.describe() + ": missing tensor '" + name + "'");
-                }
-                return inner.load(name.substring(prefix.length()), manager);
+                return inner.load(stored.apply(name), manager);
             }
 
             @Override

@@ -14,7 +14,7 @@ import java.util.List;
 public final class MultiTaskCollator implements Collator<MultiTaskCollator.TaskExample> {
 
     /** One labelled text of task number {@code task}. */
-    public record TaskExample(int task, TextTask.Example example) {
+    public record TaskExample(int task, TextExample example) {
     }
 
     private final TokenizingCollator text;
@@ -25,7 +25,7 @@ public final class MultiTaskCollator implements Collator<MultiTaskCollator.TaskE
 
     @Override
     public LabeledBatch collate(NDManager manager, List<TaskExample> examples) {
-        List<TextTask.Example> plain = new ArrayList<>(examples.size());
+        List<TextExample> plain = new ArrayList<>(examples.size());
         long[] task = new long[examples.size()];
         for (int i = 0; i < task.length; i++) {
             plain.add(examples.get(i).example());

@@ -18,11 +18,7 @@ import java.util.List;
  * from {@code labels.json} (a JSON array) in the directory, else from the suite manifest
  * {@code ../tasks.json} entry named like the directory, else they are "0", "1", ...
  */
-public record TextTask(String name, List<String> labels, List<Example> train, List<Example> val) {
-
-    /** One labelled text. */
-    public record Example(String text, int label) {
-    }
+public record TextTask(String name, List<String> labels, List<TextExample> train, List<TextExample> val) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -31,13 +27,13 @@ public record TextTask(String name, List<String> labels, List<Example> train, Li
             throw new AmalgamException(dir + ": task directory not found");
         }
         String name = dir.toAbsolutePath().normalize().getFileName().toString();
-        List<Example> train = readJsonl(dir.resolve("train.jsonl"));
+        List<TextExample> train = readJsonl(dir.resolve("train.jsonl"));
         Path valFile = !Files.isRegularFile(dir.resolve("val.jsonl")) && Files.isRegularFile(dir.resolve("validation.jsonl"))
                 ? dir.resolve("validation.jsonl") : dir.resolve("val.jsonl");
-        List<Example> val = readJsonl(valFile);
+        List<TextExample> val = readJsonl(valFile);
         int maxLabel = -1;
-        for (List<Example> split : List.of(train, val)) {
-            for (Example e : split) {
+        for (List<TextExample> split : List.of(train, val)) {
+            for (TextExample e : split) {
                 maxLabel = Math.max(maxLabel, e.label());
             }
         }
@@ -90,11 +86,11 @@ public record TextTask(String name, List<String> labels, List<Example> train, Li
         }
     }
 
-    public static List<Example> readJsonl(Path file) {
+    public static List<TextExample> readJsonl(Path file) {
         if (!Files.isRegularFile(file)) {
             throw new AmalgamException(file + ": file not found");
         }
-        List<Example> out = new ArrayList<>();
+        List<TextExample> out = new ArrayList<>();
         try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String line;
             int lineNo = 0;
@@ -114,7 +110,7 @@ public record TextTask(String name, List<String> labels, List<Example> train, Li
                 if (text == null || !text.isTextual() || label == null || !label.canConvertToInt() || label.asInt() < 0) {
                     throw new AmalgamException(file + ":" + lineNo + ": expected {\"text\": string, \"label\": int >= 0}");
                 }
-                out.add(new Example(text.asText(), label.asInt()));
+                out.add(new TextExample(text.asText(), label.asInt()));
             }
         } catch (IOException e) {
             throw new AmalgamException(file + ": cannot read (" + e.getMessage() + ")");

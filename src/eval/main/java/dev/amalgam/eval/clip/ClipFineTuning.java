@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.amalgam.AmalgamException;
 import dev.amalgam.eval.datasets.Dataset;
-import dev.amalgam.eval.datasets.Example;
 import dev.amalgam.eval.datasets.ImageExample;
 import dev.amalgam.eval.image.RgbImage;
 import dev.amalgam.eval.suites.LocalTaskData;
@@ -14,9 +13,11 @@ import dev.amalgam.eval.transforms.ClipPreprocess;
 import dev.amalgam.io.DType;
 import dev.amalgam.model.HfModelBlock;
 import dev.amalgam.model.clip.ClipModel;
+import dev.amalgam.model.clip.ClipTextEmbedder;
 import dev.amalgam.model.heads.ZeroShotHead;
 import dev.amalgam.model.registry.ModelRegistry;
 import dev.amalgam.train.CheckpointSaver;
+import dev.amalgam.train.Example;
 import dev.amalgam.train.FineTuneConfig;
 import dev.amalgam.train.FineTuneListener;
 import dev.amalgam.train.FineTuneResult;
@@ -72,7 +73,7 @@ public final class ClipFineTuning {
             if (!(block instanceof ClipModel model)) {
                 throw new AmalgamException(modelDir.resolve("config.json") + ": not a CLIP model");
             }
-            ZeroShotHead head = ZeroShotHead.build(BatchedTextEmbedder.forTask(model, modelDir, spec.classes(),
+            ZeroShotHead head = ZeroShotHead.build(ClipTextEmbedder.precomputed(model, modelDir, spec.classes(),
                     spec.templates()), spec.classes(), spec.templates(), model.parameter("logit_scale").getFloat());
             ClipPreprocess preprocess = new ClipPreprocess(model.config().imageSize());
             TrainingLoop.Settings settings = new TrainingLoop.Settings(cfg.totalSteps(perEpoch),

@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.amalgam.AmalgamException;
 import dev.amalgam.eval.datasets.Dataset;
-import dev.amalgam.eval.datasets.Example;
+import dev.amalgam.train.Example;
 import dev.amalgam.eval.datasets.ImageExample;
 import dev.amalgam.model.heads.ZeroShotHead;
 import dev.amalgam.eval.transforms.ClipPreprocess;

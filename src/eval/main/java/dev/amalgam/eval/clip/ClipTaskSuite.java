@@ -4,7 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.amalgam.AmalgamException;
 import dev.amalgam.eval.datasets.Dataset;
-import dev.amalgam.eval.datasets.Example;
+import dev.amalgam.eval.datasets.DatasetManifest;
+import dev.amalgam.train.Example;
 import dev.amalgam.eval.datasets.Splits;
 import dev.amalgam.model.heads.HeadCache;
 import dev.amalgam.model.heads.ZeroShotHead;
@@ -19,6 +20,7 @@ import dev.amalgam.model.HfConfig;
 import dev.amalgam.model.HfModelBlock;
 import dev.amalgam.model.registry.ModelRegistry;
 import dev.amalgam.model.clip.ClipModel;
+import dev.amalgam.model.clip.ClipTextEmbedder;
 import dev.amalgam.report.Outcomes;
 import dev.amalgam.tensor.TensorBridge;
 
@@ -163,7 +165,7 @@ public final class ClipTaskSuite implements EvaluationSuite, dev.amalgam.merge.d
         String key = HeadCache.key(textId, spec.classes(), spec.templates(), logitScale);
         return new HeadCache(o.cacheDir()).getOrBuild(key, () -> {
             headsBuilt++;
-            return ZeroShotHead.build(BatchedTextEmbedder.forTask(model, o.pretrainedDir(), spec.classes(), spec.templates()),
+            return ZeroShotHead.build(ClipTextEmbedder.precomputed(model, o.pretrainedDir(), spec.classes(), spec.templates()),
                     spec.classes(), spec.templates(), logitScale);
         });
     }
@@ -213,7 +215,7 @@ public final class ClipTaskSuite implements EvaluationSuite, dev.amalgam.merge.d
                 }
             });
         }
-        return new dev.amalgam.merge.data.MergeData(new dev.amalgam.merge.data.ClipZeroShotModel(model, heads), examples,
+        return new dev.amalgam.merge.data.MergeData(dev.amalgam.merge.data.TaskHeadsModel.clip(model, heads), examples,
                 "the " + name + " suite's local " + split + " split");
     }
 

@@ -1,5 +1,7 @@
 package dev.amalgam.eval.datasets;
 
+import dev.amalgam.train.Example;
+
 import java.util.AbstractList;
 import java.util.List;
 

@@ -1,5 +1,7 @@
 package dev.amalgam.eval.datasets;
 
+import dev.amalgam.train.Example;
+
 import java.util.List;
 
 /** A dataset held in memory. */

@@ -1,5 +1,7 @@
 package dev.amalgam.eval.datasets;
 
+import dev.amalgam.train.Example;
+
 import java.util.List;
 
 /** A view of selected indices of another dataset (no copying, no decoding). */

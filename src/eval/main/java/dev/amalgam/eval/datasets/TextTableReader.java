@@ -1,5 +1,7 @@
 package dev.amalgam.eval.datasets;
 
+import dev.amalgam.train.TextExample;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.amalgam.AmalgamException;

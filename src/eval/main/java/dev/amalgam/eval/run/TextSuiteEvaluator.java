@@ -1,5 +1,7 @@
 package dev.amalgam.eval.run;
 
+import dev.amalgam.train.TextExample;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -57,7 +59,7 @@ public final class TextSuiteEvaluator implements AutoCloseable {
                 Map<String, List<NDList>> perSplit = new LinkedHashMap<>();
                 Map<String, int[]> perLabels = new LinkedHashMap<>();
                 for (String split : splits) {
-                    List<TextTask.Example> ex = TextTask.readJsonl(dataDir.resolve(task).resolve(split + ".jsonl"));
+                    List<TextExample> ex = TextTask.readJsonl(dataDir.resolve(task).resolve(split + ".jsonl"));
                     ex = ex.subList(0, Math.min(split.equals("train") ? TRAIN_CAP : evalCap, ex.size()));
                     List<NDList> b = new ArrayList<>();
                     int[] y = new int[ex.size()];

@@ -1,5 +1,7 @@
 package dev.amalgam.eval.run;
 
+import dev.amalgam.train.TextExample;
+
 import dev.amalgam.model.heads.LinearHead;
 import dev.amalgam.io.Checkpoint;
 import dev.amalgam.io.Checkpoints;
@@ -170,7 +172,7 @@ public final class TextTaskSuite implements EvaluationSuite, dev.amalgam.merge.d
         Map<String, dev.amalgam.merge.data.TaskExamples> examples = new LinkedHashMap<>();
         Map<String, dev.amalgam.train.FineTunedHead> fineTuned = new LinkedHashMap<>();
         for (String t : tasks) {
-            List<dev.amalgam.train.TextTask.Example> ex = dev.amalgam.train.TextTask.readJsonl(
+            List<dev.amalgam.train.TextExample> ex = dev.amalgam.train.TextTask.readJsonl(
                     dataDir.resolve(t).resolve(split + ".jsonl"));
             examples.put(t, new dev.amalgam.merge.data.TaskExamples() {
                 public int size() {
@@ -185,7 +187,7 @@ public final class TextTaskSuite implements EvaluationSuite, dev.amalgam.merge.d
             });
             fineTuned.put(t, FineTunedHead.read(models.get(t)));
         }
-        return new dev.amalgam.merge.data.MergeData(new dev.amalgam.merge.data.BertHeadsModel(ev.encoder(), fineTuned),
+        return new dev.amalgam.merge.data.MergeData(dev.amalgam.merge.data.TaskHeadsModel.bert(ev.encoder(), fineTuned),
                 examples, "the text suite's " + split + " split", collator);
     }
 

@@ -2,7 +2,7 @@ package dev.amalgam.eval.suites;
 
 import dev.amalgam.AmalgamException;
 import dev.amalgam.eval.datasets.Dataset;
-import dev.amalgam.eval.datasets.Example;
+import dev.amalgam.train.Example;
 import dev.amalgam.eval.datasets.ImageFolderDataset;
 import dev.amalgam.eval.datasets.ImageFolderReader;
 import dev.amalgam.eval.datasets.ManifestDatasets;

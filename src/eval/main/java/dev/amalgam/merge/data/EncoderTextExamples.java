@@ -1,5 +1,7 @@
 package dev.amalgam.merge.data;
 
+import dev.amalgam.train.TextExample;
+
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import dev.amalgam.train.LabeledBatch;
@@ -10,11 +12,11 @@ import java.util.List;
 
 /** Texts tokenised for a BERT-family encoder: [input_ids, attention_mask, token_type_ids], padded to the batch's longest. */
 final class EncoderTextExamples implements TaskExamples {
-    private final List<TextTask.Example> texts;
+    private final List<TextExample> texts;
     private final TokenizingCollator collator;
 
     EncoderTextExamples(List<String> texts, TokenizingCollator collator) {
-        this.texts = texts.stream().map(t -> new TextTask.Example(t, 0)).toList();
+        this.texts = texts.stream().map(t -> new TextExample(t, 0)).toList();
         this.collator = collator;
     }
 

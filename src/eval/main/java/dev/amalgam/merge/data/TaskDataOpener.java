@@ -63,7 +63,7 @@ final class TaskDataOpener {
                                 (List<String>) h.get("classes"), (List<String>) h.get("templates")));
                     }
                 });
-                model = new ClipZeroShotModel(clip, heads);
+                model = TaskHeadsModel.clip(clip, heads);
             } else if (TaskDataFiles.DECODERS.contains(type)) {
                 HfModelBlock block = ModelRegistry.fromCheckpoint(base, manager);
                 if (!(block instanceof HfCausalLmBlock lm)) {
@@ -94,7 +94,7 @@ final class TaskDataOpener {
                         heads.put(e.getKey(), FineTunedHead.read(dir));
                     }
                 }
-                model = new BertHeadsModel(encoder, heads);
+                model = TaskHeadsModel.bert(encoder, heads);
             }
             return new MergeData(model, examples, "the recipe's per-model data (" + where + ")", owner);
         } catch (RuntimeException e) {

@@ -1,5 +1,8 @@
 package dev.amalgam.eval.datasets;
 
+import dev.amalgam.train.TextExample;
+import dev.amalgam.train.Example;
+
 import dev.amalgam.testutil.PackagedData;
 import dev.amalgam.AmalgamException;
 import dev.amalgam.eval.image.RgbImage;

@@ -86,7 +86,7 @@ class BertRegMeanTest {
                 });
             }
             RegMean method = RegMean.fromParams(MethodParams.of("regmean", "examples", B, "batch_size", 2));
-            method.bind(new MergeData(new BertHeadsModel(arch, heads), ex, "test sentences"));
+            method.bind(new MergeData(TaskHeadsModel.bert(arch, heads), ex, "test sentences"));
             InMemorySink sink = new InMemorySink();
             new StreamingExecutor(Device.cpu(), ParameterBlocks::groupOf, true, StreamingExecutor.Progress.NONE)
                     .run(method, new MergeInputs(source("base", base), List.of(source("a", fts.get(0)), source("b", fts.get(1))), tasks), sink);

@@ -114,8 +114,8 @@ final class TinyClipTasks implements AutoCloseable {
         return new MergeData(model(), ex, "test images");
     }
 
-    ClipZeroShotModel model() {
-        return new ClipZeroShotModel(architecture, heads);
+    TaskHeadsModel model() {
+        return TaskHeadsModel.clip(architecture, heads);
     }
 
     MergeInputs inputs() {

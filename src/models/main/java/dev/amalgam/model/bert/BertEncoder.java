@@ -3,13 +3,10 @@ package dev.amalgam.model.bert;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
-import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Embedding;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.nn.norm.LayerNorm;
@@ -17,21 +14,23 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import dev.amalgam.AmalgamException;
 import dev.amalgam.io.TensorSource;
+import dev.amalgam.model.HfConfig;
+import dev.amalgam.model.HfModelBlock;
 import dev.amalgam.model.LayerStack;
+import dev.amalgam.model.MapWeights;
+import dev.amalgam.model.ModelWeights;
+import dev.amalgam.model.NamedParameters;
 import dev.amalgam.model.Ops;
-import dev.amalgam.tensor.TensorBridge;
+import dev.amalgam.model.TensorSourceWeights;
+import dev.amalgam.model.WeightLookup;
 
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collections;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
  * Hugging Face {@code BertModel} forward as a DJL block: word + position + token-type embeddings,
  * LayerNorm, post-LN encoder layers (masked self-attention, exact-erf GELU), optional tanh pooler.
- * Its parameters are DJL {@link Parameter}s named by their HF state-dict keys, so the block can be
+ * Its parameters are DJL {@link ai.djl.nn.Parameter}s named by their HF state-dict keys, so the block can be
  * trained with a DJL Trainer and its weights rewritten in place ({@link #setParameter}) between
  * evaluations without rebuilding it.
  *
@@ -39,16 +38,14 @@ import java.util.TreeMap;
  * and {@code token_type_ids [B, T]}. Outputs: {@code last_hidden_state [B, T, H]}, then the pooled
  * output {@code [B, H]} when the weights include a pooler.
  */
-public final class BertEncoder extends AbstractBlock implements AutoCloseable {
+public final class BertEncoder extends HfModelBlock {
     private final BertConfig config;
     private final boolean pooler;
-    private final NDManager manager;
-    private final Map<String, Parameter> byName = new TreeMap<>();
 
-    private BertEncoder(BertConfig config, boolean pooler, NDManager manager) {
+    private BertEncoder(BertConfig config, boolean pooler, NamedParameters params, NDManager manager) {
+        super(params, manager);
         this.config = config;
         this.pooler = pooler;
-        this.manager = manager;
     }
 
     /**
@@ -56,64 +53,30 @@ public final class BertEncoder extends AbstractBlock implements AutoCloseable {
      * BertFor* checkpoints, is accepted). The arrays are copied into a sub-manager of {@code parent}
      * that {@link #close()} releases. Extra tensors (e.g. a classifier) are ignored.
      */
-    public static BertEncoder load(BertConfig config, TensorSource weights, NDManager parent) {
+    public static BertEncoder load(BertConfig config, ModelWeights weights, NDManager parent) {
         String prefix = !weights.contains("embeddings.word_embeddings.weight")
                 && weights.contains("bert.embeddings.word_embeddings.weight") ? "bert." : "";
-        boolean pooler = weights.contains(prefix + "pooler.dense.weight");
-        BertEncoder enc = new BertEncoder(config, pooler, parent.newSubManager());
-        try {
-            for (Map.Entry<String, long[]> e : config.weightShapes(pooler).entrySet()) {
-                String name = e.getKey();
-                if (!weights.contains(prefix + name)) {
-                    throw new AmalgamException(weights.describe() + ": missing BERT weight '" + prefix + name + "'");
-                }
-                // F32 copy owned by the encoder (bf16/f16 checkpoints are decoded; DJL cannot create BF16 arrays)
-                NDArray arr = TensorBridge.toF32(enc.manager, weights, prefix + name);
-                arr.setName(name);
-                enc.register(name, e.getValue(), arr, weights.describe());
-            }
-        } catch (RuntimeException ex) {
-            enc.close();
-            throw ex;
-        }
-        return enc;
+        ModelWeights named = prefix.isEmpty() ? weights : weights.withPrefixRemoved(prefix);
+        boolean pooler = named.contains("pooler.dense.weight");
+        NamedParameters params = new NamedParameters();
+        // sorted, so parameterNames() lists them in name order
+        new TreeMap<>(config.weightShapes(pooler)).forEach(params::declare);
+        return new BertEncoder(config, pooler, params, loadParameters(params, named, parent));
+    }
+
+    /** {@link #load(BertConfig, ModelWeights, NDManager)} for {@code ModelRegistry}: the config from config.json. */
+    public static BertEncoder load(HfConfig config, ModelWeights weights, NDManager parent) {
+        return load(BertConfig.fromJson(config.json(), config.where()), weights, parent);
+    }
+
+    /** Weights read tensor by tensor (F32 copies; bf16/f16 checkpoints are decoded). */
+    public static BertEncoder load(BertConfig config, TensorSource weights, NDManager parent) {
+        return load(config, new TensorSourceWeights(weights), parent);
     }
 
     /** Builds the encoder from arrays by BertModel name (copied; the caller keeps its arrays). */
     public static BertEncoder load(BertConfig config, Map<String, NDArray> weights, NDManager parent) {
-        boolean pooler = weights.containsKey("pooler.dense.weight");
-        BertEncoder enc = new BertEncoder(config, pooler, parent.newSubManager());
-        try {
-            for (Map.Entry<String, long[]> e : config.weightShapes(pooler).entrySet()) {
-                NDArray src = weights.get(e.getKey());
-                if (src == null) {
-                    throw new AmalgamException("missing BERT weight '" + e.getKey() + "'");
-                }
-                NDArray arr = src.toType(DataType.FLOAT32, true);
-                arr.attach(enc.manager);
-                enc.register(e.getKey(), e.getValue(), arr, "weights");
-            }
-        } catch (RuntimeException ex) {
-            enc.close();
-            throw ex;
-        }
-        return enc;
-    }
-
-    private void register(String name, long[] shape, NDArray arr, String where) {
-        if (!Arrays.equals(arr.getShape().getShape(), shape)) {
-            throw new AmalgamException(where + ": tensor '" + name + "' has shape " + arr.getShape()
-                    + ", the config needs " + new Shape(shape));
-        }
-        if (arr.getDataType() != DataType.FLOAT32) {
-            NDArray f = arr.toType(DataType.FLOAT32, false);
-            arr.close();
-            arr = f;
-        }
-        arr.setName(name);
-        Parameter.Type type = name.endsWith("bias") ? Parameter.Type.BIAS : Parameter.Type.WEIGHT;
-        Parameter p = addParameter(Parameter.builder().setName(name).setType(type).optArray(arr).build());
-        byName.put(name, p);
+        return load(config, new MapWeights(weights, "weights"), parent);
     }
 
     public BertConfig config() {
@@ -122,34 +85,6 @@ public final class BertEncoder extends AbstractBlock implements AutoCloseable {
 
     public boolean hasPooler() {
         return pooler;
-    }
-
-    /** The HF names of all parameters, sorted. */
-    public List<String> parameterNames() {
-        return Collections.unmodifiableList(new ArrayList<>(byName.keySet()));
-    }
-
-    /** The live array of a parameter (writes to it change the model). */
-    public NDArray parameter(String name) {
-        Parameter p = byName.get(name);
-        if (p == null) {
-            throw new AmalgamException("BERT encoder has no parameter '" + name + "'");
-        }
-        return p.getArray();
-    }
-
-    /** Copies {@code value} into the parameter in place; shape must match, dtype is converted. */
-    public void setParameter(String name, NDArray value) {
-        NDArray target = parameter(name);
-        if (!target.getShape().equals(value.getShape())) {
-            throw new AmalgamException("tensor '" + name + "' has shape " + value.getShape() + ", the encoder's is "
-                    + target.getShape());
-        }
-        NDArray v = value.getDataType() == target.getDataType() ? value : value.toType(target.getDataType(), false);
-        target.set(new NDIndex("..."), v);
-        if (v != value) {
-            v.close();
-        }
     }
 
     /** Runs the encoder for inference (no dropout). */
@@ -163,13 +98,19 @@ public final class BertEncoder extends AbstractBlock implements AutoCloseable {
      * Inference with every weight read through {@code weights} (BertModel names) instead of the
      * encoder's own parameters: a fine-tune's, or merged weights inside the autograd graph (data-aware merges).
      */
-    public NDList forward(dev.amalgam.model.WeightLookup weights, NDArray inputIds, NDArray attentionMask,
+    public NDList forward(WeightLookup weights, NDArray inputIds, NDArray attentionMask,
                           NDArray tokenTypeIds) {
         NDList in = tokenTypeIds == null ? new NDList(inputIds, attentionMask)
                 : new NDList(inputIds, attentionMask, tokenTypeIds);
         return run(new Cx(weights, inputIds), in);
     }
 
+    @Override
+    public NDList forward(WeightLookup weights, NDList inputs) {
+        return run(new Cx(weights, inputs.get(0)), inputs);
+    }
+
+    /** Training runs keep dropout, which the base class's lookup-only forward has no flag for. */
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
                                      PairList<String, Object> params) {
@@ -248,7 +189,7 @@ public final class BertEncoder extends AbstractBlock implements AutoCloseable {
         final ai.djl.Device device;
         final boolean training;
 
-        final dev.amalgam.model.WeightLookup lookup;
+        final WeightLookup lookup;
 
         Cx(ParameterStore ps, NDArray ids, boolean training) {
             this.ps = ps;
@@ -257,7 +198,7 @@ public final class BertEncoder extends AbstractBlock implements AutoCloseable {
             this.lookup = null;
         }
 
-        Cx(dev.amalgam.model.WeightLookup lookup, NDArray ids) {
+        Cx(WeightLookup lookup, NDArray ids) {
             this.ps = null;
             this.device = ids.getDevice();
             this.training = false;
@@ -265,7 +206,7 @@ public final class BertEncoder extends AbstractBlock implements AutoCloseable {
         }
 
         NDArray p(String name) {
-            return lookup != null ? lookup.get(name) : ps.getValue(byName.get(name), device, training);
+            return lookup != null ? lookup.get(name) : ps.getValue(parameters.get(name), device, training);
         }
     }
 
@@ -274,10 +215,5 @@ public final class BertEncoder extends AbstractBlock implements AutoCloseable {
         Shape in = inputShapes[0];
         Shape hidden = new Shape(in.get(0), in.get(1), config.hiddenSize());
         return pooler ? new Shape[] {hidden, new Shape(in.get(0), config.hiddenSize())} : new Shape[] {hidden};
-    }
-
-    @Override
-    public void close() {
-        manager.close();
     }
 }

@@ -5,8 +5,8 @@ import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.amalgam.AmalgamException;
+import dev.amalgam.model.Tokenizers;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -34,14 +34,8 @@ public final class BertTokenizer implements AutoCloseable {
         if (!Files.isRegularFile(tokenizerJson)) {
             throw new AmalgamException(tokenizerJson + ": tokenizer file not found");
         }
-        try {
-            HuggingFaceTokenizer t = HuggingFaceTokenizer.newInstance(tokenizerJson, Map.of(
-                    "padding", "longest", "truncation", "true", "maxLength", Integer.toString(maxLength),
-                    "addSpecialTokens", "true"));
-            return new BertTokenizer(t, maxLength);
-        } catch (IOException | RuntimeException e) {
-            throw new AmalgamException(tokenizerJson + ": cannot load tokenizer (" + e.getMessage() + ")", e);
-        }
+        return new BertTokenizer(Tokenizers.open(tokenizerJson, Map.of("padding", "longest", "truncation", "true",
+                "maxLength", Integer.toString(maxLength), "addSpecialTokens", "true")), maxLength);
     }
 
     public int maxLength() {

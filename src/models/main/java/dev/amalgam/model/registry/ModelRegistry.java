@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import dev.amalgam.AmalgamException;
 import dev.amalgam.io.Checkpoint;
 import dev.amalgam.io.Checkpoints;
+import dev.amalgam.model.bert.BertEncoder;
 import dev.amalgam.model.clip.ClipModel;
 import dev.amalgam.model.clip.OpenClipKeyMapping;
 import dev.amalgam.model.gpt2.Gpt2Model;
@@ -32,6 +33,7 @@ public final class ModelRegistry {
     private static final Map<String, Factory> FACTORIES = new ConcurrentHashMap<>();
 
     static {
+        register("bert", BertEncoder::load);
         register("clip", (c, w, m) -> ClipModel.load(c,
                 OpenClipKeyMapping.looksLikeOpenClip(w.names()) ? new OpenClipKeyMapping(w) : w, m));
         register("gpt2", Gpt2Model::load);

@@ -1,0 +1,4 @@
+/**
+ * Image pixels for evaluation: RGB and float images and resampling with PIL-compatible filters.
+ */
+package dev.amalgam.eval.image;
