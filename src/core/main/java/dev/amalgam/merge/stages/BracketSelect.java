@@ -66,9 +66,9 @@ public final class BracketSelect {
                     sum += Math.abs(chunk[i]);
                 }
             }
-            boolean fits = low != null && high != null ? Edge.collectBoth(low, high, chunk, off, m, n, reverseTies)
-                    : (low != null ? low : high).collect(chunk, off, m, n, reverseTies);
-            if (!fits) {
+            Edge first = low != null ? low : high;
+            if (!first.collect(chunk, off, m, n, reverseTies) || (high != null && high != first
+                    && !high.collect(chunk, off, m, n, reverseTies))) {
                 return null;
             }
         }
@@ -169,42 +169,6 @@ public final class BracketSelect {
             count = k;
             below = b;
             nan = nanBits;
-            return true;
-        }
-
-        /** {@link #collect} for two edges in one loop over the chunk (the NaN test kept by {@code low}). */
-        static boolean collectBoth(Edge low, Edge high, float[] chunk, int off, int m, int n, boolean reverseTies) {
-            if (low.count + m > low.candidates.length || high.count + m > high.candidates.length) {
-                return false;
-            }
-            long[] cl = low.candidates;
-            long[] ch = high.candidates;
-            int kl = low.count;
-            int kh = high.count;
-            long bl = low.below;
-            long bh = high.below;
-            int lowL = low.lowKey;
-            int highL = low.highKey;
-            int lowH = high.lowKey;
-            int highH = high.highKey;
-            int nanBits = low.nan;
-            for (int i = 0; i < m; i++) {
-                int a = Float.floatToRawIntBits(chunk[i]) & 0x7fffffff;
-                nanBits |= INF_BITS - a;
-                bl += (a - lowL) >>> 31;
-                bh += (a - lowH) >>> 31;
-                if (((a - lowL) | (highL - a)) >= 0) {
-                    cl[kl++] = ((long) a << 32) | (reverseTies ? n - 1 - (off + i) : off + i);
-                }
-                if (((a - lowH) | (highH - a)) >= 0) {
-                    ch[kh++] = ((long) a << 32) | (reverseTies ? n - 1 - (off + i) : off + i);
-                }
-            }
-            low.count = kl;
-            high.count = kh;
-            low.below = bl;
-            high.below = bh;
-            low.nan = nanBits;
             return true;
         }
 
