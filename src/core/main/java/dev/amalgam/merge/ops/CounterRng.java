@@ -68,6 +68,29 @@ public final class CounterRng {
     }
 
     /**
+     * {@link #keepBits} over x[0..len) (elements [start, start + len), start a multiple of 64), adding
+     * Σ|x| to l1[0] and Σ|kept x| to l1[1] in index order as it goes: one loop, so the F64 sums' latency
+     * overlaps the draws instead of following them.
+     */
+    public void keepBitsAndL1(long[] words, long start, float[] x, int len, double p, double[] l1) {
+        long threshold = (long) Math.ceil(p * 0x1.0p53);
+        long z = key + start * GOLDEN;
+        double before = l1[0];
+        double after = l1[1];
+        for (int j = 0; j < len; j++) {
+            z += GOLDEN;
+            long keep = ((mix(z) >>> 11) - threshold) >>> 63 ^ 1;
+            long i = start + j;
+            words[(int) (i >>> 6)] |= keep << (i & 63);
+            double a = Math.abs(x[j]);
+            before += a;
+            after += a * keep;
+        }
+        l1[0] = before;
+        l1[1] = after;
+    }
+
+    /**
      * The keep-mask of elements [start, start + len) as bits: bit (i mod 64) of words[i / 64] is set iff
      * element i is kept (the same draws as {@link #dropInPlace}). start must be a multiple of 64, so that
      * callers filling disjoint ranges in parallel never share a word.

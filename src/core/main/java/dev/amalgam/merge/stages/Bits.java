@@ -10,6 +10,7 @@ final class Bits {
     static final int ABS = 0x7fffffff;
     static final int SIGN = 0x80000000;
     static final int ONE = Float.floatToRawIntBits(1f);
+    static final int INF = Float.floatToRawIntBits(Float.POSITIVE_INFINITY);
 
     private Bits() {
     }
@@ -43,5 +44,25 @@ final class Bits {
     /** +1 where mask is −1, −1 where it is 0. */
     static float plusMinusOne(int mask) {
         return Float.intBitsToFloat(ONE | (~mask & SIGN));
+    }
+
+    private static final float TWO_POW_75 = 0x1p75f;
+
+    /**
+     * 1 where the non-negative, non-NaN float m is &gt; 0, 0 where it is +0, in float operations the JIT
+     * vectorises: the smallest positive float 2^−149 times 2^75 twice is 2 ≥ 1, and scaling by a power of
+     * two is exact, so no positive m stays below 1 and +0 stays +0.
+     */
+    static float indicator(float m) {
+        return Math.min(Math.min(m * TWO_POW_75, 1f) * TWO_POW_75, 1f);
+    }
+
+    /** Whether any of a[0..len) is NaN. */
+    static boolean anyNaN(float[] a, int len) {
+        boolean nan = false;
+        for (int j = 0; j < len; j++) {
+            nan |= a[j] != a[j];
+        }
+        return nan;
     }
 }

@@ -26,12 +26,19 @@ public final class Combine {
     private final double[] weightValues;
     private final float[] weights;
     private final float zeroSign;
+    /** Whether every dis-mean weight is finite (the vectorised form needs w·0 = 0). */
+    private final boolean finiteWeights;
 
     private Combine(MergeFunction fn, double[] weights, float zeroSign) {
         this.fn = fn;
         this.weightValues = weights;
         this.weights = weights == null ? null : toFloats(weights);
         this.zeroSign = zeroSign;
+        boolean finite = true;
+        for (int t = 0; weights != null && t < weights.length; t++) {
+            finite &= Float.isFinite(this.weights[t]);
+        }
+        this.finiteWeights = finite;
     }
 
     /** Σ_t x_t. */
@@ -144,8 +151,17 @@ public final class Combine {
      */
     void apply(float[][] x, int tasks, int len, float[] sum, float[] sel, float[] delta) {
         sumTasks(x, tasks, len, sum);
+        applySummed(x, tasks, len, sum, sel, delta);
+    }
+
+    /** {@link #apply} with sum[0..len) already holding {@link #sumTasks}' result (overwritten). */
+    void applySummed(float[][] x, int tasks, int len, float[] sum, float[] sel, float[] delta) {
         if (fn == null) {
             System.arraycopy(sum, 0, delta, 0, len);
+            return;
+        }
+        if ((fn == MergeFunction.DIS_SUM || fn == MergeFunction.DIS_MEAN) && finiteWeights && !Bits.anyNaN(sum, len)) {
+            disjointNoNaN(x, tasks, len, sum, sel, delta);
             return;
         }
         // σ = +1 where Σ > 0, or Σ = 0 and the zero sign is +1; else −1.
@@ -175,9 +191,7 @@ public final class Combine {
                         den[j] += Bits.keep(w, agree);
                     }
                 }
-                for (int j = 0; j < len; j++) {
-                    delta[j] = delta[j] / (Math.abs(den[j]) < DIVISOR_EPS ? 1f : den[j]);
-                }
+                divideByGuarded(delta, den, len);
                 break;
             }
             case DIS_MAX: {
@@ -195,6 +209,61 @@ public final class Combine {
             }
             default:
                 throw new IllegalStateException(fn.toString());
+        }
+    }
+
+    /**
+     * Dis-sum and dis-mean when no x_t[j] is NaN (a NaN in any x_t makes Σ NaN), in float operations
+     * the JIT vectorises; bit-identical to the mask form above. With σ = ±1, a = x_t·σ is exact, so
+     * max(a, 0)·σ is x_t where a &gt; 0 and ±0 elsewhere; the accumulators start at +0 and a finite sum
+     * is never −0, so adding −0 instead of +0 changes no bit. [a &gt; 0] is {@link Bits#indicator}; with
+     * finite weights, w·[a &gt; 0] is w or ±0.
+     */
+    private void disjointNoNaN(float[][] x, int tasks, int len, float[] sum, float[] sel, float[] delta) {
+        if (zeroSign > 0f) {
+            for (int j = 0; j < len; j++) {
+                sel[j] = 1f - 2f * Bits.indicator(Math.max(-sum[j], 0f)); // −1 only where Σ < 0
+            }
+        } else {
+            for (int j = 0; j < len; j++) {
+                sel[j] = 2f * Bits.indicator(Math.max(sum[j], 0f)) - 1f; // +1 only where Σ > 0
+            }
+        }
+        java.util.Arrays.fill(delta, 0, len, 0f);
+        if (fn == MergeFunction.DIS_SUM) {
+            for (int t = 0; t < tasks; t++) {
+                float[] xt = x[t];
+                for (int j = 0; j < len; j++) {
+                    float s = sel[j];
+                    delta[j] += Math.max(xt[j] * s, 0f) * s;
+                }
+            }
+            return;
+        }
+        float[] den = sum;
+        java.util.Arrays.fill(den, 0, len, 0f);
+        for (int t = 0; t < tasks; t++) {
+            float[] xt = x[t];
+            float w = weights == null ? 1f : weights[t];
+            for (int j = 0; j < len; j++) {
+                float s = sel[j];
+                float a = Math.max(xt[j] * s, 0f);
+                delta[j] += a * s;
+                den[j] += w * Bits.indicator(a);
+            }
+        }
+        // den is non-NaN here (w finite): den·g + (1 − g) with g = [|den| ≥ 1e-8] is den or exactly 1.
+        float belowEps = Math.nextDown(DIVISOR_EPS);
+        for (int j = 0; j < len; j++) {
+            float g = Bits.indicator(Math.max(Math.abs(den[j]) - belowEps, 0f));
+            delta[j] = delta[j] / (den[j] * g + (1f - g));
+        }
+    }
+
+    /** delta[j] / den[j], with 1 for a divisor below 1e-8 in magnitude. */
+    private static void divideByGuarded(float[] delta, float[] den, int len) {
+        for (int j = 0; j < len; j++) {
+            delta[j] = delta[j] / (Math.abs(den[j]) < DIVISOR_EPS ? 1f : den[j]);
         }
     }
 

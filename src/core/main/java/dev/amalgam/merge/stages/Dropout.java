@@ -66,21 +66,13 @@ public final class Dropout {
         long[][] b = new long[rngs.length][words];
         IntStream.range(0, rngs.length).parallel().forEach(t -> {
             float[] chunk = new float[ChunkedPass.CHUNK];
-            long[] w = b[t];
-            double before = 0;
-            double after = 0;
+            double[] sums = new double[2];
             for (int start = 0; start < n; start += ChunkedPass.CHUNK) {
                 int len = Math.min(ChunkedPass.CHUNK, n - start);
-                rngs[t].keepBits(w, start, len, p[t]);
                 v.rows()[t].get(start, chunk, 0, len);
-                for (int j = 0; j < len; j++) {
-                    int i = start + j;
-                    double a = Math.abs(chunk[j]);
-                    before += a;
-                    after += a * ((w[i >>> 6] >>> (i & 63)) & 1L);
-                }
+                rngs[t].keepBitsAndL1(b[t], start, chunk, len, p[t], sums);
             }
-            l1[t] = new double[]{before, after};
+            l1[t] = sums;
         });
         return new Dropout(rngs, p, rescale, factors, b);
     }

@@ -49,6 +49,48 @@ public final class MagnitudeTrim {
         return new MagnitudeTrim(lo, null, Math.max(1, n));
     }
 
+    /**
+     * The same trim in float operations the JIT vectorises, for a kernel that checks its result: equal to
+     * {@link #apply} wherever the output is not NaN, except that a trimmed negative entry becomes −0
+     * instead of +0 (no sum, TIES combine or L1 norm can tell). Where x holds a NaN, or an infinity that
+     * meets an upper bound, the output holds a NaN and the caller redoes the chunk with {@link #apply}.
+     * Returns false, having changed nothing, when a bound of task t is negative or NaN-valued in a way
+     * this form does not reproduce.
+     */
+    boolean applyUnlessNaN(int t, float[] x, int start, int len) {
+        int sFirst = start / segment;
+        int sLast = (start + len - 1) / segment;
+        for (int s = sFirst; s <= sLast; s++) {
+            int l = Float.floatToRawIntBits(lo[t][s]);
+            int h = hi == null ? -1 : Float.floatToRawIntBits(hi[t][s]);
+            if (l < 0 || l > Bits.INF || (hi != null && h < 0)) {
+                return false;
+            }
+        }
+        int j = 0;
+        while (j < len) {
+            int s = (start + j) / segment;
+            int end = Math.min(len, (s + 1) * segment - start);
+            // |x| ≥ lo ⇔ |x| − nextDown(lo) > 0: a difference of distinct floats is never 0 and keeps its sign.
+            float below = Math.nextDown(lo[t][s]);
+            int h = hi == null ? Bits.INF + 1 : Float.floatToRawIntBits(hi[t][s]);
+            if (h > Bits.INF) { // a NaN upper bound: every non-NaN magnitude is below it
+                for (; j < end; j++) {
+                    float v = x[j];
+                    x[j] = v * Bits.indicator(Math.max(Math.abs(v) - below, 0f));
+                }
+            } else {
+                float upper = hi[t][s];
+                for (; j < end; j++) {
+                    float v = x[j];
+                    float a = Math.abs(v);
+                    x[j] = v * (Bits.indicator(Math.max(a - below, 0f)) * Bits.indicator(Math.max(upper - a, 0f)));
+                }
+            }
+        }
+        return true;
+    }
+
     /** Sets x[j] = 0 for the trimmed entries of task t among elements [start, start + len). */
     void apply(int t, float[] x, int start, int len) {
         int j = 0;

@@ -56,12 +56,21 @@ public final class TrimCombineKernel {
     }
 
     private void prepare(float[][] x, int tasks, int start, int len) {
+        prepare(x, tasks, start, len, false);
+    }
+
+    /**
+     * x_t = w_t · f_t · trim_t(drop_t(τ_t)) in place. With {@code vectorTrim} the trim takes its float
+     * form ({@link MagnitudeTrim#applyUnlessNaN}): the caller then checks the sum for a NaN and redoes
+     * the chunk without it.
+     */
+    private void prepare(float[][] x, int tasks, int start, int len, boolean vectorTrim) {
         for (int t = 0; t < tasks; t++) {
             float[] xt = x[t];
             if (drop != null) {
                 drop.apply(t, xt, start, len);
             }
-            if (trim != null) {
+            if (trim != null && !(vectorTrim && trim.applyUnlessNaN(t, xt, start, len))) {
                 trim.apply(t, xt, start, len);
             }
             if (factors != null && factors[t] != 1f) {
@@ -94,8 +103,17 @@ public final class TrimCombineKernel {
         FloatBuffer dst = StepViews.floats(out);
         int tasks = v.tasks();
         ChunkedPass.run(v, addBase, dst, () -> new State(tasks), (b, start, len) -> {
-            prepare(b.tv, tasks, start, len);
-            combine.apply(b.tv, tasks, len, b.sum, b.sel, b.out);
+            prepare(b.tv, tasks, start, len, trim != null);
+            Combine.sumTasks(b.tv, tasks, len, b.sum);
+            if (trim != null && Bits.anyNaN(b.sum, len)) {
+                // a NaN or infinity in the chunk: the exact trim decides it
+                for (int t = 0; t < tasks; t++) {
+                    v.rows()[t].get(start, b.tv[t], 0, len);
+                }
+                prepare(b.tv, tasks, start, len, false);
+                Combine.sumTasks(b.tv, tasks, len, b.sum);
+            }
+            combine.applySummed(b.tv, tasks, len, b.sum, b.sel, b.out);
             float[] o = b.out;
             if (addBase) {
                 for (int j = 0; j < len; j++) {
