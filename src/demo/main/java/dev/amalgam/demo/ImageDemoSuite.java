@@ -35,8 +35,16 @@ public final class ImageDemoSuite implements EvaluationSuite, dev.amalgam.merge.
     private final Map<String, List<ImageSet>> corruptions = new LinkedHashMap<>();
 
     public ImageDemoSuite(Path zooDir) {
-        zoo = zooDir.resolve("image");
-        ImageZoo.build(zoo, ImageZoo.Options.standard());
+        this(zooDir, ImageZoo.Options.standard().seed());
+    }
+
+    /**
+     * The suite over the zoo built with {@code zooSeed} (data, pretraining and fine-tunes all drawn from
+     * it): the standard seed's zoo lives in {@code <zooDir>/image}, another's in {@code <zooDir>/image-seed-N}.
+     */
+    public ImageDemoSuite(Path zooDir, long zooSeed) {
+        zoo = zooDir.resolve(zooDirName(zooSeed));
+        ImageZoo.build(zoo, ImageZoo.Options.standard().withSeed(zooSeed));
         suite = ImageSuite.open(zoo);
         model = (ClipModel) ModelRegistry.fromCheckpoint(ImageZoo.modelDir(zoo, ImageZoo.PRETRAINED), manager);
         for (ImageTask t : suite.tasks()) {
@@ -194,5 +202,10 @@ public final class ImageDemoSuite implements EvaluationSuite, dev.amalgam.merge.
     public void close() {
         suite.close();
         manager.close();
+    }
+
+    /** {@code image} for the standard seed, {@code image-seed-N} otherwise. */
+    static String zooDirName(long zooSeed) {
+        return zooSeed == ImageZoo.Options.standard().seed() ? "image" : "image-seed-" + zooSeed;
     }
 }

@@ -70,6 +70,11 @@ public final class ImageZoo {
                     ContrastivePretrainer.Settings.standard(), VisionFineTuner.Settings.standard(), true, dev.amalgam.Messages.err());
         }
 
+        /** The same settings with every random draw (data, pretraining, fine-tunes) from {@code newSeed}. */
+        public Options withSeed(long newSeed) {
+            return new Options(newSeed, sizes, pretrainSizes, pretrain, finetune, evaluate, log, classCaptionRate);
+        }
+
         public Options withClassCaptionRate(double rate) {
             return new Options(seed, sizes, pretrainSizes, pretrain, finetune, evaluate, log, rate);
         }
