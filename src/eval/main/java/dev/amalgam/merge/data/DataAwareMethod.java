@@ -66,7 +66,7 @@ public abstract class DataAwareMethod implements MergeMethod {
     }
 
     private boolean fromFiles() {
-        return dataSpec instanceof java.util.Map<?, ?> m && m.containsKey("tasks");
+        return TaskDataFiles.isPerModel(dataSpec);
     }
 
     public int examples() {

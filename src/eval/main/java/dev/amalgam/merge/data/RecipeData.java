@@ -15,8 +15,8 @@ final class RecipeData {
      * {@code split}; the suite stays open with the data.
      */
     static MergeData open(Object spec, String split, String method) {
-        if (spec instanceof Map<?, ?> files && files.containsKey("tasks")) {
-            return TaskDataOpener.open(files);
+        if (TaskDataFiles.isPerModel(spec)) {
+            return TaskDataOpener.open((Map<?, ?>) spec);
         }
         if (!(spec instanceof Map<?, ?> m) || !m.containsKey("suite")) {
             throw new AmalgamException(method + ": parameter 'data' is set by a recipe's data: key (docs/merging.md#data-aware-methods)");

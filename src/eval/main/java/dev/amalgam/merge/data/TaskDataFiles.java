@@ -43,7 +43,7 @@ public final class TaskDataFiles {
         blocks.forEach((task, b) -> {
             Map<String, Object> block = block(b.getKey(), where + ": " + b.getValue(), baseDir, type);
             if (block.containsKey("head")) {
-                Path dir = Files.isDirectory(base) ? base : base.getParent();
+                Path dir = modelDir(base);
                 if (!Files.isRegularFile(dir.resolve("tokenizer.json"))) {
                     String k = b.getKey().has("task") ? "task" : "classes";
                     throw new AmalgamException(where + ": " + b.getValue() + "." + k + ": " + dir.resolve("tokenizer.json")
@@ -63,8 +63,18 @@ public final class TaskDataFiles {
         return out;
     }
 
+    /** The base model's directory: {@code base} itself, or the folder of a single weights file. */
+    static Path modelDir(Path base) {
+        return Files.isDirectory(base) ? base : base.toAbsolutePath().getParent();
+    }
+
+    /** Whether a data-aware method's "data" parameter is the per-model blocks {@link #parse} made (not a suite). */
+    static boolean isPerModel(Object spec) {
+        return spec instanceof Map<?, ?> m && m.containsKey("tasks");
+    }
+
     private static String modelType(Path base, String where) {
-        Path cfg = Files.isDirectory(base) ? base.resolve("config.json") : base.resolveSibling("config.json");
+        Path cfg = modelDir(base).resolve("config.json");
         if (!Files.isRegularFile(cfg)) {
             throw new AmalgamException(where + ": base_model: " + cfg + " not found (needed to read the models' data)");
         }

@@ -116,7 +116,7 @@ final class TaskDataOpener {
     }
 
     private static Path tokenizerDir(Path base, String where) {
-        Path dir = Files.isDirectory(base) ? base : base.getParent();
+        Path dir = TaskDataFiles.modelDir(base);
         if (!Files.isRegularFile(dir.resolve("tokenizer.json"))) {
             throw new AmalgamException(where + ": base_model: " + dir.resolve("tokenizer.json")
                     + " not found (text data is tokenised with the base model's tokenizer)");
